@@ -1,0 +1,471 @@
+package dev.fluxgate.slack;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.client.SlackClient;
+import dev.fluxgate.slack.client.SlackResponse;
+import dev.fluxgate.slack.client.WebClientSlackClient;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * What the sync and async Slack listeners share: binding to circuit breakers, templates, the thread rules and the
+ * delivery of one message with retries.
+ * <p>
+ * To change the messages the fluxgate way, subclass a listener and override {@link #transitionTemplates()} and
+ * {@link #fallbackTemplate()}, or pass {@link Templates} to the builder.
+ */
+public abstract class AbstractSlackListener {
+
+	private static final Logger logger = LoggerFactory.getLogger(AbstractSlackListener.class);
+
+	private final String channel;
+
+	private final SlackClient client;
+
+	private final Templates templates;
+
+	private final ThreadStore threads;
+
+	private final RetryPolicy retryPolicy;
+
+	private final DeliveryObserver observer;
+
+	private final Predicate<String> circuitBreakerFilter;
+
+	private final MessageRenderer renderer;
+
+	private final Set<CircuitBreaker> bound = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> reportedErrors = ConcurrentHashMap.newKeySet();
+
+	private volatile Templates effectiveTemplates;
+
+	protected AbstractSlackListener(Builder<?> builder) {
+		if (builder.channel == null || builder.channel.isBlank()) {
+			throw new IllegalArgumentException("A Slack channel ID is required: set SLACK_CHANNEL_ID");
+		}
+		this.channel = builder.channel.trim();
+		this.client = (builder.client != null) ? builder.client
+				: WebClientSlackClient.builder()
+					.token(builder.token)
+					.baseUrl(builder.baseUrl)
+					.timeout(builder.timeout)
+					.build();
+		this.templates = Objects.requireNonNull(builder.templates, "templates must not be null");
+		this.threads = Objects.requireNonNull(builder.threadStore, "threadStore must not be null");
+		this.retryPolicy = Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null");
+		this.observer = Objects.requireNonNull(builder.observer, "observer must not be null");
+		this.circuitBreakerFilter = Objects.requireNonNull(builder.circuitBreakerFilter,
+				"circuitBreakerFilter must not be null");
+		this.renderer = Objects.requireNonNull(builder.renderer, "renderer must not be null");
+	}
+
+	/**
+	 * Announce the transitions of a circuit breaker. Binding the same instance twice has no effect.
+	 * @param circuitBreaker the circuit breaker
+	 */
+	public void bindTo(CircuitBreaker circuitBreaker) {
+		try {
+			if (this.circuitBreakerFilter.test(circuitBreaker.getName()) && this.bound.add(circuitBreaker)) {
+				circuitBreaker.getEventPublisher().onStateTransition((event) -> {
+					if (this.bound.contains(circuitBreaker)) {
+						onStateTransition(event);
+					}
+				});
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not bind circuit breaker '{}' to Slack", circuitBreaker.getName(), ex);
+		}
+	}
+
+	/**
+	 * Announce the transitions of every circuit breaker of a registry, now and later: breakers added later are bound,
+	 * replaced ones re-bound and removed ones released.
+	 * @param registry the registry
+	 */
+	public void bindTo(CircuitBreakerRegistry registry) {
+		registry.getEventPublisher()
+			.onEntryAdded((event) -> bindTo(event.getAddedEntry()))
+			.onEntryRemoved((event) -> release(event.getRemovedEntry()))
+			.onEntryReplaced((event) -> {
+				release(event.getOldEntry());
+				bindTo(event.getNewEntry());
+			});
+		registry.getAllCircuitBreakers().forEach(this::bindTo);
+	}
+
+	/**
+	 * Stop announcing a circuit breaker and forget its thread. Resilience4j cannot unsubscribe, so its later events
+	 * are ignored.
+	 * @param circuitBreaker the circuit breaker
+	 */
+	public void release(CircuitBreaker circuitBreaker) {
+		try {
+			if (this.bound.remove(circuitBreaker)) {
+				this.threads.remove(circuitBreaker.getName());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not release circuit breaker '{}' from Slack", circuitBreaker.getName(), ex);
+		}
+	}
+
+	/**
+	 * Announce one state transition. Never throws.
+	 * @param event the event
+	 */
+	public final void onStateTransition(CircuitBreakerOnStateTransitionEvent event) {
+		try {
+			CircuitBreaker.StateTransition transition = event.getStateTransition();
+			accept(new TransitionSnapshot(event.getCircuitBreakerName(),
+					Transition.of(transition.getFromState(), transition.getToState()),
+					event.getCreationTime().toInstant()));
+		}
+		catch (Throwable ex) {
+			logger.error("Could not announce {} of circuit breaker '{}' in Slack", event.getStateTransition(),
+					event.getCircuitBreakerName(), ex);
+		}
+	}
+
+	/**
+	 * Announce a transition, on the thread that caused it.
+	 * @param snapshot the transition
+	 */
+	protected abstract void accept(TransitionSnapshot snapshot);
+
+	/**
+	 * Return the template of each transition that has one of its own; override to change them.
+	 * @return the templates by transition
+	 */
+	protected Map<Transition, Template> transitionTemplates() {
+		return this.templates.transitions();
+	}
+
+	/**
+	 * Return the template of any other transition; override to change it.
+	 * @return the fallback template
+	 */
+	protected Template fallbackTemplate() {
+		return this.templates.fallback();
+	}
+
+	/**
+	 * Return the templates in effect, including a subclass's.
+	 * @return the templates
+	 */
+	public final Templates getTemplates() {
+		Templates effective = this.effectiveTemplates;
+		if (effective == null) {
+			effective = Templates.of(transitionTemplates(), fallbackTemplate());
+			this.effectiveTemplates = effective;
+		}
+		return effective;
+	}
+
+	/**
+	 * Return the channel ID messages are posted to.
+	 * @return the channel ID
+	 */
+	public String getChannel() {
+		return this.channel;
+	}
+
+	/**
+	 * Return where the open threads are kept.
+	 * @return the thread store
+	 */
+	public ThreadStore getThreadStore() {
+		return this.threads;
+	}
+
+	/**
+	 * Return how many messages wait to be delivered.
+	 * @return the number of pending messages
+	 */
+	public int getPending() {
+		return 0;
+	}
+
+	/**
+	 * Deliver one message by the thread rules, retrying transient failures. The returned {@link Mono} never fails:
+	 * the outcome is logged and told to the {@link DeliveryObserver}.
+	 * @param snapshot the transition
+	 * @param deadline how long delivery may take in all, or {@code null} for no limit
+	 * @return completes once the message was delivered or given up
+	 */
+	protected final Mono<Void> deliver(TransitionSnapshot snapshot, Duration deadline) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			SlackThread open = this.threads.find(snapshot.circuitBreaker()).orElse(null);
+			ThreadRules.Step step = ThreadRules.next(snapshot.transition().to(), open);
+			Template template = getTemplates().forTransition(snapshot.transition());
+			Mono<SlackResponse> call = this.client
+				.postMessage(this.renderer.render(snapshot, template, (open != null) ? open.channel() : this.channel, step))
+				.retryWhen(retry(snapshot, start, deadline));
+			if (deadline != null) {
+				call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
+						SlackApiException.Kind.TRANSIENT, null, "no answer within the deadline of " + deadline, null)));
+			}
+			return call.doOnNext((answer) -> delivered(snapshot, step, open, answer, start))
+				.then()
+				.onErrorResume((ex) -> {
+					failed(snapshot, step, open, ex);
+					return Mono.empty();
+				});
+		});
+	}
+
+	private Retry retry(TransitionSnapshot snapshot, long start, Duration deadline) {
+		int[] uncertainRetries = { 0 };
+		return Retry.from((signals) -> signals.concatMap((signal) -> {
+			Throwable failure = signal.failure();
+			if (!(failure instanceof SlackApiException ex) || !ex.isRetryable()
+					|| signal.totalRetries() + 1 >= this.retryPolicy.maxAttempts()
+					|| (ex.getKind() == SlackApiException.Kind.RETRY_ONCE && uncertainRetries[0]++ > 0)) {
+				return Mono.error(failure);
+			}
+			Duration wait = (ex.getRetryAfter() != null) ? ex.getRetryAfter()
+					: this.retryPolicy.backoff(signal.totalRetries() + 1);
+			if (deadline != null && Duration.ofNanos(System.nanoTime() - start).plus(wait).compareTo(deadline) > 0) {
+				return Mono.error(failure);
+			}
+			logger.debug("Retrying {} of '{}' in {}: {}", snapshot.transition(), snapshot.circuitBreaker(), wait,
+					ex.getMessage());
+			this.observer.retrying(snapshot, ex);
+			return Mono.delay(wait);
+		}));
+	}
+
+	private void delivered(TransitionSnapshot snapshot, ThreadRules.Step step, SlackThread open, SlackResponse answer,
+			long start) {
+		if (step.endsThread()) {
+			this.threads.remove(snapshot.circuitBreaker());
+		}
+		else if (step.startsThread()) {
+			String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
+			this.threads.save(SlackThread.started(snapshot, answerChannel, answer.ts()));
+		}
+		else if (open != null) {
+			this.threads.save(open.followedBy(snapshot));
+		}
+		if (!this.reportedErrors.isEmpty()) {
+			this.reportedErrors.clear();
+			logger.info("Slack accepts messages again");
+		}
+		logger.debug("Posted {} of '{}' to Slack{}", snapshot.transition(), snapshot.circuitBreaker(),
+				step.isReply() ? " in thread " + step.threadTs() : " as ts " + answer.ts());
+		this.observer.delivered(snapshot, Duration.ofNanos(System.nanoTime() - start));
+	}
+
+	private void failed(TransitionSnapshot snapshot, ThreadRules.Step step, SlackThread open, Throwable failure) {
+		if (step.endsThread()) {
+			this.threads.remove(snapshot.circuitBreaker());
+		}
+		else if (open != null) {
+			this.threads.save(open.movedTo(snapshot));
+		}
+		SlackApiException ex = (failure instanceof SlackApiException slack) ? slack
+				: new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null, failure.toString(),
+						failure);
+		if (this.reportedErrors.add(ex.getError())) {
+			logger.error("Could not post {} of circuit breaker '{}' to Slack channel {}: {}. Further '{}' failures "
+					+ "are logged at DEBUG until a message gets through.", snapshot.transition(),
+					snapshot.circuitBreaker(), this.channel, ex.getMessage(), ex.getError());
+		}
+		else {
+			logger.debug("Could not post {} of circuit breaker '{}' to Slack: {}", snapshot.transition(),
+					snapshot.circuitBreaker(), ex.getMessage());
+		}
+		this.observer.failed(snapshot, ex);
+	}
+
+	/**
+	 * Tell the observer that a message was dropped before any attempt.
+	 * @param snapshot the transition it would have told
+	 */
+	protected final void dropped(TransitionSnapshot snapshot) {
+		this.observer.dropped(snapshot);
+	}
+
+	@Override
+	public String toString() {
+		return getClass().getSimpleName() + "[channel=" + this.channel + ", client=" + this.client + "]";
+	}
+
+	/**
+	 * The settings both listeners share.
+	 *
+	 * @param <B> the builder's own type
+	 */
+	public abstract static class Builder<B extends Builder<B>> {
+
+		private String channel;
+
+		private String token;
+
+		private String baseUrl = WebClientSlackClient.DEFAULT_BASE_URL;
+
+		private Duration timeout = WebClientSlackClient.DEFAULT_TIMEOUT;
+
+		private SlackClient client;
+
+		private Templates templates = Templates.defaults();
+
+		private ThreadStore threadStore = new InMemoryThreadStore();
+
+		private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+
+		private DeliveryObserver observer = DeliveryObserver.NONE;
+
+		private Predicate<String> circuitBreakerFilter = (name) -> true;
+
+		private MessageRenderer renderer = new MessageRenderer();
+
+		protected Builder() {
+		}
+
+		@SuppressWarnings("unchecked")
+		private B self() {
+			return (B) this;
+		}
+
+		/**
+		 * Set the channel to post to.
+		 * @param channel the channel ID, such as {@code C1234567890}
+		 * @return this builder
+		 */
+		public B channel(String channel) {
+			this.channel = channel;
+			return self();
+		}
+
+		/**
+		 * Set the bot token, used unless a {@link #client(SlackClient) client} is set.
+		 * @param token the bot token, usually {@code xoxb-…}
+		 * @return this builder
+		 */
+		public B token(String token) {
+			this.token = token;
+			return self();
+		}
+
+		/**
+		 * Set the Web API's base URL, used unless a {@link #client(SlackClient) client} is set.
+		 * @param baseUrl the base URL, {@code https://slack.com/api} by default
+		 * @return this builder
+		 */
+		public B baseUrl(String baseUrl) {
+			this.baseUrl = baseUrl;
+			return self();
+		}
+
+		/**
+		 * Set how long one request may take, used unless a {@link #client(SlackClient) client} is set.
+		 * @param timeout the timeout, 5 seconds by default
+		 * @return this builder
+		 */
+		public B timeout(Duration timeout) {
+			this.timeout = timeout;
+			return self();
+		}
+
+		/**
+		 * Set the Slack client, instead of one built from token, base URL and timeout.
+		 * @param client the client
+		 * @return this builder
+		 */
+		public B client(SlackClient client) {
+			this.client = client;
+			return self();
+		}
+
+		/**
+		 * Set the message templates.
+		 * @param templates the templates, {@link Templates#defaults()} by default
+		 * @return this builder
+		 */
+		public B templates(Templates templates) {
+			this.templates = templates;
+			return self();
+		}
+
+		/**
+		 * Set where the open threads are kept.
+		 * @param threadStore the store, in memory by default
+		 * @return this builder
+		 */
+		public B threadStore(ThreadStore threadStore) {
+			this.threadStore = threadStore;
+			return self();
+		}
+
+		/**
+		 * Set how transient failures are retried.
+		 * @param retryPolicy the policy, {@link RetryPolicy#DEFAULT} by default
+		 * @return this builder
+		 */
+		public B retryPolicy(RetryPolicy retryPolicy) {
+			this.retryPolicy = retryPolicy;
+			return self();
+		}
+
+		/**
+		 * Set who is told what becomes of each message.
+		 * @param observer the observer
+		 * @return this builder
+		 */
+		public B observer(DeliveryObserver observer) {
+			this.observer = observer;
+			return self();
+		}
+
+		/**
+		 * Set which circuit breakers, by name, are announced.
+		 * @param circuitBreakerFilter the filter, all by default
+		 * @return this builder
+		 */
+		public B circuitBreakerFilter(Predicate<String> circuitBreakerFilter) {
+			this.circuitBreakerFilter = circuitBreakerFilter;
+			return self();
+		}
+
+		/**
+		 * Set what turns a transition into a message.
+		 * @param renderer the renderer
+		 * @return this builder
+		 */
+		public B renderer(MessageRenderer renderer) {
+			this.renderer = renderer;
+			return self();
+		}
+
+		/**
+		 * Return the request timeout set so far.
+		 * @return the timeout
+		 */
+		protected Duration timeout() {
+			return this.timeout;
+		}
+
+		@Override
+		public String toString() {
+			return getClass().getSimpleName() + "[channel=" + this.channel + ", baseUrl=" + this.baseUrl
+					+ ", token=******]";
+		}
+
+	}
+
+}

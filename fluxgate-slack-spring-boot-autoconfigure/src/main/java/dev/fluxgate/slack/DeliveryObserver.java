@@ -1,0 +1,47 @@
+package dev.fluxgate.slack;
+
+import java.time.Duration;
+
+import dev.fluxgate.slack.client.SlackApiException;
+
+/**
+ * Told what becomes of each message, for metrics and health. Called on the listener's threads; must not block.
+ */
+public interface DeliveryObserver {
+
+	/** An observer that does nothing. */
+	DeliveryObserver NONE = new DeliveryObserver() {
+	};
+
+	/**
+	 * A message reached Slack.
+	 * @param snapshot the transition it told
+	 * @param took how long it took, retries included
+	 */
+	default void delivered(TransitionSnapshot snapshot, Duration took) {
+	}
+
+	/**
+	 * A message could not be delivered and was given up.
+	 * @param snapshot the transition it told
+	 * @param failure why
+	 */
+	default void failed(TransitionSnapshot snapshot, SlackApiException failure) {
+	}
+
+	/**
+	 * A message is tried again.
+	 * @param snapshot the transition it tells
+	 * @param failure why the last attempt failed
+	 */
+	default void retrying(TransitionSnapshot snapshot, SlackApiException failure) {
+	}
+
+	/**
+	 * A message was not even tried: the queue was full or the listener closed.
+	 * @param snapshot the transition it would have told
+	 */
+	default void dropped(TransitionSnapshot snapshot) {
+	}
+
+}

@@ -1,0 +1,54 @@
+package dev.fluxgate.slack;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+
+/**
+ * The thread rules of the fluxgate Slack listener: which message starts, continues or ends a failure cycle's thread.
+ */
+public final class ThreadRules {
+
+	private static final Set<State> STARTING = EnumSet.of(State.OPEN, State.FORCED_OPEN);
+
+	private static final Set<State> ENDING = EnumSet.of(State.CLOSED, State.DISABLED, State.METRICS_ONLY);
+
+	private ThreadRules() {
+	}
+
+	/**
+	 * Decide how to post a transition into the given state.
+	 * @param to the state entered
+	 * @param open the breaker's open thread, or {@code null}
+	 * @return the step to take
+	 */
+	public static Step next(State to, SlackThread open) {
+		boolean ends = ENDING.contains(to);
+		if (open != null) {
+			return new Step(open.threadTs(), to == State.CLOSED, false, ends);
+		}
+		return new Step(null, false, STARTING.contains(to), ends);
+	}
+
+	/**
+	 * How one message is posted.
+	 *
+	 * @param threadTs the {@code thread_ts} to reply to, or {@code null} for a top-level message
+	 * @param broadcast whether the reply is also sent to the channel
+	 * @param startsThread whether the message, once delivered, becomes the root of the breaker's thread
+	 * @param endsThread whether the breaker's thread ends after this message, delivered or not
+	 */
+	public record Step(String threadTs, boolean broadcast, boolean startsThread, boolean endsThread) {
+
+		/**
+		 * Whether the message is a reply in an open thread.
+		 * @return whether it carries a {@code thread_ts}
+		 */
+		public boolean isReply() {
+			return this.threadTs != null;
+		}
+
+	}
+
+}

@@ -1,0 +1,176 @@
+package dev.fluxgate.slack;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Slack's Web API stood in for by WireMock on loopback: answers {@code chat.postMessage} like Slack and records what
+ * it received.
+ */
+public final class SlackStandIn implements AutoCloseable {
+
+	public static final String CHANNEL = "C0123456789";
+
+	public static final String TOKEN = "xoxb-test-token";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private final WireMockServer server;
+
+	public SlackStandIn() {
+		this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20));
+		this.server.start();
+		reset();
+	}
+
+	public String baseUrl() {
+		return "http://127.0.0.1:" + this.server.port() + "/api";
+	}
+
+	public WireMockServer server() {
+		return this.server;
+	}
+
+	/** Forget every request and stub, then answer every message with ok:true and a fresh ts. */
+	public void reset() {
+		this.server.resetAll();
+		this.server.stubFor(postMessage().atPriority(10).willReturn(ok()));
+	}
+
+	public static MappingBuilder postMessage() {
+		return post(urlEqualTo("/api/chat.postMessage"));
+	}
+
+	public static ResponseDefinitionBuilder ok() {
+		return aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json; charset=utf-8")
+			.withBody("{\"ok\":true,\"channel\":\"" + CHANNEL
+					+ "\",\"ts\":\"1700000000.{{randomValue length=9 type='NUMERIC'}}\",\"message\":{}}")
+			.withTransformers("response-template");
+	}
+
+	public static ResponseDefinitionBuilder error(String code) {
+		return aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json; charset=utf-8")
+			.withBody("{\"ok\":false,\"error\":\"" + code + "\"}");
+	}
+
+	public void stub(MappingBuilder mapping) {
+		this.server.stubFor(mapping);
+	}
+
+	/** Every request to {@code chat.postMessage}, in the order received. */
+	public List<Post> posts() {
+		List<ServeEvent> events = new ArrayList<>(this.server.getAllServeEvents());
+		Collections.reverse(events);
+		return events.stream()
+			.filter((event) -> event.getRequest().getUrl().endsWith("/chat.postMessage"))
+			.map(Post::new)
+			.toList();
+	}
+
+	/** Requests to {@code chat.postMessage} that Slack answered with a ts. */
+	public List<Post> delivered() {
+		return posts().stream().filter((post) -> post.ts() != null).toList();
+	}
+
+	public List<Post> awaitPosts(int count) {
+		await().atMost(15, TimeUnit.SECONDS).until(() -> posts().size() >= count);
+		return posts();
+	}
+
+	@Override
+	public void close() {
+		this.server.stop();
+	}
+
+	/** One request Slack received, with the ts it answered. */
+	public static final class Post {
+
+		private final ServeEvent event;
+
+		private final JsonNode body;
+
+		private final String ts;
+
+		Post(ServeEvent event) {
+			this.event = event;
+			this.body = json.readTree(event.getRequest().getBodyAsString());
+			String answer = (event.getResponse() != null) ? event.getResponse().getBodyAsString() : null;
+			JsonNode answerJson = (answer != null && answer.startsWith("{")) ? json.readTree(answer) : null;
+			this.ts = (answerJson != null && answerJson.path("ok").asBoolean() && answerJson.has("ts"))
+					? answerJson.get("ts").asString() : null;
+		}
+
+		public JsonNode body() {
+			return this.body;
+		}
+
+		public String header(String name) {
+			return this.event.getRequest().getHeader(name);
+		}
+
+		public String ts() {
+			return this.ts;
+		}
+
+		public String threadTs() {
+			return this.body.has("thread_ts") ? this.body.get("thread_ts").asString() : null;
+		}
+
+		public boolean hasReplyBroadcast() {
+			return this.body.has("reply_broadcast");
+		}
+
+		public boolean broadcast() {
+			return this.body.path("reply_broadcast").asBoolean(false);
+		}
+
+		public String title() {
+			String section = this.body.at("/attachments/0/blocks/0/text/text").asString();
+			return section.substring(1, section.length() - 1);
+		}
+
+		public String color() {
+			return this.body.at("/attachments/0/color").asString();
+		}
+
+		public String field(int index) {
+			return this.body.at("/attachments/0/blocks/1/fields/" + index + "/text").asString();
+		}
+
+		public String circuitBreaker() {
+			return field(0).substring(field(0).indexOf('\n') + 1);
+		}
+
+		public String transition() {
+			return field(1).substring(field(1).indexOf('\n') + 1);
+		}
+
+		public String description() {
+			return field(3).substring(field(3).indexOf('\n') + 1);
+		}
+
+		@Override
+		public String toString() {
+			return this.body.toString() + " -> ts=" + this.ts;
+		}
+
+	}
+
+}
