@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -110,7 +111,16 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			.concatMap((snapshot) -> deliver(snapshot, null).onErrorResume((ex) -> {
 				logger.error("Could not deliver {} of circuit breaker '{}'", snapshot.transition(), circuitBreaker, ex);
 				return Mono.empty();
-			}).doFinally((signal) -> this.pending.decrementAndGet()), 0)
+			}).doFinally((signal) -> {
+				this.pending.decrementAndGet();
+				if (signal == SignalType.CANCEL) {
+					drop(snapshot);
+				}
+			}), 0)
+			.doOnDiscard(TransitionSnapshot.class, (snapshot) -> {
+				this.pending.decrementAndGet();
+				drop(snapshot);
+			})
 			.then()
 			.toFuture();
 		return new Lane(sink, done);
@@ -159,11 +169,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			all.get(this.closeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
-			int left = this.pending.getAndSet(0);
+			long before = this.droppedTotal.get();
 			open.forEach((lane) -> lane.done.cancel(true));
-			this.droppedTotal.addAndGet(left);
 			logger.warn("Gave up {} Slack message(s) still pending after the close timeout of {} "
-					+ "(fluxgate.slack.shutdown-timeout)", left, this.closeTimeout);
+					+ "(fluxgate.slack.shutdown-timeout)", this.droppedTotal.get() - before, this.closeTimeout);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

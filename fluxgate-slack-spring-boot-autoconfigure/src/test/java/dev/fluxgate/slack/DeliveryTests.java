@@ -1,0 +1,209 @@
+package dev.fluxgate.slack;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.client.SlackApiException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * How both listeners deliver through Slack's faults: retried when it may help, never retried when it cannot, and
+ * never disturbing the code that called the circuit breaker.
+ */
+class DeliveryTests {
+
+	private static final SlackStandIn slack = new SlackStandIn();
+
+	private final Outcomes outcomes = new Outcomes();
+
+	private AbstractSlackListener listener;
+
+	@AfterEach
+	void closeListener() throws Exception {
+		if (this.listener instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
+		slack.reset();
+	}
+
+	@AfterAll
+	static void stopSlack() {
+		slack.close();
+	}
+
+	private CircuitBreaker bound(ListenerMode mode) {
+		this.listener = mode.create(slack, (builder) -> builder.observer(this.outcomes));
+		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
+		this.listener.bindTo(circuitBreaker);
+		return circuitBreaker;
+	}
+
+	private void failFirst(int times, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
+		String state = STARTED;
+		for (int i = 1; i <= times; i++) {
+			String next = "failed " + i;
+			slack.stub(SlackStandIn.postMessage()
+				.atPriority(1)
+				.inScenario("faults")
+				.whenScenarioStateIs(state)
+				.willReturn(failure)
+				.willSetStateTo(next));
+			state = next;
+		}
+		slack.stub(SlackStandIn.postMessage()
+			.atPriority(1)
+			.inScenario("faults")
+			.whenScenarioStateIs(state)
+			.willReturn(SlackStandIn.ok()));
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void rateLimitIsRetriedAfterRetryAfterKeepingOrder(ListenerMode mode) {
+		failFirst(1, aResponse().withStatus(429).withHeader("Retry-After", "1"));
+		CircuitBreaker circuitBreaker = bound(mode);
+		circuitBreaker.transitionToOpenState();
+		circuitBreaker.transitionToHalfOpenState();
+		List<Post> posts = slack.awaitPosts(3);
+		assertThat(posts.get(0).ts()).isNull();
+		assertThat(posts.get(1).ts()).isNotNull();
+		assertThat(posts.get(1).transition()).isEqualTo("CLOSED → OPEN");
+		assertThat(posts.get(2).transition()).isEqualTo("OPEN → HALF_OPEN");
+		assertThat(posts.get(2).threadTs()).isEqualTo(posts.get(1).ts());
+		List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> events = slack.server().getAllServeEvents();
+		long waited = events.get(events.size() - 2).getRequest().getLoggedDate().getTime()
+				- events.get(events.size() - 1).getRequest().getLoggedDate().getTime();
+		assertThat(waited).as("waited for Retry-After").isGreaterThanOrEqualTo(900);
+		assertThat(this.outcomes.retried).hasSize(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void serverErrorIsRetried(ListenerMode mode) {
+		failFirst(1, aResponse().withStatus(500));
+		bound(mode).transitionToOpenState();
+		List<Post> posts = slack.awaitPosts(2);
+		assertThat(posts.get(1).ts()).isNotNull();
+		await().until(() -> this.listener.getThreadStore().find("payment").isPresent());
+		assertThat(this.outcomes.delivered).hasSize(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void permanentErrorIsNotRetried(ListenerMode mode) {
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("invalid_auth")));
+		bound(mode).transitionToOpenState();
+		await().until(() -> this.outcomes.failed.size() == 1);
+		assertThat(slack.posts()).hasSize(1);
+		assertThat(this.outcomes.failed.peek().getError()).isEqualTo("invalid_auth");
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void fatalErrorIsRetriedOnlyOnce(ListenerMode mode) {
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("fatal_error")));
+		bound(mode).transitionToOpenState();
+		await().until(() -> this.outcomes.failed.size() == 1);
+		assertThat(slack.posts()).hasSize(2);
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void transientFailuresStopAfterMaxAttempts(ListenerMode mode) {
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(aResponse().withStatus(503)));
+		bound(mode).transitionToOpenState();
+		await().until(() -> this.outcomes.failed.size() == 1);
+		assertThat(slack.posts()).hasSize(ListenerMode.FAST_RETRIES.maxAttempts());
+		assertThat(this.outcomes.retried).hasSize(ListenerMode.FAST_RETRIES.maxAttempts() - 1);
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void malformedAnswerNeverReachesTheCaller(ListenerMode mode) {
+		slack.stub(SlackStandIn.postMessage()
+			.atPriority(1)
+			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/html").withBody("<html>")));
+		CircuitBreaker circuitBreaker = bound(mode);
+		assertThatNoException().isThrownBy(circuitBreaker::transitionToOpenState);
+		await().until(() -> this.outcomes.failed.size() == 1);
+		assertThat(this.outcomes.failed.peek().getError()).isEqualTo("malformed_response");
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void listenerFailureNeverReachesTheCaller(ListenerMode mode) {
+		this.listener = mode.create(slack, (builder) -> builder.renderer(new MessageRenderer() {
+			@Override
+			protected String time(TransitionSnapshot snapshot) {
+				throw new IllegalStateException("broken renderer");
+			}
+		}));
+		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
+		this.listener.bindTo(circuitBreaker);
+		assertThatNoException().isThrownBy(() -> {
+			circuitBreaker.transitionToOpenState();
+			circuitBreaker.transitionToHalfOpenState();
+		});
+		assertThat(circuitBreaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void slowRootIsAwaitedByItsReply(ListenerMode mode) {
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.notContaining("thread_ts"))
+			.atPriority(1)
+			.willReturn(SlackStandIn.ok().withFixedDelay(500)));
+		CircuitBreaker circuitBreaker = bound(mode);
+		circuitBreaker.transitionToOpenState();
+		circuitBreaker.transitionToHalfOpenState();
+		List<Post> posts = slack.awaitPosts(2);
+		assertThat(posts.get(1).threadTs()).isEqualTo(posts.get(0).ts());
+	}
+
+	static class Outcomes implements DeliveryObserver {
+
+		final Queue<TransitionSnapshot> delivered = new ConcurrentLinkedQueue<>();
+
+		final Queue<SlackApiException> failed = new ConcurrentLinkedQueue<>();
+
+		final Queue<SlackApiException> retried = new ConcurrentLinkedQueue<>();
+
+		final Queue<TransitionSnapshot> dropped = new ConcurrentLinkedQueue<>();
+
+		@Override
+		public void delivered(TransitionSnapshot snapshot, Duration took) {
+			this.delivered.add(snapshot);
+		}
+
+		@Override
+		public void failed(TransitionSnapshot snapshot, SlackApiException failure) {
+			this.failed.add(failure);
+		}
+
+		@Override
+		public void retrying(TransitionSnapshot snapshot, SlackApiException failure) {
+			this.retried.add(failure);
+		}
+
+		@Override
+		public void dropped(TransitionSnapshot snapshot) {
+			this.dropped.add(snapshot);
+		}
+
+	}
+
+}
