@@ -14,6 +14,44 @@ public interface DeliveryObserver {
 	};
 
 	/**
+	 * Return an observer telling each of the given ones in turn.
+	 * @param observers the observers
+	 * @return one observer for all
+	 */
+	static DeliveryObserver of(java.util.List<? extends DeliveryObserver> observers) {
+		java.util.List<DeliveryObserver> all = java.util.List.copyOf(observers);
+		if (all.isEmpty()) {
+			return NONE;
+		}
+		if (all.size() == 1) {
+			return all.get(0);
+		}
+		return new DeliveryObserver() {
+
+			@Override
+			public void delivered(TransitionSnapshot snapshot, Duration took) {
+				all.forEach((observer) -> observer.delivered(snapshot, took));
+			}
+
+			@Override
+			public void failed(TransitionSnapshot snapshot, SlackApiException failure) {
+				all.forEach((observer) -> observer.failed(snapshot, failure));
+			}
+
+			@Override
+			public void retrying(TransitionSnapshot snapshot, SlackApiException failure) {
+				all.forEach((observer) -> observer.retrying(snapshot, failure));
+			}
+
+			@Override
+			public void dropped(TransitionSnapshot snapshot) {
+				all.forEach((observer) -> observer.dropped(snapshot));
+			}
+
+		};
+	}
+
+	/**
 	 * A message reached Slack.
 	 * @param snapshot the transition it told
 	 * @param took how long it took, retries included

@@ -1,0 +1,158 @@
+package dev.fluxgate.slack.autoconfigure;
+
+import dev.fluxgate.slack.AbstractSlackListener;
+import dev.fluxgate.slack.AsyncSlackListener;
+import dev.fluxgate.slack.DeliveryObserver;
+import dev.fluxgate.slack.InMemoryThreadStore;
+import dev.fluxgate.slack.MessageRenderer;
+import dev.fluxgate.slack.SlackListener;
+import dev.fluxgate.slack.Templates;
+import dev.fluxgate.slack.ThreadStore;
+import dev.fluxgate.slack.client.SlackClient;
+import dev.fluxgate.slack.client.WebClientSlackClient;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration that posts every Resilience4j circuit-breaker transition to Slack, one thread per failure
+ * cycle.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
+		"org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration" })
+@ConditionalOnClass({ WebClient.class, CircuitBreaker.class })
+@ConditionalOnBooleanProperty(name = "fluxgate.slack.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(FluxgateSlackProperties.class)
+public final class FluxgateSlackAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnSlackConfiguredCondition.class)
+	static class SlackListenerConfiguration {
+
+		private final SlackSettings settings;
+
+		private final FluxgateSlackProperties properties;
+
+		SlackListenerConfiguration(FluxgateSlackProperties properties, Environment environment) {
+			this.properties = properties;
+			this.settings = SlackSettings.resolve(properties, environment);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(SlackClient.class)
+		WebClientSlackClient slackClient(ObjectProvider<WebClient.Builder> webClientBuilder,
+				ObjectProvider<ClientHttpConnector> connector) {
+			return WebClientSlackClient.builder()
+				.token(this.settings.token())
+				.baseUrl(this.properties.getBaseUrl())
+				.timeout(this.properties.getTimeout())
+				.webClientBuilder(webClientBuilder.getIfAvailable())
+				.connector(connector.getIfAvailable())
+				.build();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(Templates.class)
+		Templates slackTemplates() {
+			return this.settings.templates();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ThreadStore.class)
+		InMemoryThreadStore slackThreadStore() {
+			return new InMemoryThreadStore();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(MessageRenderer.class)
+		MessageRenderer slackMessageRenderer() {
+			return new MessageRenderer();
+		}
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean(AbstractSlackListener.class)
+		@ConditionalOnProperty(name = "fluxgate.slack.mode", havingValue = "async", matchIfMissing = true)
+		AsyncSlackListener asyncSlackListener(SlackClient client, Templates templates, ThreadStore threadStore,
+				MessageRenderer renderer, ObjectProvider<DeliveryObserver> observers) {
+			return configure(AsyncSlackListener.builder(), client, templates, threadStore, renderer, observers)
+				.queueCapacity(this.properties.getQueueCapacity())
+				.closeTimeout(this.properties.getShutdownTimeout())
+				.build();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(AbstractSlackListener.class)
+		@ConditionalOnProperty(name = "fluxgate.slack.mode", havingValue = "sync")
+		SlackListener slackListener(SlackClient client, Templates templates, ThreadStore threadStore,
+				MessageRenderer renderer, ObjectProvider<DeliveryObserver> observers) {
+			return configure(SlackListener.builder(), client, templates, threadStore, renderer, observers)
+				.deadline(this.properties.getTimeout())
+				.build();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(SlackCircuitBreakerBinder.class)
+		SlackCircuitBreakerBinder slackCircuitBreakerBinder(AbstractSlackListener listener,
+				ObjectProvider<CircuitBreakerRegistry> registries) {
+			return new SlackCircuitBreakerBinder(listener, registries);
+		}
+
+		private <B extends AbstractSlackListener.Builder<B>> B configure(B builder, SlackClient client,
+				Templates templates, ThreadStore threadStore, MessageRenderer renderer,
+				ObjectProvider<DeliveryObserver> observers) {
+			FluxgateSlackProperties.CircuitBreakers circuitBreakers = this.properties.getCircuitBreakers();
+			return builder.channel(this.settings.channel())
+				.client(client)
+				.templates(templates)
+				.threadStore(threadStore)
+				.renderer(renderer)
+				.retryPolicy(this.settings.retryPolicy())
+				.observer(DeliveryObserver.of(observers.orderedStream().toList()))
+				.circuitBreakerFilter(
+						new CircuitBreakerNameFilter(circuitBreakers.getInclude(), circuitBreakers.getExclude()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SanitizingFunction.class)
+	static class SlackTokenSanitizingConfiguration {
+
+		@Bean
+		SanitizingFunction slackTokenSanitizingFunction(FluxgateSlackProperties properties, Environment environment) {
+			return new SlackTokenSanitizingFunction(SlackSettings.token(properties, environment));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnSlackConfiguredCondition.Not.class)
+	static class SlackNotConfiguredConfiguration {
+
+		@Bean
+		SmartInitializingSingleton slackNotConfiguredReport() {
+			return () -> LoggerFactory.getLogger(FluxgateSlackAutoConfiguration.class)
+				.info("Circuit-breaker transitions are not posted to Slack: set SLACK_BOT_TOKEN and SLACK_CHANNEL_ID "
+						+ "(or fluxgate.slack.token and fluxgate.slack.channel) to turn it on");
+		}
+
+	}
+
+}

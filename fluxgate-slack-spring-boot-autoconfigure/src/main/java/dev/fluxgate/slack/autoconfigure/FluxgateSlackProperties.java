@@ -1,0 +1,286 @@
+package dev.fluxgate.slack.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for posting circuit-breaker transitions to Slack.
+ */
+@ConfigurationProperties("fluxgate.slack")
+public class FluxgateSlackProperties {
+
+	/**
+	 * Whether circuit-breaker transitions are posted to Slack.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * ID of the channel to post to, such as C1234567890. Falls back to the SLACK_CHANNEL_ID environment variable.
+	 */
+	private String channel;
+
+	/**
+	 * Bot token of the Slack app, xoxb-…. Falls back to the SLACK_BOT_TOKEN environment variable.
+	 */
+	private String token;
+
+	/**
+	 * How transitions are posted: 'async' never blocks the caller, 'sync' waits for Slack on the caller's thread.
+	 */
+	private String mode = "async";
+
+	/**
+	 * Base URL of Slack's Web API. Plain http is only accepted for loopback addresses.
+	 */
+	private String baseUrl = "https://slack.com/api";
+
+	/**
+	 * Timeout of one call to Slack. In sync mode, also the longest a transition waits for Slack, retries included.
+	 */
+	private Duration timeout = Duration.ofSeconds(5);
+
+	/**
+	 * Most messages the async listener holds waiting for Slack; more are dropped and counted.
+	 */
+	private int queueCapacity = 1000;
+
+	/**
+	 * Longest the async listener waits on shutdown to deliver pending messages.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+	private final Retry retry = new Retry();
+
+	/**
+	 * Message templates by transition, such as 'closed-to-open' or 'half-open-to-closed'. Only the fields set here
+	 * override the defaults.
+	 */
+	private Map<String, TemplateProperties> templates = new LinkedHashMap<>();
+
+	/**
+	 * Message template of any transition without a template of its own. Only the fields set here override the
+	 * default.
+	 */
+	private TemplateProperties fallbackTemplate = new TemplateProperties();
+
+	private final CircuitBreakers circuitBreakers = new CircuitBreakers();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getChannel() {
+		return this.channel;
+	}
+
+	public void setChannel(String channel) {
+		this.channel = channel;
+	}
+
+	public String getToken() {
+		return this.token;
+	}
+
+	public void setToken(String token) {
+		this.token = token;
+	}
+
+	public String getMode() {
+		return this.mode;
+	}
+
+	public void setMode(String mode) {
+		this.mode = mode;
+	}
+
+	public String getBaseUrl() {
+		return this.baseUrl;
+	}
+
+	public void setBaseUrl(String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public int getQueueCapacity() {
+		return this.queueCapacity;
+	}
+
+	public void setQueueCapacity(int queueCapacity) {
+		this.queueCapacity = queueCapacity;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Map<String, TemplateProperties> getTemplates() {
+		return this.templates;
+	}
+
+	public void setTemplates(Map<String, TemplateProperties> templates) {
+		this.templates = templates;
+	}
+
+	public TemplateProperties getFallbackTemplate() {
+		return this.fallbackTemplate;
+	}
+
+	public void setFallbackTemplate(TemplateProperties fallbackTemplate) {
+		this.fallbackTemplate = fallbackTemplate;
+	}
+
+	public CircuitBreakers getCircuitBreakers() {
+		return this.circuitBreakers;
+	}
+
+	/**
+	 * Retries of messages that failed for a reason that may pass.
+	 */
+	public static class Retry {
+
+		/**
+		 * Most attempts per message, the first included.
+		 */
+		private int maxAttempts = 5;
+
+		/**
+		 * Wait before the first retry, doubled before each next one.
+		 */
+		private Duration initialBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * Longest wait between two attempts, unless Slack's Retry-After asks for more.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(30);
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/**
+	 * The fields of one message template; unset fields keep the default.
+	 */
+	public static class TemplateProperties {
+
+		/**
+		 * Message title, emoji allowed.
+		 */
+		private String title;
+
+		/**
+		 * Colour of the attachment's side bar, #RRGGBB.
+		 */
+		private String color;
+
+		/**
+		 * Detailed description of the state change.
+		 */
+		private String description;
+
+		public String getTitle() {
+			return this.title;
+		}
+
+		public void setTitle(String title) {
+			this.title = title;
+		}
+
+		public String getColor() {
+			return this.color;
+		}
+
+		public void setColor(String color) {
+			this.color = color;
+		}
+
+		public String getDescription() {
+			return this.description;
+		}
+
+		public void setDescription(String description) {
+			this.description = description;
+		}
+
+	}
+
+	/**
+	 * Which circuit breakers are announced.
+	 */
+	public static class CircuitBreakers {
+
+		/**
+		 * Name patterns of the circuit breakers to announce, '*' matching any characters. All when empty.
+		 */
+		private List<String> include = new ArrayList<>();
+
+		/**
+		 * Name patterns of the circuit breakers never to announce, '*' matching any characters.
+		 */
+		private List<String> exclude = new ArrayList<>();
+
+		public List<String> getInclude() {
+			return this.include;
+		}
+
+		public void setInclude(List<String> include) {
+			this.include = include;
+		}
+
+		public List<String> getExclude() {
+			return this.exclude;
+		}
+
+		public void setExclude(List<String> exclude) {
+			this.exclude = exclude;
+		}
+
+	}
+
+}

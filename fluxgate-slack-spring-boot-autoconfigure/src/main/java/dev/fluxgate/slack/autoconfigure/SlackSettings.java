@@ -1,0 +1,187 @@
+package dev.fluxgate.slack.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.fluxgate.slack.RetryPolicy;
+import dev.fluxgate.slack.Template;
+import dev.fluxgate.slack.Templates;
+import dev.fluxgate.slack.Transition;
+import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.TemplateProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * The {@code fluxgate.slack.*} properties resolved against the seed's environment variables and checked, so that a
+ * setting that cannot work stops startup with the property, its value and the fix.
+ *
+ * @param channel the channel ID
+ * @param token the bot token
+ * @param sync whether the sync listener is used
+ * @param templates the default templates merged with the configured ones
+ * @param retryPolicy the retry policy
+ */
+record SlackSettings(String channel, String token, boolean sync, Templates templates, RetryPolicy retryPolicy) {
+
+	static final String CHANNEL_VARIABLE = "SLACK_CHANNEL_ID";
+
+	static final String TOKEN_VARIABLE = "SLACK_BOT_TOKEN";
+
+	private static final Logger logger = LoggerFactory.getLogger(SlackSettings.class);
+
+	static String channel(FluxgateSlackProperties properties, Environment environment) {
+		return (properties.getChannel() != null) ? properties.getChannel() : environment.getProperty(CHANNEL_VARIABLE);
+	}
+
+	static String token(FluxgateSlackProperties properties, Environment environment) {
+		return (properties.getToken() != null) ? properties.getToken() : environment.getProperty(TOKEN_VARIABLE);
+	}
+
+	static SlackSettings resolve(FluxgateSlackProperties properties, Environment environment) {
+		String channel = channel(properties, environment);
+		String token = token(properties, environment);
+		checkCredentials(channel, token);
+		if (!token.trim().startsWith("xoxb-")) {
+			logger.warn("fluxgate.slack.token does not start with xoxb-: a bot token is expected; other tokens work "
+					+ "but post as their user");
+		}
+		boolean sync = mode(properties.getMode());
+		checkBaseUrl(properties.getBaseUrl());
+		checkPositive("fluxgate.slack.timeout", properties.getTimeout());
+		checkPositive("fluxgate.slack.shutdown-timeout", properties.getShutdownTimeout());
+		if (properties.getQueueCapacity() < 1) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.queue-capacity",
+					String.valueOf(properties.getQueueCapacity()), "at least one message must fit in the queue",
+					"Set fluxgate.slack.queue-capacity to 1 or more; the default is 1000.");
+		}
+		return new SlackSettings(channel.trim(), token.trim(), sync, templates(properties), retryPolicy(properties));
+	}
+
+	private static void checkCredentials(String channel, String token) {
+		if (channel == null || !StringUtils.hasText(channel)) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.channel", (channel == null) ? "(not set)" : "\"\"",
+					"a bot token is set, but no channel to post to",
+					"Set SLACK_CHANNEL_ID or fluxgate.slack.channel to the channel's ID, such as C1234567890 "
+							+ "(channel details in Slack), or remove the token to turn Slack notifications off.");
+		}
+		if (token == null || !StringUtils.hasText(token)) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.token", (token == null) ? "(not set)" : "\"\"",
+					"a channel is set, but no bot token to post with",
+					"Set SLACK_BOT_TOKEN or fluxgate.slack.token to the app's Bot User OAuth Token (xoxb-…, under "
+							+ "OAuth & Permissions), or remove the channel to turn Slack notifications off.");
+		}
+	}
+
+	private static boolean mode(String mode) {
+		if ("sync".equalsIgnoreCase(mode)) {
+			return true;
+		}
+		if ("async".equalsIgnoreCase(mode)) {
+			return false;
+		}
+		throw new InvalidSlackPropertyException("fluxgate.slack.mode", quoted(mode), "the mode must be sync or async",
+				"Set fluxgate.slack.mode to async (never blocks the caller, the default) or sync (waits for Slack).");
+	}
+
+	private static void checkBaseUrl(String baseUrl) {
+		String action = "Set fluxgate.slack.base-url to an https URL such as https://slack.com/api (plain http only "
+				+ "for localhost).";
+		URI uri;
+		try {
+			uri = URI.create((baseUrl != null) ? baseUrl : "");
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.base-url", quoted(baseUrl),
+					"it is not a URL: " + ex.getMessage(), action);
+		}
+		if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.base-url", quoted(baseUrl),
+					"it is not an http(s) URL with a host", action);
+		}
+		if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.base-url", quoted(baseUrl),
+					"plain http would send the bot token across the network unencrypted", action);
+		}
+	}
+
+	private static boolean isLoopback(String host) {
+		if ("localhost".equalsIgnoreCase(host)) {
+			return true;
+		}
+		if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
+			return false;
+		}
+		try {
+			return InetAddress.getByName(host).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
+	private static void checkPositive(String property, Duration duration) {
+		if (duration == null || duration.isNegative() || duration.isZero()) {
+			throw new InvalidSlackPropertyException(property, String.valueOf(duration), "it must be positive",
+					"Set " + property + " to a positive duration, such as 5s.");
+		}
+	}
+
+	private static RetryPolicy retryPolicy(FluxgateSlackProperties properties) {
+		FluxgateSlackProperties.Retry retry = properties.getRetry();
+		if (retry.getMaxAttempts() < 1) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.retry.max-attempts",
+					String.valueOf(retry.getMaxAttempts()), "a message needs at least one attempt",
+					"Set fluxgate.slack.retry.max-attempts to 1 (no retries) or more; the default is 5.");
+		}
+		checkPositive("fluxgate.slack.retry.initial-backoff", retry.getInitialBackoff());
+		checkPositive("fluxgate.slack.retry.max-backoff", retry.getMaxBackoff());
+		return new RetryPolicy(retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff());
+	}
+
+	static Templates templates(FluxgateSlackProperties properties) {
+		Templates defaults = Templates.defaults();
+		Templates templates = defaults.withFallback(
+				merge("fluxgate.slack.fallback-template", defaults.fallback(), properties.getFallbackTemplate()));
+		for (Map.Entry<String, TemplateProperties> entry : properties.getTemplates().entrySet()) {
+			String property = "fluxgate.slack.templates." + entry.getKey();
+			Transition transition;
+			try {
+				transition = Transition.parse(entry.getKey());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidSlackPropertyException(property, quoted(entry.getKey()),
+						"the key is not <state>-to-<state> of Resilience4j states",
+						"Use a key such as closed-to-open or half-open-to-closed; states are closed, open, half-open, "
+								+ "disabled, metrics-only and forced-open.");
+			}
+			templates = templates.with(transition, merge(property, templates.forTransition(transition),
+					entry.getValue()));
+		}
+		return templates;
+	}
+
+	private static Template merge(String property, Template base, TemplateProperties override) {
+		if (override.getColor() != null && !Template.isColor(override.getColor())) {
+			throw new InvalidSlackPropertyException(property + ".color", quoted(override.getColor()),
+					"Slack attachment colours are hex #RRGGBB",
+					"Set " + property + ".color to a colour such as #FF4C4C, or remove it to keep the default.");
+		}
+		return base.merge(override.getTitle(), override.getColor(), override.getDescription());
+	}
+
+	private static String quoted(String value) {
+		return (value != null) ? "\"" + value + "\"" : "(not set)";
+	}
+
+	@Override
+	public String toString() {
+		return "SlackSettings[channel=" + this.channel + ", token=******, sync=" + this.sync + "]";
+	}
+
+}
