@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import dev.fluxgate.slack.client.SlackApiException;
@@ -46,6 +47,12 @@ public abstract class AbstractSlackListener {
 
 	private final MessageRenderer renderer;
 
+	private final Function<String, String> channelResolver;
+
+	private final boolean updateRoot;
+
+	private final Mono<String> workspaceUrl;
+
 	private final Set<CircuitBreaker> bound = ConcurrentHashMap.newKeySet();
 
 	private final Set<String> reportedErrors = ConcurrentHashMap.newKeySet();
@@ -70,6 +77,16 @@ public abstract class AbstractSlackListener {
 		this.circuitBreakerFilter = Objects.requireNonNull(builder.circuitBreakerFilter,
 				"circuitBreakerFilter must not be null");
 		this.renderer = Objects.requireNonNull(builder.renderer, "renderer must not be null");
+		this.channelResolver = (builder.channelResolver != null) ? builder.channelResolver : (name) -> this.channel;
+		this.updateRoot = builder.updateRoot;
+		this.workspaceUrl = Mono.defer(() -> this.client.authTest())
+			.map((answer) -> (answer.url() != null) ? answer.url() : "")
+			.onErrorResume((ex) -> {
+				logger.debug("No workspace URL for permalinks: {}", ex.getMessage());
+				return Mono.just("");
+			})
+			.cache((url) -> url.isEmpty() ? Duration.ofMinutes(5) : Duration.ofHours(24),
+					(ex) -> Duration.ZERO, () -> Duration.ZERO);
 	}
 
 	/**
@@ -81,7 +98,7 @@ public abstract class AbstractSlackListener {
 			if (this.circuitBreakerFilter.test(circuitBreaker.getName()) && this.bound.add(circuitBreaker)) {
 				circuitBreaker.getEventPublisher().onStateTransition((event) -> {
 					if (this.bound.contains(circuitBreaker)) {
-						onStateTransition(event);
+						announce(event, circuitBreaker);
 					}
 				});
 			}
@@ -128,11 +145,16 @@ public abstract class AbstractSlackListener {
 	 * @param event the event
 	 */
 	public final void onStateTransition(CircuitBreakerOnStateTransitionEvent event) {
+		announce(event, null);
+	}
+
+	private void announce(CircuitBreakerOnStateTransitionEvent event, CircuitBreaker circuitBreaker) {
 		try {
 			CircuitBreaker.StateTransition transition = event.getStateTransition();
 			accept(new TransitionSnapshot(event.getCircuitBreakerName(),
 					Transition.of(transition.getFromState(), transition.getToState()),
-					event.getCreationTime().toInstant()));
+					event.getCreationTime().toInstant(),
+					(circuitBreaker != null) ? TransitionSnapshot.Numbers.of(circuitBreaker) : null));
 		}
 		catch (Throwable ex) {
 			logger.error("Could not announce {} of circuit breaker '{}' in Slack", event.getStateTransition(),
@@ -212,20 +234,59 @@ public abstract class AbstractSlackListener {
 			SlackThread open = this.threads.find(snapshot.circuitBreaker()).orElse(null);
 			ThreadRules.Step step = ThreadRules.next(snapshot.transition().to(), open);
 			Template template = getTemplates().forTransition(snapshot.transition());
-			Mono<SlackResponse> call = this.client
-				.postMessage(this.renderer.render(snapshot, template, (open != null) ? open.channel() : this.channel, step))
-				.retryWhen(retry(snapshot, start, deadline));
+			String channel = (open != null) ? open.channel() : this.channelResolver.apply(snapshot.circuitBreaker());
+			Mono<String> permalink = (open != null && snapshot.transition().to() == CircuitBreaker.State.CLOSED)
+					? this.workspaceUrl.map((url) -> permalink(url, open)) : Mono.just("");
+			Mono<SlackResponse> call = permalink.flatMap((link) -> timed("chat.postMessage",
+					() -> this.client.postMessage(this.renderer.render(snapshot, template, channel, step, open,
+							link.isEmpty() ? null : link)))
+				.retryWhen(retry(snapshot, start, deadline)));
 			if (deadline != null) {
 				call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
 						SlackApiException.Kind.TRANSIENT, null, "no answer within the deadline of " + deadline, null)));
 			}
 			return call.doOnNext((answer) -> delivered(snapshot, step, open, answer, start))
-				.then()
+				.then((open != null && this.updateRoot) ? updateRoot(open, snapshot, template, step) : Mono.empty())
 				.onErrorResume((ex) -> {
 					failed(snapshot, step, open, ex);
 					return Mono.empty();
 				});
 		});
+	}
+
+	private Mono<Void> updateRoot(SlackThread open, TransitionSnapshot snapshot, Template template,
+			ThreadRules.Step step) {
+		if (open.root() == null) {
+			return Mono.empty();
+		}
+		Template rootTemplate = getTemplates().forTransition(open.root().transition());
+		return timed("chat.update", () -> this.client.update(
+				this.renderer.renderRootUpdate(open, rootTemplate, snapshot, template, step.endsThread())))
+			.doOnError((ex) -> logger.warn("Could not update the root message of '{}' in Slack; the thread goes on: {}",
+					snapshot.circuitBreaker(), ex.getMessage()))
+			.onErrorResume((ex) -> Mono.empty())
+			.then();
+	}
+
+	private <T> Mono<T> timed(String method, java.util.function.Supplier<Mono<T>> call) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return call.get().doOnEach((signal) -> {
+				if (signal.isOnNext() || signal.isOnError()) {
+					String outcome = signal.isOnNext() ? "ok"
+							: (signal.getThrowable() instanceof SlackApiException ex) ? ex.getError() : "client_error";
+					this.observer.requested(method, Duration.ofNanos(System.nanoTime() - start), outcome);
+				}
+			});
+		});
+	}
+
+	private static String permalink(String workspaceUrl, SlackThread thread) {
+		if (workspaceUrl.isEmpty()) {
+			return "";
+		}
+		return (workspaceUrl.endsWith("/") ? workspaceUrl : workspaceUrl + "/") + "archives/" + thread.channel() + "/p"
+				+ thread.threadTs().replace(".", "");
 	}
 
 	private Retry retry(TransitionSnapshot snapshot, long start, Duration deadline) {
@@ -333,6 +394,10 @@ public abstract class AbstractSlackListener {
 		private Predicate<String> circuitBreakerFilter = (name) -> true;
 
 		private MessageRenderer renderer = new MessageRenderer();
+
+		private Function<String, String> channelResolver;
+
+		private boolean updateRoot = true;
 
 		protected Builder() {
 		}
@@ -449,6 +514,26 @@ public abstract class AbstractSlackListener {
 		 */
 		public B renderer(MessageRenderer renderer) {
 			this.renderer = renderer;
+			return self();
+		}
+
+		/**
+		 * Set the channel of each circuit breaker, to route some breakers to other channels than the default.
+		 * @param channelResolver the channel ID by circuit breaker name, the default channel when not set
+		 * @return this builder
+		 */
+		public B channelResolver(Function<String, String> channelResolver) {
+			this.channelResolver = channelResolver;
+			return self();
+		}
+
+		/**
+		 * Set whether a thread's root is edited with {@code chat.update} to show the cycle's current status.
+		 * @param updateRoot whether the root is kept up to date, {@code true} by default
+		 * @return this builder
+		 */
+		public B updateRoot(boolean updateRoot) {
+			this.updateRoot = updateRoot;
 			return self();
 		}
 

@@ -44,6 +44,11 @@ public interface DeliveryObserver {
 			}
 
 			@Override
+			public void requested(String method, Duration took, String outcome) {
+				all.forEach((observer) -> observer.requested(method, took, outcome));
+			}
+
+			@Override
 			public void dropped(TransitionSnapshot snapshot) {
 				all.forEach((observer) -> observer.dropped(snapshot));
 			}
@@ -73,6 +78,15 @@ public interface DeliveryObserver {
 	 * @param failure why the last attempt failed
 	 */
 	default void retrying(TransitionSnapshot snapshot, SlackApiException failure) {
+	}
+
+	/**
+	 * One call to Slack's Web API completed.
+	 * @param method the API method, such as {@code chat.postMessage}
+	 * @param took how long the call took
+	 * @param outcome {@code ok}, or the error code
+	 */
+	default void requested(String method, Duration took, String outcome) {
 	}
 
 	/**

@@ -33,4 +33,9 @@ public class InMemoryThreadStore implements ThreadStore {
 		return List.copyOf(this.threads.values());
 	}
 
+	@Override
+	public int count() {
+		return this.threads.size();
+	}
+
 }

@@ -1,23 +1,65 @@
 package dev.fluxgate.slack;
 
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatPostMessage.Attachment;
 import dev.fluxgate.slack.client.ChatPostMessage.Block;
+import dev.fluxgate.slack.client.ChatUpdate;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**
- * Turns a transition and its template into the {@code chat.postMessage} body of the fluxgate Slack listener.
+ * Turns a transition and its template into the Slack messages of the fluxgate Slack listener: the reference payload,
+ * plus the breaker's numbers when it opens, the outage and a link to the root when it recovers, and the root's
+ * current status.
  */
 public class MessageRenderer {
+
+	private static final Pattern MENTION = Pattern
+		.compile("<(!here|!channel|!everyone|!subteam\\^[A-Z0-9]+(\\|[^>]*)?|@[UW][A-Z0-9]+)>");
 
 	private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
 		.withZone(ZoneOffset.UTC);
 
+	private final String mention;
+
 	/**
-	 * Render one message.
+	 * Create a renderer that mentions nobody.
+	 */
+	public MessageRenderer() {
+		this(null);
+	}
+
+	/**
+	 * Create a renderer that adds a mention to root messages of breakers that open.
+	 * @param mention such as {@code <!here>}, {@code <!subteam^S0123>} or {@code <@U0123>}, or {@code null}
+	 */
+	public MessageRenderer(String mention) {
+		if (mention != null && !mention.isBlank() && !isMention(mention.trim())) {
+			throw new IllegalArgumentException("'" + mention + "' is not a Slack mention such as <!here>, "
+					+ "<!subteam^S0123> or <@U0123>");
+		}
+		this.mention = (mention != null && !mention.isBlank()) ? mention.trim() : null;
+	}
+
+	/**
+	 * Whether a text is one Slack mention.
+	 * @param mention the text
+	 * @return whether it is {@code <!here>}, {@code <!channel>}, {@code <!everyone>}, a user group or a user
+	 */
+	public static boolean isMention(String mention) {
+		return mention != null && MENTION.matcher(mention).matches();
+	}
+
+	/**
+	 * Render one message without thread context.
 	 * @param snapshot the transition
 	 * @param template its template
 	 * @param channel the channel ID
@@ -26,15 +68,105 @@ public class MessageRenderer {
 	 */
 	public ChatPostMessage render(TransitionSnapshot snapshot, Template template, String channel,
 			ThreadRules.Step step) {
-		String title = escape(template.title());
+		return render(snapshot, template, channel, step, null, null);
+	}
+
+	/**
+	 * Render one message.
+	 * @param snapshot the transition
+	 * @param template its template
+	 * @param channel the channel ID
+	 * @param step how the thread rules post it
+	 * @param open the breaker's open thread, or {@code null}
+	 * @param rootPermalink the link to the thread's root, or {@code null}
+	 * @return the message body
+	 */
+	public ChatPostMessage render(TransitionSnapshot snapshot, Template template, String channel, ThreadRules.Step step,
+			SlackThread open, String rootPermalink) {
+		Duration outage = (open != null && step.endsThread()) ? Duration.between(open.openedAt(), snapshot.time())
+				: null;
+		Map<String, String> values = values(snapshot, outage);
+		String title = escape(Placeholders.replace(template.title(), values));
 		String name = escape(snapshot.circuitBreaker());
-		List<String> fields = List.of("*Circuit Breaker:*\n" + name,
-				"*State Transition:*\n" + snapshot.transition().from() + " → " + snapshot.transition().to(),
-				"*Transition Time:*\n" + time(snapshot), "*Description:*\n" + escape(template.description()));
-		Attachment attachment = new Attachment(template.color(),
-				List.of(Block.section("*" + title + "*"), Block.fields(fields)));
-		return new ChatPostMessage(channel, title + ": " + name, List.of(attachment), step.threadTs(),
+		String prefix = (this.mention != null && !step.isReply() && snapshot.transition().to() == State.OPEN)
+				? this.mention + " " : "";
+		List<Block> blocks = new ArrayList<>(blocks(snapshot, template, title, values));
+		blocks.set(0, Block.section(prefix + "*" + title + "*"));
+		if (outage != null) {
+			List<String> recovery = new ArrayList<>();
+			recovery.add("*Outage:*\n" + format(outage));
+			if (rootPermalink != null) {
+				recovery.add("*Alert:*\n<" + rootPermalink + "|first message of this outage>");
+			}
+			blocks.add(Block.fields(recovery));
+		}
+		return new ChatPostMessage(channel, prefix + title + ": " + name,
+				List.of(new Attachment(template.color(), blocks)), step.threadTs(),
 				step.broadcast() ? Boolean.TRUE : null);
+	}
+
+	/**
+	 * Render the edit of a thread's root that tells the cycle's current status.
+	 * @param thread the thread, with its root transition
+	 * @param rootTemplate the template the root was posted with
+	 * @param latest the cycle's latest transition
+	 * @param latestTemplate that transition's template, whose colour the root takes
+	 * @param ended whether the cycle ended with it
+	 * @return the {@code chat.update} body
+	 */
+	public ChatUpdate renderRootUpdate(SlackThread thread, Template rootTemplate, TransitionSnapshot latest,
+			Template latestTemplate, boolean ended) {
+		TransitionSnapshot root = thread.root();
+		Map<String, String> values = values(root, null);
+		String rootTitle = escape(Placeholders.replace(rootTemplate.title(), values));
+		State now = latest.transition().to();
+		String status;
+		if (!ended) {
+			status = "now " + now;
+		}
+		else if (now == State.CLOSED) {
+			status = "✅ Recovered after " + format(Duration.between(thread.openedAt(), latest.time()));
+		}
+		else {
+			status = "ended in " + now + " after " + format(Duration.between(thread.openedAt(), latest.time()));
+		}
+		String title = rootTitle + " — " + status;
+		List<Block> blocks = new ArrayList<>(blocks(root, rootTemplate, title, values));
+		return new ChatUpdate(thread.channel(), thread.threadTs(), title + ": " + escape(root.circuitBreaker()),
+				List.of(new Attachment(latestTemplate.color(), blocks)));
+	}
+
+	private List<Block> blocks(TransitionSnapshot snapshot, Template template, String title,
+			Map<String, String> values) {
+		List<Block> blocks = new ArrayList<>(3);
+		blocks.add(Block.section("*" + title + "*"));
+		blocks.add(Block.fields(List.of("*Circuit Breaker:*\n" + escape(snapshot.circuitBreaker()),
+				"*State Transition:*\n" + snapshot.transition().from() + " → " + snapshot.transition().to(),
+				"*Transition Time:*\n" + time(snapshot),
+				"*Description:*\n" + escape(Placeholders.replace(template.description(), values)))));
+		TransitionSnapshot.Numbers numbers = snapshot.numbers();
+		if (numbers != null && snapshot.transition().to() == State.OPEN) {
+			blocks.add(Block.fields(List.of(
+					"*Failure Rate:*\n" + percent(numbers.failureRate()) + " (threshold "
+							+ percent(numbers.failureRateThreshold()) + ")",
+					"*Slow Call Rate:*\n" + percent(numbers.slowCallRate()) + " (threshold "
+							+ percent(numbers.slowCallRateThreshold()) + ")",
+					"*Calls:*\n" + numbers.bufferedCalls() + " buffered, " + numbers.failedCalls() + " failed")));
+		}
+		return blocks;
+	}
+
+	private static Map<String, String> values(TransitionSnapshot snapshot, Duration outage) {
+		Map<String, String> values = new HashMap<>(12);
+		values.put("name", snapshot.circuitBreaker());
+		values.put("from", snapshot.transition().from().name());
+		values.put("to", snapshot.transition().to().name());
+		TransitionSnapshot.Numbers numbers = snapshot.numbers();
+		values.put("failureRate", (numbers != null) ? percent(numbers.failureRate()) : "n/a");
+		values.put("failureRateThreshold", (numbers != null) ? percent(numbers.failureRateThreshold()) : "n/a");
+		values.put("slowCallRate", (numbers != null) ? percent(numbers.slowCallRate()) : "n/a");
+		values.put("duration", (outage != null) ? format(outage) : "n/a");
+		return values;
 	}
 
 	/**
@@ -45,6 +177,35 @@ public class MessageRenderer {
 	protected String time(TransitionSnapshot snapshot) {
 		return "<!date^" + snapshot.time().getEpochSecond() + "^{date_short_pretty} {time_secs}|"
 				+ UTC.format(snapshot.time()) + " UTC>";
+	}
+
+	/**
+	 * Format a rate the way the messages show it.
+	 * @param rate a percentage, or a negative number when too few calls were recorded
+	 * @return such as {@code 62.5%}, or {@code not enough calls}
+	 */
+	public static String percent(float rate) {
+		if (rate < 0) {
+			return "not enough calls";
+		}
+		return ((rate == Math.rint(rate)) ? String.valueOf((long) rate) : String.valueOf(Math.round(rate * 10) / 10.0))
+				+ "%";
+	}
+
+	/**
+	 * Format a duration the way the messages show it.
+	 * @param duration the duration
+	 * @return such as {@code 4m 12s} or {@code 1h 3m}
+	 */
+	public static String format(Duration duration) {
+		long seconds = Math.max(0, duration.toSeconds());
+		if (seconds >= 3600) {
+			return (seconds / 3600) + "h " + (seconds % 3600 / 60) + "m";
+		}
+		if (seconds >= 60) {
+			return (seconds / 60) + "m " + (seconds % 60) + "s";
+		}
+		return seconds + "s";
 	}
 
 	/**
@@ -74,6 +235,11 @@ public class MessageRenderer {
 			}
 		}
 		return (escaped != null) ? escaped.toString() : text;
+	}
+
+	@Override
+	public String toString() {
+		return "MessageRenderer[mention=" + this.mention + "]";
 	}
 
 }

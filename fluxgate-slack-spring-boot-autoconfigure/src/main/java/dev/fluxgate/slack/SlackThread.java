@@ -14,9 +14,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
  * @param openedAt when the cycle started
  * @param lastTransitionAt when the last transition of the cycle happened
  * @param messages how many messages the thread holds, root included
+ * @param root the transition the root message told, to edit it as the cycle goes on
  */
 public record SlackThread(String circuitBreaker, String channel, String threadTs, State state, Instant openedAt,
-		Instant lastTransitionAt, int messages) {
+		Instant lastTransitionAt, int messages, TransitionSnapshot root) {
 
 	/**
 	 * Start a thread whose root message was just posted.
@@ -27,7 +28,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public static SlackThread started(TransitionSnapshot snapshot, String channel, String ts) {
 		return new SlackThread(snapshot.circuitBreaker(), channel, ts, snapshot.transition().to(), snapshot.time(),
-				snapshot.time(), 1);
+				snapshot.time(), 1, snapshot);
 	}
 
 	/**
@@ -37,7 +38,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread followedBy(TransitionSnapshot snapshot) {
 		return new SlackThread(this.circuitBreaker, this.channel, this.threadTs, snapshot.transition().to(),
-				this.openedAt, snapshot.time(), this.messages + 1);
+				this.openedAt, snapshot.time(), this.messages + 1, this.root);
 	}
 
 	/**
@@ -47,7 +48,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread movedTo(TransitionSnapshot snapshot) {
 		return new SlackThread(this.circuitBreaker, this.channel, this.threadTs, snapshot.transition().to(),
-				this.openedAt, snapshot.time(), this.messages);
+				this.openedAt, snapshot.time(), this.messages, this.root);
 	}
 
 }

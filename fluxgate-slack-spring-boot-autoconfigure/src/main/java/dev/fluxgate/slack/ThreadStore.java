@@ -37,4 +37,12 @@ public interface ThreadStore {
 	 */
 	Collection<SlackThread> findAll();
 
+	/**
+	 * Return how many threads are open.
+	 * @return the number of open threads
+	 */
+	default int count() {
+		return findAll().size();
+	}
+
 }

@@ -28,6 +28,8 @@ public final class SlackStandIn implements AutoCloseable {
 
 	public static final String TOKEN = "xoxb-test-token";
 
+	public static final String WORKSPACE_URL = "https://fluxgate-test.slack.com/";
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final WireMockServer server;
@@ -50,6 +52,28 @@ public final class SlackStandIn implements AutoCloseable {
 	public void reset() {
 		this.server.resetAll();
 		this.server.stubFor(postMessage().atPriority(10).willReturn(ok()));
+		this.server.stubFor(update().atPriority(10).willReturn(updated()));
+		this.server.stubFor(post(urlEqualTo("/api/auth.test")).atPriority(10)
+			.willReturn(json("{\"ok\":true,\"url\":\"" + WORKSPACE_URL
+					+ "\",\"team\":\"Fluxgate\",\"user\":\"alerts\",\"team_id\":\"T1\",\"bot_id\":\"B1\"}")));
+	}
+
+	public static MappingBuilder update() {
+		return post(urlEqualTo("/api/chat.update"));
+	}
+
+	public static ResponseDefinitionBuilder updated() {
+		return json("{\"ok\":true,\"channel\":\"{{jsonPath request.body '$.channel'}}\",\"ts\":\"{{jsonPath request.body '$.ts'}}\"}")
+			.withTransformers("response-template");
+	}
+
+	public static ResponseDefinitionBuilder json(String body) {
+		return aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=utf-8").withBody(body);
+	}
+
+	/** Every request to {@code chat.update}, in the order received. */
+	public List<Post> updates() {
+		return requests("/chat.update");
 	}
 
 	public static MappingBuilder postMessage() {
@@ -76,10 +100,14 @@ public final class SlackStandIn implements AutoCloseable {
 
 	/** Every request to {@code chat.postMessage}, in the order received. */
 	public List<Post> posts() {
+		return requests("/chat.postMessage");
+	}
+
+	private List<Post> requests(String method) {
 		List<ServeEvent> events = new ArrayList<>(this.server.getAllServeEvents());
 		Collections.reverse(events);
 		return events.stream()
-			.filter((event) -> event.getRequest().getUrl().endsWith("/chat.postMessage"))
+			.filter((event) -> event.getRequest().getUrl().endsWith(method))
 			.map(Post::new)
 			.toList();
 	}

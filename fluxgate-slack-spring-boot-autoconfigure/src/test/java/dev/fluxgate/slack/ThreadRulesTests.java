@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ThreadRulesTests {
 
 	private final SlackThread open = new SlackThread("payment", "C1", "1700000000.000100", State.OPEN, Instant.EPOCH,
-			Instant.EPOCH, 1);
+			Instant.EPOCH, 1, null);
 
 	@Test
 	void openWithoutThreadPostsRootThatStartsThread() {

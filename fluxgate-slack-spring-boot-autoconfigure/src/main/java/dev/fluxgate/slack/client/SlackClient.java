@@ -5,7 +5,7 @@ import reactor.core.publisher.Mono;
 /**
  * The Slack Web API methods the listeners call.
  * <p>
- * A call completes with Slack's answer when it was delivered, and fails with a {@link SlackApiException} otherwise.
+ * A call completes with Slack's answer when it succeeded, and fails with a {@link SlackApiException} otherwise.
  */
 public interface SlackClient {
 
@@ -15,5 +15,22 @@ public interface SlackClient {
 	 * @return Slack's answer, with {@code ok} true and a {@code ts}
 	 */
 	Mono<SlackResponse> postMessage(ChatPostMessage message);
+
+	/**
+	 * Edit a message with {@code chat.update}.
+	 * @param update the new content
+	 * @return Slack's answer
+	 */
+	default Mono<SlackResponse> update(ChatUpdate update) {
+		return Mono.error(new UnsupportedOperationException("chat.update is not supported by " + this));
+	}
+
+	/**
+	 * Check the token with {@code auth.test}.
+	 * @return who the token is, and in which workspace
+	 */
+	default Mono<AuthTestResponse> authTest() {
+		return Mono.error(new UnsupportedOperationException("auth.test is not supported by " + this));
+	}
 
 }

@@ -69,27 +69,39 @@ public class WebClientSlackClient implements SlackClient {
 
 	@Override
 	public Mono<SlackResponse> postMessage(ChatPostMessage message) {
-		return call("chat.postMessage", message);
+		return call("chat.postMessage", message, SlackResponse.class).flatMap((answer) -> withTs("chat.postMessage", answer));
+	}
+
+	@Override
+	public Mono<SlackResponse> update(ChatUpdate update) {
+		return call("chat.update", update, SlackResponse.class);
+	}
+
+	@Override
+	public Mono<AuthTestResponse> authTest() {
+		return call("auth.test", null, AuthTestResponse.class);
 	}
 
 	/**
 	 * Call a Web API method with a JSON body.
+	 * @param <T> the answer's type
 	 * @param method the method, such as {@code chat.postMessage}
-	 * @param body the typed body, encoded by WebClient's codecs
-	 * @return Slack's answer when it was delivered
+	 * @param body the typed body, encoded by WebClient's codecs, or {@code null} for none
+	 * @param answerType the answer's type
+	 * @return Slack's answer when it succeeded
 	 */
-	protected Mono<SlackResponse> call(String method, Object body) {
-		return this.webClient.post()
+	protected <T extends SlackAnswer> Mono<T> call(String method, Object body, Class<T> answerType) {
+		WebClient.RequestBodySpec request = this.webClient.post()
 			.uri("/" + method)
 			.contentType(JSON_UTF8)
-			.accept(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchangeToMono((response) -> read(method, response))
+			.accept(MediaType.APPLICATION_JSON);
+		return ((body != null) ? request.bodyValue(body) : request)
+			.exchangeToMono((response) -> read(method, response, answerType))
 			.timeout(this.timeout)
 			.onErrorMap((ex) -> !(ex instanceof SlackApiException), (ex) -> transportFailure(method, ex));
 	}
 
-	private Mono<SlackResponse> read(String method, ClientResponse response) {
+	private <T extends SlackAnswer> Mono<T> read(String method, ClientResponse response, Class<T> answerType) {
 		HttpStatusCode status = response.statusCode();
 		if (status.value() == 429) {
 			Duration retryAfter = retryAfter(response.headers().header("Retry-After"));
@@ -110,23 +122,27 @@ public class WebClientSlackClient implements SlackClient {
 				.then(Mono.error(SlackApiException.malformed(method, "content type " + contentType
 						+ " is not application/json; is " + this.baseUrl + " Slack's Web API?")));
 		}
-		return response.bodyToMono(SlackResponse.class)
+		return response.bodyToMono(answerType)
 			.onErrorMap(CodecException.class,
 					(ex) -> SlackApiException.malformed(method, "the body is not a Slack answer: " + ex.getMessage()))
 			.switchIfEmpty(Mono.error(() -> SlackApiException.malformed(method, "the body is empty")))
 			.flatMap((answer) -> checked(method, answer));
 	}
 
-	private Mono<SlackResponse> checked(String method, SlackResponse answer) {
+	private <T extends SlackAnswer> Mono<T> checked(String method, T answer) {
 		if (!answer.ok()) {
 			return Mono.error(SlackApiException.fromErrorCode(method,
 					(answer.error() != null) ? answer.error() : "unknown_error"));
 		}
-		if (answer.ts() == null || answer.ts().isBlank()) {
-			return Mono.error(SlackApiException.malformed(method, "ok:true without ts"));
-		}
 		if (answer.warning() != null && logger.isDebugEnabled()) {
 			logger.debug("{} succeeded with warning: {}", method, answer.warning());
+		}
+		return Mono.just(answer);
+	}
+
+	private static Mono<SlackResponse> withTs(String method, SlackResponse answer) {
+		if (answer.ts() == null || answer.ts().isBlank()) {
+			return Mono.error(SlackApiException.malformed(method, "ok:true without ts"));
 		}
 		return Mono.just(answer);
 	}
