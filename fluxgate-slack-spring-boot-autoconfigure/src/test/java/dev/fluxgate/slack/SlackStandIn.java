@@ -83,8 +83,8 @@ public final class SlackStandIn implements AutoCloseable {
 	public static ResponseDefinitionBuilder ok() {
 		return aResponse().withStatus(200)
 			.withHeader("Content-Type", "application/json; charset=utf-8")
-			.withBody("{\"ok\":true,\"channel\":\"" + CHANNEL
-					+ "\",\"ts\":\"1700000000.{{randomValue length=9 type='NUMERIC'}}\",\"message\":{}}")
+			.withBody("{\"ok\":true,\"channel\":\"{{jsonPath request.body '$.channel'}}\","
+					+ "\"ts\":\"1700000000.{{randomValue length=9 type='NUMERIC'}}\",\"message\":{}}")
 			.withTransformers("response-template");
 	}
 
@@ -167,6 +167,26 @@ public final class SlackStandIn implements AutoCloseable {
 
 		public boolean broadcast() {
 			return this.body.path("reply_broadcast").asBoolean(false);
+		}
+
+		public String section() {
+			return this.body.at("/attachments/0/blocks/0/text/text").asString();
+		}
+
+		public String text() {
+			return this.body.path("text").asString();
+		}
+
+		public String channel() {
+			return this.body.path("channel").asString();
+		}
+
+		public String bodyTs() {
+			return this.body.path("ts").asString();
+		}
+
+		public String block(int block, int field) {
+			return this.body.at("/attachments/0/blocks/" + block + "/fields/" + field + "/text").asString();
 		}
 
 		public String title() {

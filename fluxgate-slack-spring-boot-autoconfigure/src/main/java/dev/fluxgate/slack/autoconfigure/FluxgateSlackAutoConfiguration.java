@@ -83,7 +83,7 @@ public final class FluxgateSlackAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(MessageRenderer.class)
 		MessageRenderer slackMessageRenderer() {
-			return new MessageRenderer();
+			return new MessageRenderer(this.properties.getMention());
 		}
 
 		@Bean(destroyMethod = "close")
@@ -108,6 +108,13 @@ public final class FluxgateSlackAutoConfiguration {
 		}
 
 		@Bean
+		@ConditionalOnBooleanProperty("fluxgate.slack.verify-on-startup")
+		SlackStartupVerifier slackStartupVerifier(SlackClient client) {
+			return new SlackStartupVerifier(client, this.settings.channel(), this.properties.getTimeout(),
+					this.properties.isFailOnStartupError());
+		}
+
+		@Bean
 		@ConditionalOnMissingBean(SlackCircuitBreakerBinder.class)
 		SlackCircuitBreakerBinder slackCircuitBreakerBinder(AbstractSlackListener listener,
 				ObjectProvider<CircuitBreakerRegistry> registries) {
@@ -124,6 +131,8 @@ public final class FluxgateSlackAutoConfiguration {
 				.threadStore(threadStore)
 				.renderer(renderer)
 				.retryPolicy(this.settings.retryPolicy())
+				.channelResolver(this.settings.channelResolver())
+				.updateRoot(this.properties.isUpdateRoot())
 				.observer(DeliveryObserver.of(observers.orderedStream().toList()))
 				.circuitBreakerFilter(
 						new CircuitBreakerNameFilter(circuitBreakers.getInclude(), circuitBreakers.getExclude()));

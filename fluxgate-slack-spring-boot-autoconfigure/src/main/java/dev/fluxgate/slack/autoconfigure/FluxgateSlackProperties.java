@@ -57,6 +57,31 @@ public class FluxgateSlackProperties {
 	private final Retry retry = new Retry();
 
 	/**
+	 * Whether the root message of a thread is edited to show the failure cycle's current state.
+	 */
+	private boolean updateRoot = true;
+
+	/**
+	 * Mention added to root messages of breakers that open, such as <!here>, <!subteam^S0123> or <@U0123>.
+	 */
+	private String mention;
+
+	/**
+	 * Channels for some circuit breakers, chosen by name; the first matching route wins.
+	 */
+	private List<Route> routes = new ArrayList<>();
+
+	/**
+	 * Whether to check the token with one auth.test call at startup, logging the bot and workspace.
+	 */
+	private boolean verifyOnStartup;
+
+	/**
+	 * Whether a failed startup check stops the application.
+	 */
+	private boolean failOnStartupError;
+
+	/**
 	 * Message templates by transition, such as 'closed-to-open' or 'half-open-to-closed'. Only the fields set here
 	 * override the defaults.
 	 */
@@ -136,6 +161,46 @@ public class FluxgateSlackProperties {
 
 	public Retry getRetry() {
 		return this.retry;
+	}
+
+	public boolean isUpdateRoot() {
+		return this.updateRoot;
+	}
+
+	public void setUpdateRoot(boolean updateRoot) {
+		this.updateRoot = updateRoot;
+	}
+
+	public String getMention() {
+		return this.mention;
+	}
+
+	public void setMention(String mention) {
+		this.mention = mention;
+	}
+
+	public List<Route> getRoutes() {
+		return this.routes;
+	}
+
+	public void setRoutes(List<Route> routes) {
+		this.routes = routes;
+	}
+
+	public boolean isVerifyOnStartup() {
+		return this.verifyOnStartup;
+	}
+
+	public void setVerifyOnStartup(boolean verifyOnStartup) {
+		this.verifyOnStartup = verifyOnStartup;
+	}
+
+	public boolean isFailOnStartupError() {
+		return this.failOnStartupError;
+	}
+
+	public void setFailOnStartupError(boolean failOnStartupError) {
+		this.failOnStartupError = failOnStartupError;
 	}
 
 	public Map<String, TemplateProperties> getTemplates() {
@@ -246,6 +311,39 @@ public class FluxgateSlackProperties {
 
 		public void setDescription(String description) {
 			this.description = description;
+		}
+
+	}
+
+	/**
+	 * A channel for the circuit breakers whose names match.
+	 */
+	public static class Route {
+
+		/**
+		 * Name patterns of the circuit breakers posted to this channel, '*' matching any characters.
+		 */
+		private List<String> circuitBreakers = new ArrayList<>();
+
+		/**
+		 * ID of the channel these circuit breakers post to.
+		 */
+		private String channel;
+
+		public List<String> getCircuitBreakers() {
+			return this.circuitBreakers;
+		}
+
+		public void setCircuitBreakers(List<String> circuitBreakers) {
+			this.circuitBreakers = circuitBreakers;
+		}
+
+		public String getChannel() {
+			return this.channel;
+		}
+
+		public void setChannel(String channel) {
+			this.channel = channel;
 		}
 
 	}

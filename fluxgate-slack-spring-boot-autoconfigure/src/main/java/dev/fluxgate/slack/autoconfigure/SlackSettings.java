@@ -4,12 +4,18 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
+import dev.fluxgate.slack.MessageRenderer;
+import dev.fluxgate.slack.Placeholders;
 import dev.fluxgate.slack.RetryPolicy;
 import dev.fluxgate.slack.Template;
 import dev.fluxgate.slack.Templates;
 import dev.fluxgate.slack.Transition;
+import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.Route;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.TemplateProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +32,10 @@ import org.springframework.util.StringUtils;
  * @param sync whether the sync listener is used
  * @param templates the default templates merged with the configured ones
  * @param retryPolicy the retry policy
+ * @param channelResolver the channel of each circuit breaker, from the routes
  */
-record SlackSettings(String channel, String token, boolean sync, Templates templates, RetryPolicy retryPolicy) {
+record SlackSettings(String channel, String token, boolean sync, Templates templates, RetryPolicy retryPolicy,
+		Function<String, String> channelResolver) {
 
 	static final String CHANNEL_VARIABLE = "SLACK_CHANNEL_ID";
 
@@ -60,7 +68,44 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 					String.valueOf(properties.getQueueCapacity()), "at least one message must fit in the queue",
 					"Set fluxgate.slack.queue-capacity to 1 or more; the default is 1000.");
 		}
-		return new SlackSettings(channel.trim(), token.trim(), sync, templates(properties), retryPolicy(properties));
+		checkMention(properties.getMention());
+		return new SlackSettings(channel.trim(), token.trim(), sync, templates(properties), retryPolicy(properties),
+				channelResolver(channel.trim(), properties.getRoutes()));
+	}
+
+	private static void checkMention(String mention) {
+		if (StringUtils.hasText(mention) && !MessageRenderer.isMention(mention.trim())) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.mention", quoted(mention),
+					"it is not a Slack mention", "Set fluxgate.slack.mention to <!here>, <!channel>, a user group "
+							+ "such as <!subteam^S0123> or a user such as <@U0123>, or remove it.");
+		}
+	}
+
+	private static Function<String, String> channelResolver(String channel, List<Route> routes) {
+		List<Map.Entry<CircuitBreakerNameFilter, String>> resolved = new ArrayList<>();
+		for (int i = 0; i < routes.size(); i++) {
+			Route route = routes.get(i);
+			String property = "fluxgate.slack.routes[" + i + "]";
+			if (!StringUtils.hasText(route.getChannel())) {
+				throw new InvalidSlackPropertyException(property + ".channel", quoted(route.getChannel()),
+						"a route needs a channel", "Set " + property + ".channel to a channel ID such as C1234567890.");
+			}
+			if (route.getCircuitBreakers().isEmpty()) {
+				throw new InvalidSlackPropertyException(property + ".circuit-breakers", "(not set)",
+						"a route needs the circuit breakers it routes",
+						"Set " + property + ".circuit-breakers to name patterns such as payment-*.");
+			}
+			resolved.add(Map.entry(new CircuitBreakerNameFilter(route.getCircuitBreakers(), List.of()),
+					route.getChannel().trim()));
+		}
+		return (name) -> {
+			for (Map.Entry<CircuitBreakerNameFilter, String> route : resolved) {
+				if (route.getKey().test(name)) {
+					return route.getValue();
+				}
+			}
+			return channel;
+		};
 	}
 
 	private static void checkCredentials(String channel, String token) {
@@ -167,12 +212,23 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 	}
 
 	private static Template merge(String property, Template base, TemplateProperties override) {
+		checkPlaceholders(property + ".title", override.getTitle());
+		checkPlaceholders(property + ".description", override.getDescription());
 		if (override.getColor() != null && !Template.isColor(override.getColor())) {
 			throw new InvalidSlackPropertyException(property + ".color", quoted(override.getColor()),
 					"Slack attachment colours are hex #RRGGBB",
 					"Set " + property + ".color to a colour such as #FF4C4C, or remove it to keep the default.");
 		}
 		return base.merge(override.getTitle(), override.getColor(), override.getDescription());
+	}
+
+	private static void checkPlaceholders(String property, String text) {
+		if (text != null && !Placeholders.unknown(text).isEmpty()) {
+			throw new InvalidSlackPropertyException(property, quoted(text),
+					"unknown placeholder(s) " + Placeholders.unknown(text).stream().map((name) -> "{" + name + "}").toList(),
+					"Use only the placeholders " + Placeholders.KNOWN.stream().map((name) -> "{" + name + "}").toList()
+							+ "; there is no expression language.");
+		}
 	}
 
 	private static String quoted(String value) {

@@ -391,6 +391,87 @@ class FluxgateSlackAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
+	@Test
+	void failsOnAnUnknownPlaceholderListingTheKnownOnes() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.templates.closed-to-open.title={name} at {host}")
+			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.templates.closed-to-open.title")
+					.contains("{host}");
+				assertThat(analysis.getAction()).contains("{name}")
+					.contains("{failureRate}")
+					.contains("{failureRateThreshold}")
+					.contains("{slowCallRate}")
+					.contains("{duration}");
+			}));
+	}
+
+	@Test
+	void failsOnAMentionSlackWouldNotResolve() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.mention=@here")
+			.run((context) -> assertThat(analysis(context).getDescription()).contains("Property: fluxgate.slack.mention")
+				.contains("Value: \"@here\""));
+	}
+
+	@Test
+	void failsOnARouteWithoutChannel() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.routes[0].circuit-breakers=payment-*")
+			.run((context) -> assertThat(analysis(context).getDescription())
+				.contains("Property: fluxgate.slack.routes[0].channel"));
+	}
+
+	@Test
+	void rootIsLeftAloneWhenUpdatesAreOff() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.mode=sync", "fluxgate.slack.update-root=false")
+			.run((context) -> {
+				CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
+				context.getBean(AbstractSlackListener.class).bindTo(circuitBreaker);
+				circuitBreaker.transitionToOpenState();
+				circuitBreaker.transitionToHalfOpenState();
+				assertThat(slack.posts()).hasSize(2);
+				assertThat(slack.updates()).isEmpty();
+			});
+	}
+
+	@Test
+	void startupCheckLogsTheBotAndWorkspace(CapturedOutput output) {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.verify-on-startup=true").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).contains("post as alerts in workspace Fluxgate (" + SlackStandIn.WORKSPACE_URL
+					+ ") to channel " + SlackStandIn.CHANNEL);
+		});
+	}
+
+	@Test
+	void startupCheckIsOffByDefault() {
+		this.configuredRunner.run((context) -> assertThat(slack.server().getAllServeEvents()).isEmpty());
+	}
+
+	@Test
+	void failedStartupCheckIsLoggedWithTheHintButDoesNotStopStartup(CapturedOutput output) {
+		slack.stub(com.github.tomakehurst.wiremock.client.WireMock.post("/api/auth.test")
+			.atPriority(1)
+			.willReturn(SlackStandIn.error("invalid_auth")));
+		this.configuredRunner.withPropertyValues("fluxgate.slack.verify-on-startup=true").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).contains("auth.test failed: invalid_auth").contains("Bot User OAuth Token");
+		});
+	}
+
+	@Test
+	void failedStartupCheckStopsStartupWhenAskedTo() {
+		slack.stub(com.github.tomakehurst.wiremock.client.WireMock.post("/api/auth.test")
+			.atPriority(1)
+			.willReturn(SlackStandIn.error("invalid_auth")));
+		this.configuredRunner
+			.withPropertyValues("fluxgate.slack.verify-on-startup=true", "fluxgate.slack.fail-on-startup-error=true")
+			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.token")
+					.contains("invalid_auth")
+					.doesNotContain(SlackStandIn.TOKEN);
+				assertThat(analysis.getAction()).contains("fail-on-startup-error");
+			}));
+	}
+
 	private static void postOneTransition(AbstractSlackListener listener) {
 		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
 		listener.bindTo(circuitBreaker);
@@ -400,7 +481,8 @@ class FluxgateSlackAutoConfigurationTests {
 	private static FailureAnalysis analysis(AssertableApplicationContext context) {
 		assertThat(context).hasFailed();
 		Throwable failure = context.getStartupFailure();
-		assertThat(failure).hasRootCauseInstanceOf(InvalidSlackPropertyException.class);
+		assertThat(org.springframework.core.NestedExceptionUtils.getMostSpecificCause(failure))
+			.isInstanceOf(InvalidSlackPropertyException.class);
 		FailureAnalysis analysis = new InvalidSlackPropertyFailureAnalyzer().analyze(failure);
 		assertThat(analysis).isNotNull();
 		return analysis;

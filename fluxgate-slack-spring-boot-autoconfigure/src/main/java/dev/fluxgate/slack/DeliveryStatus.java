@@ -1,0 +1,71 @@
+package dev.fluxgate.slack;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.client.SlackErrorHints;
+
+/**
+ * Remembers whether Slack takes our messages: the last delivery, and the permanent failure since then, if any. Never
+ * calls Slack itself.
+ */
+public class DeliveryStatus implements DeliveryObserver {
+
+	private final Clock clock;
+
+	private volatile Instant lastDelivery;
+
+	private volatile Failure failure;
+
+	public DeliveryStatus() {
+		this(Clock.systemUTC());
+	}
+
+	public DeliveryStatus(Clock clock) {
+		this.clock = clock;
+	}
+
+	@Override
+	public void delivered(TransitionSnapshot snapshot, java.time.Duration took) {
+		this.lastDelivery = this.clock.instant();
+		this.failure = null;
+	}
+
+	@Override
+	public void failed(TransitionSnapshot snapshot, SlackApiException failure) {
+		if (!failure.isRetryable()) {
+			this.failure = new Failure(failure.getError(), SlackErrorHints.hintFor(failure.getError()),
+					snapshot.circuitBreaker(), this.clock.instant());
+		}
+	}
+
+	/**
+	 * Return when a message last reached Slack.
+	 * @return the time, or empty when none has yet
+	 */
+	public Optional<Instant> getLastDelivery() {
+		return Optional.ofNullable(this.lastDelivery);
+	}
+
+	/**
+	 * Return the permanent failure since the last delivery.
+	 * @return the failure, or empty when Slack takes our messages or nothing was sent yet
+	 */
+	public Optional<Failure> getPermanentFailure() {
+		return Optional.ofNullable(this.failure);
+	}
+
+	/**
+	 * A message Slack refused for a reason that will not pass by itself.
+	 *
+	 * @param error Slack's error code
+	 * @param hint what to do about it, or {@code null}
+	 * @param circuitBreaker the circuit breaker whose message was refused
+	 * @param at when
+	 */
+	public record Failure(String error, String hint, String circuitBreaker, Instant at) {
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.fluxgate.slack.actuate;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+import dev.fluxgate.slack.AbstractSlackListener;
+import dev.fluxgate.slack.AsyncSlackListener;
+import dev.fluxgate.slack.SlackThread;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * {@code /actuator/slackthreads}: the open Slack thread of each circuit breaker in a failure cycle.
+ */
+@Endpoint(id = "slackthreads", defaultAccess = Access.UNRESTRICTED)
+public class SlackThreadsEndpoint {
+
+	private final AbstractSlackListener listener;
+
+	public SlackThreadsEndpoint(AbstractSlackListener listener) {
+		this.listener = listener;
+	}
+
+	@ReadOperation
+	public SlackThreadsDescriptor threads() {
+		List<ThreadDescriptor> threads = this.listener.getThreadStore()
+			.findAll()
+			.stream()
+			.sorted(Comparator.comparing(SlackThread::openedAt).thenComparing(SlackThread::circuitBreaker))
+			.map(ThreadDescriptor::of)
+			.toList();
+		return new SlackThreadsDescriptor(this.listener.getChannel(),
+				(this.listener instanceof AsyncSlackListener) ? "async" : "sync", this.listener.getPending(), threads);
+	}
+
+	@ReadOperation
+	public ThreadDescriptor thread(@Selector String name) {
+		return this.listener.getThreadStore().find(name).map(ThreadDescriptor::of).orElse(null);
+	}
+
+	@DeleteOperation
+	public ThreadDescriptor forget(@Selector String name) {
+		ThreadDescriptor thread = thread(name);
+		if (thread != null) {
+			this.listener.getThreadStore().remove(name);
+		}
+		return thread;
+	}
+
+	/**
+	 * The listener and its open threads.
+	 *
+	 * @param channel the default channel ID
+	 * @param mode {@code sync} or {@code async}
+	 * @param pending how many messages wait to be delivered
+	 * @param threads the open threads, oldest first
+	 */
+	public record SlackThreadsDescriptor(String channel, String mode, int pending,
+			List<ThreadDescriptor> threads) implements OperationResponseBody {
+	}
+
+	/**
+	 * One open thread.
+	 *
+	 * @param circuitBreaker the circuit breaker's name
+	 * @param channel the channel ID of the thread
+	 * @param threadTs the root message's {@code ts}
+	 * @param state the breaker's state after the cycle's last transition
+	 * @param openedAt when the cycle started
+	 * @param lastTransitionAt when the cycle's last transition happened
+	 * @param messages how many messages the thread holds, root included
+	 */
+	public record ThreadDescriptor(String circuitBreaker, String channel, String threadTs, String state,
+			Instant openedAt, Instant lastTransitionAt, int messages) implements OperationResponseBody {
+
+		static ThreadDescriptor of(SlackThread thread) {
+			return new ThreadDescriptor(thread.circuitBreaker(), thread.channel(), thread.threadTs(),
+					thread.state().name(), thread.openedAt(), thread.lastTransitionAt(), thread.messages());
+		}
+
+	}
+
+}

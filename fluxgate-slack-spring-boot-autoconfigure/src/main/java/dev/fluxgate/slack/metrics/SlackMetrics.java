@@ -1,0 +1,101 @@
+package dev.fluxgate.slack.metrics;
+
+import java.time.Duration;
+
+import dev.fluxgate.slack.AbstractSlackListener;
+import dev.fluxgate.slack.DeliveryObserver;
+import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.client.SlackApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Micrometer meters of the Slack listener: what became of each message, retries, Web API call times, and gauges of
+ * pending messages and open threads.
+ */
+public class SlackMetrics implements DeliveryObserver {
+
+	/** Messages by outcome ({@code sent}, {@code failed}, {@code dropped}) and transition. */
+	public static final String MESSAGES = "fluxgate.slack.messages";
+
+	/** Retries of messages, by Slack's error code. */
+	public static final String RETRIES = "fluxgate.slack.retries";
+
+	/** Web API calls by method and outcome. */
+	public static final String REQUESTS = "fluxgate.slack.requests";
+
+	/** Messages waiting to be delivered. */
+	public static final String PENDING = "fluxgate.slack.pending";
+
+	/** Open threads, one per circuit breaker in a failure cycle. */
+	public static final String THREADS_ACTIVE = "fluxgate.slack.threads.active";
+
+	private final MeterRegistry registry;
+
+	public SlackMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void delivered(TransitionSnapshot snapshot, Duration took) {
+		message("sent", snapshot);
+	}
+
+	@Override
+	public void failed(TransitionSnapshot snapshot, SlackApiException failure) {
+		message("failed", snapshot);
+	}
+
+	@Override
+	public void dropped(TransitionSnapshot snapshot) {
+		message("dropped", snapshot);
+	}
+
+	@Override
+	public void retrying(TransitionSnapshot snapshot, SlackApiException failure) {
+		Counter.builder(RETRIES)
+			.description("Retries of Slack messages")
+			.tag("error", failure.getError())
+			.register(this.registry)
+			.increment();
+	}
+
+	@Override
+	public void requested(String method, Duration took, String outcome) {
+		Timer.builder(REQUESTS)
+			.description("Calls to Slack's Web API")
+			.tag("method", method)
+			.tag("outcome", outcome)
+			.register(this.registry)
+			.record(took);
+	}
+
+	private void message(String outcome, TransitionSnapshot snapshot) {
+		Counter.builder(MESSAGES)
+			.description("Slack messages by what became of them")
+			.tag("outcome", outcome)
+			.tag("transition", snapshot.transition().key())
+			.register(this.registry)
+			.increment();
+	}
+
+	/**
+	 * Return the gauges of a listener.
+	 * @param listener the listener
+	 * @return a binder registering its pending and open-thread gauges
+	 */
+	public static MeterBinder gauges(AbstractSlackListener listener) {
+		return (registry) -> {
+			Gauge.builder(PENDING, listener, AbstractSlackListener::getPending)
+				.description("Slack messages waiting to be delivered")
+				.register(registry);
+			Gauge.builder(THREADS_ACTIVE, listener, (bound) -> bound.getThreadStore().count())
+				.description("Open Slack threads, one per circuit breaker in a failure cycle")
+				.register(registry);
+		};
+	}
+
+}
