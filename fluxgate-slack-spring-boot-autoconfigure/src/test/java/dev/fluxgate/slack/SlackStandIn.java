@@ -9,8 +9,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.PathNotFoundException;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -29,8 +30,6 @@ public final class SlackStandIn implements AutoCloseable {
 	public static final String TOKEN = "xoxb-test-token";
 
 	public static final String WORKSPACE_URL = "https://fluxgate-test.slack.com/";
-
-	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final WireMockServer server;
 
@@ -132,21 +131,35 @@ public final class SlackStandIn implements AutoCloseable {
 
 		private final ServeEvent event;
 
-		private final JsonNode body;
+		private final DocumentContext body;
 
 		private final String ts;
 
 		Post(ServeEvent event) {
 			this.event = event;
-			this.body = json.readTree(event.getRequest().getBodyAsString());
+			this.body = JsonPath.parse(event.getRequest().getBodyAsString());
 			String answer = (event.getResponse() != null) ? event.getResponse().getBodyAsString() : null;
-			JsonNode answerJson = (answer != null && answer.startsWith("{")) ? json.readTree(answer) : null;
-			this.ts = (answerJson != null && answerJson.path("ok").asBoolean() && answerJson.has("ts"))
-					? answerJson.get("ts").asString() : null;
+			DocumentContext answerJson = (answer != null && answer.startsWith("{")) ? JsonPath.parse(answer) : null;
+			this.ts = (answerJson != null && Boolean.TRUE.equals(read(answerJson, "$.ok"))) ? read(answerJson, "$.ts")
+					: null;
 		}
 
-		public JsonNode body() {
-			return this.body;
+		private static <T> T read(DocumentContext json, String path) {
+			try {
+				return json.read(path);
+			}
+			catch (PathNotFoundException ex) {
+				return null;
+			}
+		}
+
+		private String string(String path) {
+			Object value = read(this.body, path);
+			return (value != null) ? value.toString() : null;
+		}
+
+		public String rawBody() {
+			return this.event.getRequest().getBodyAsString();
 		}
 
 		public String header(String name) {
@@ -158,48 +171,48 @@ public final class SlackStandIn implements AutoCloseable {
 		}
 
 		public String threadTs() {
-			return this.body.has("thread_ts") ? this.body.get("thread_ts").asString() : null;
+			return string("$.thread_ts");
 		}
 
 		public boolean hasReplyBroadcast() {
-			return this.body.has("reply_broadcast");
+			return read(this.body, "$.reply_broadcast") != null;
 		}
 
 		public boolean broadcast() {
-			return this.body.path("reply_broadcast").asBoolean(false);
+			return Boolean.TRUE.equals(read(this.body, "$.reply_broadcast"));
 		}
 
 		public String section() {
-			return this.body.at("/attachments/0/blocks/0/text/text").asString();
+			return string("$.attachments[0].blocks[0].text.text");
 		}
 
 		public String text() {
-			return this.body.path("text").asString();
+			return string("$.text");
 		}
 
 		public String channel() {
-			return this.body.path("channel").asString();
+			return string("$.channel");
 		}
 
 		public String bodyTs() {
-			return this.body.path("ts").asString();
+			return string("$.ts");
 		}
 
 		public String block(int block, int field) {
-			return this.body.at("/attachments/0/blocks/" + block + "/fields/" + field + "/text").asString();
+			return string("$.attachments[0].blocks[" + block + "].fields[" + field + "].text");
 		}
 
 		public String title() {
-			String section = this.body.at("/attachments/0/blocks/0/text/text").asString();
+			String section = section();
 			return section.substring(1, section.length() - 1);
 		}
 
 		public String color() {
-			return this.body.at("/attachments/0/color").asString();
+			return string("$.attachments[0].color");
 		}
 
 		public String field(int index) {
-			return this.body.at("/attachments/0/blocks/1/fields/" + index + "/text").asString();
+			return block(1, index);
 		}
 
 		public String circuitBreaker() {
@@ -216,7 +229,7 @@ public final class SlackStandIn implements AutoCloseable {
 
 		@Override
 		public String toString() {
-			return this.body.toString() + " -> ts=" + this.ts;
+			return rawBody() + " -> ts=" + this.ts;
 		}
 
 	}

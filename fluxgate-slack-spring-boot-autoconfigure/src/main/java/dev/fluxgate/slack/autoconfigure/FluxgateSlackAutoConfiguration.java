@@ -28,6 +28,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -50,9 +51,10 @@ public final class FluxgateSlackAutoConfiguration {
 
 		private final FluxgateSlackProperties properties;
 
-		SlackListenerConfiguration(FluxgateSlackProperties properties, Environment environment) {
+		SlackListenerConfiguration(FluxgateSlackProperties properties, Environment environment,
+				ResourceLoader resourceLoader) {
 			this.properties = properties;
-			this.settings = SlackSettings.resolve(properties, environment);
+			this.settings = SlackSettings.resolve(properties, environment, resourceLoader.getClassLoader());
 		}
 
 		@Bean

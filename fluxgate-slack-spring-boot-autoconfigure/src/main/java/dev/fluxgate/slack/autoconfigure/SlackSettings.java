@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -51,10 +52,11 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 		return (properties.getToken() != null) ? properties.getToken() : environment.getProperty(TOKEN_VARIABLE);
 	}
 
-	static SlackSettings resolve(FluxgateSlackProperties properties, Environment environment) {
+	static SlackSettings resolve(FluxgateSlackProperties properties, Environment environment, ClassLoader classLoader) {
 		String channel = channel(properties, environment);
 		String token = token(properties, environment);
 		checkCredentials(channel, token);
+		checkJson(classLoader);
 		if (!token.trim().startsWith("xoxb-")) {
 			logger.warn("fluxgate.slack.token does not start with xoxb-: a bot token is expected; other tokens work "
 					+ "but post as their user");
@@ -120,6 +122,16 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 					"a channel is set, but no bot token to post with",
 					"Set SLACK_BOT_TOKEN or fluxgate.slack.token to the app's Bot User OAuth Token (xoxb-…, under "
 							+ "OAuth & Permissions), or remove the channel to turn Slack notifications off.");
+		}
+	}
+
+	private static void checkJson(ClassLoader classLoader) {
+		if (!ClassUtils.isPresent("tools.jackson.databind.ObjectMapper", classLoader)
+				&& !ClassUtils.isPresent("com.fasterxml.jackson.databind.ObjectMapper", classLoader)) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.enabled", "true",
+					"messages to Slack are JSON, and there is no Jackson on the classpath to write it",
+					"Add spring-boot-starter-jackson (Spring Boot 4) or spring-boot-starter-json (Spring Boot 3), "
+							+ "which every web starter brings, or set fluxgate.slack.enabled=false.");
 		}
 	}
 

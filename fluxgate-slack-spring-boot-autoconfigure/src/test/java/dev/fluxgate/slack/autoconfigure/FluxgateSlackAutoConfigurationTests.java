@@ -140,6 +140,13 @@ class FluxgateSlackAutoConfigurationTests {
 	}
 
 	@Test
+	void failsWithoutJackson() {
+		this.configuredRunner
+			.withClassLoader(new FilteredClassLoader("tools.jackson.databind", "com.fasterxml.jackson.databind"))
+			.run((context) -> assertThat(analysis(context).getAction()).contains("spring-boot-starter-jackson"));
+	}
+
+	@Test
 	void fallsBackToTheSeedsEnvironmentVariables() {
 		this.contextRunner
 			.withInitializer((context) -> context.getEnvironment()

@@ -50,7 +50,7 @@ class WebClientSlackClientTests {
 		SlackStandIn.Post post = slack.posts().get(0);
 		assertThat(post.header("Authorization")).isEqualTo("Bearer " + SlackStandIn.TOKEN);
 		assertThat(post.header("Content-Type")).isEqualToIgnoringCase("application/json;charset=UTF-8");
-		assertThat(post.body().toString()).isEqualTo("{\"channel\":\"C0123456789\",\"text\":\"hi\",\"attachments\":"
+		assertThat(post.rawBody()).isEqualTo("{\"channel\":\"C0123456789\",\"text\":\"hi\",\"attachments\":"
 				+ "[{\"color\":\"#FF4C4C\",\"blocks\":[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*hi*\"}}]}]}");
 	}
 
