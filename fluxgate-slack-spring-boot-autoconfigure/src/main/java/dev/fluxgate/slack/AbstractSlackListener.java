@@ -31,6 +31,11 @@ public abstract class AbstractSlackListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(AbstractSlackListener.class);
 
+	private static final Set<String> PAYLOAD_ERRORS = Set.of("invalid_blocks", "invalid_blocks_format",
+			"msg_too_long", "invalid_attachments", "too_many_attachments");
+
+	private static final Set<String> THREAD_ERRORS = Set.of("cannot_reply_to_message", "thread_not_found");
+
 	private final String channel;
 
 	private final SlackClient client;
@@ -237,21 +242,54 @@ public abstract class AbstractSlackListener {
 			String channel = (open != null) ? open.channel() : this.channelResolver.apply(snapshot.circuitBreaker());
 			Mono<String> permalink = (open != null && snapshot.transition().to() == CircuitBreaker.State.CLOSED)
 					? this.workspaceUrl.map((url) -> permalink(url, open)) : Mono.just("");
-			Mono<SlackResponse> call = permalink.flatMap((link) -> timed("chat.postMessage",
-					() -> this.client.postMessage(this.renderer.render(snapshot, template, channel, step, open,
-							link.isEmpty() ? null : link)))
-				.retryWhen(retry(snapshot, start, deadline)));
+			Mono<SlackResponse> call = permalink.flatMap((link) -> post(snapshot, template, channel, step, open,
+					link.isEmpty() ? null : link, start, deadline));
 			if (deadline != null) {
 				call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
 						SlackApiException.Kind.TRANSIENT, null, "no answer within the deadline of " + deadline, null)));
 			}
 			return call.doOnNext((answer) -> delivered(snapshot, step, open, answer, start))
-				.then((open != null && this.updateRoot) ? updateRoot(open, snapshot, template, step) : Mono.empty())
+				.then(Mono.defer(() -> (open != null && this.updateRoot && !replacedDuringDelivery(open, step))
+						? updateRoot(open, snapshot, template, step) : Mono.empty()))
 				.onErrorResume((ex) -> {
 					failed(snapshot, step, open, ex);
 					return Mono.empty();
 				});
 		});
+	}
+
+	private Mono<SlackResponse> post(TransitionSnapshot snapshot, Template template, String channel,
+			ThreadRules.Step step, SlackThread open, String permalink, long start, Duration deadline) {
+		return timed("chat.postMessage",
+				() -> this.client.postMessage(this.renderer.render(snapshot, template, channel, step, open, permalink)))
+			.retryWhen(retry(snapshot, start, deadline))
+			.onErrorResume(SlackApiException.class, (ex) -> {
+				if (PAYLOAD_ERRORS.contains(ex.getError())) {
+					logger.warn("Slack refused the message about '{}' ({}); posting it as plain text",
+							snapshot.circuitBreaker(), ex.getError());
+					return timed("chat.postMessage",
+							() -> this.client.postMessage(this.renderer.renderPlain(snapshot, template, channel, step)));
+				}
+				if (THREAD_ERRORS.contains(ex.getError()) && step.isReply()) {
+					logger.warn("Slack refused a reply in the thread of '{}' ({}); starting a new thread",
+							snapshot.circuitBreaker(), ex.getError());
+					this.threads.remove(snapshot.circuitBreaker());
+					ThreadRules.Step root = new ThreadRules.Step(null, false, true, step.endsThread());
+					return post(snapshot, template, channel, root, null, null, start, deadline)
+						.doOnNext((answer) -> {
+							if (!step.endsThread()) {
+								this.threads.save(SlackThread.started(snapshot, answer.channel() != null ? answer.channel() : channel, answer.ts()));
+							}
+						});
+				}
+				return Mono.error(ex);
+			});
+	}
+
+	private boolean replacedDuringDelivery(SlackThread open, ThreadRules.Step step) {
+		return !step.endsThread() && !this.threads.find(open.circuitBreaker())
+			.map((current) -> current.threadTs().equals(open.threadTs()))
+			.orElse(false);
 	}
 
 	private Mono<Void> updateRoot(SlackThread open, TransitionSnapshot snapshot, Template template,
@@ -319,7 +357,7 @@ public abstract class AbstractSlackListener {
 			String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
 			this.threads.save(SlackThread.started(snapshot, answerChannel, answer.ts()));
 		}
-		else if (open != null) {
+		else if (open != null && !replacedDuringDelivery(open, step)) {
 			this.threads.save(open.followedBy(snapshot));
 		}
 		if (!this.reportedErrors.isEmpty()) {

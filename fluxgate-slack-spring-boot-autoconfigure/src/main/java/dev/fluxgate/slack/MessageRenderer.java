@@ -25,6 +25,15 @@ public class MessageRenderer {
 	private static final Pattern MENTION = Pattern
 		.compile("<(!here|!channel|!everyone|!subteam\\^[A-Z0-9]+(\\|[^>]*)?|@[UW][A-Z0-9]+)>");
 
+	/** Slack's limit for a section's text. */
+	public static final int SECTION_LIMIT = 3000;
+
+	/** Slack's limit for one field of a section. */
+	public static final int FIELD_LIMIT = 2000;
+
+	/** The length we keep a message's plain {@code text} to. */
+	public static final int TEXT_LIMIT = 4000;
+
 	private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
 		.withZone(ZoneOffset.UTC);
 
@@ -91,16 +100,16 @@ public class MessageRenderer {
 		String prefix = (this.mention != null && !step.isReply() && snapshot.transition().to() == State.OPEN)
 				? this.mention + " " : "";
 		List<Block> blocks = new ArrayList<>(blocks(snapshot, template, title, values));
-		blocks.set(0, Block.section(prefix + "*" + title + "*"));
+		blocks.set(0, section(prefix + "*" + title + "*"));
 		if (outage != null) {
 			List<String> recovery = new ArrayList<>();
 			recovery.add("*Outage:*\n" + format(outage));
 			if (rootPermalink != null) {
 				recovery.add("*Alert:*\n<" + rootPermalink + "|first message of this outage>");
 			}
-			blocks.add(Block.fields(recovery));
+			blocks.add(fields(recovery));
 		}
-		return new ChatPostMessage(channel, prefix + title + ": " + name,
+		return new ChatPostMessage(channel, truncate(prefix + title + ": " + name, TEXT_LIMIT),
 				List.of(new Attachment(template.color(), blocks)), step.threadTs(),
 				step.broadcast() ? Boolean.TRUE : null);
 	}
@@ -132,21 +141,22 @@ public class MessageRenderer {
 		}
 		String title = rootTitle + " — " + status;
 		List<Block> blocks = new ArrayList<>(blocks(root, rootTemplate, title, values));
-		return new ChatUpdate(thread.channel(), thread.threadTs(), title + ": " + escape(root.circuitBreaker()),
+		return new ChatUpdate(thread.channel(), thread.threadTs(),
+				truncate(title + ": " + escape(root.circuitBreaker()), TEXT_LIMIT),
 				List.of(new Attachment(latestTemplate.color(), blocks)));
 	}
 
 	private List<Block> blocks(TransitionSnapshot snapshot, Template template, String title,
 			Map<String, String> values) {
 		List<Block> blocks = new ArrayList<>(3);
-		blocks.add(Block.section("*" + title + "*"));
-		blocks.add(Block.fields(List.of("*Circuit Breaker:*\n" + escape(snapshot.circuitBreaker()),
+		blocks.add(section("*" + title + "*"));
+		blocks.add(fields(List.of("*Circuit Breaker:*\n" + escape(snapshot.circuitBreaker()),
 				"*State Transition:*\n" + snapshot.transition().from() + " → " + snapshot.transition().to(),
 				"*Transition Time:*\n" + time(snapshot),
 				"*Description:*\n" + escape(Placeholders.replace(template.description(), values)))));
 		TransitionSnapshot.Numbers numbers = snapshot.numbers();
 		if (numbers != null && snapshot.transition().to() == State.OPEN) {
-			blocks.add(Block.fields(List.of(
+			blocks.add(fields(List.of(
 					"*Failure Rate:*\n" + percent(numbers.failureRate()) + " (threshold "
 							+ percent(numbers.failureRateThreshold()) + ")",
 					"*Slow Call Rate:*\n" + percent(numbers.slowCallRate()) + " (threshold "
@@ -154,6 +164,54 @@ public class MessageRenderer {
 					"*Calls:*\n" + numbers.bufferedCalls() + " buffered, " + numbers.failedCalls() + " failed")));
 		}
 		return blocks;
+	}
+
+	/**
+	 * Render a message as plain text only, for when Slack refused its blocks.
+	 * @param snapshot the transition
+	 * @param template its template
+	 * @param channel the channel ID
+	 * @param step how the thread rules post it
+	 * @return a message without attachments
+	 */
+	public ChatPostMessage renderPlain(TransitionSnapshot snapshot, Template template, String channel,
+			ThreadRules.Step step) {
+		Map<String, String> values = values(snapshot, null);
+		String text = escape(Placeholders.replace(template.title(), values)) + ": "
+				+ escape(snapshot.circuitBreaker()) + "\n" + snapshot.transition().from() + " → "
+				+ snapshot.transition().to() + " at " + time(snapshot) + "\n"
+				+ escape(Placeholders.replace(template.description(), values));
+		return new ChatPostMessage(channel, truncate(text, TEXT_LIMIT), null, step.threadTs(),
+				step.broadcast() ? Boolean.TRUE : null);
+	}
+
+	private static Block section(String text) {
+		return Block.section(truncate(text, SECTION_LIMIT));
+	}
+
+	private static Block fields(List<String> fields) {
+		return Block.fields(fields.stream().map((field) -> truncate(field, FIELD_LIMIT)).toList());
+	}
+
+	/**
+	 * Cut a text to Slack's limit, ending it with "…", without splitting an escape or a character.
+	 * @param text the text
+	 * @param limit the most characters
+	 * @return the text, cut if longer than the limit
+	 */
+	public static String truncate(String text, int limit) {
+		if (text.length() <= limit) {
+			return text;
+		}
+		int end = limit - 1;
+		if (Character.isLowSurrogate(text.charAt(end)) || Character.isHighSurrogate(text.charAt(end - 1))) {
+			end--;
+		}
+		int amp = text.lastIndexOf('&', end - 1);
+		if (amp >= 0 && amp > end - 5 && text.indexOf(';', amp) >= end) {
+			end = amp;
+		}
+		return text.substring(0, end) + "…";
 	}
 
 	private static Map<String, String> values(TransitionSnapshot snapshot, Duration outage) {

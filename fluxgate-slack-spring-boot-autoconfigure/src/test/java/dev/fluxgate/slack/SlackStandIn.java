@@ -33,14 +33,32 @@ public final class SlackStandIn implements AutoCloseable {
 
 	private final WireMockServer server;
 
+	private final int port;
+
 	public SlackStandIn() {
 		this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20));
+		this.server.start();
+		this.port = this.server.port();
+		reset();
+	}
+
+	private SlackStandIn(int port) {
+		this.server = new WireMockServer(options().port(port).bindAddress("127.0.0.1").containerThreads(20));
+		this.port = port;
+	}
+
+	/** A stand-in on a fixed port that is not up yet: Slack unreachable until {@link #start()}. */
+	public static SlackStandIn down(int port) {
+		return new SlackStandIn(port);
+	}
+
+	public void start() {
 		this.server.start();
 		reset();
 	}
 
 	public String baseUrl() {
-		return "http://127.0.0.1:" + this.server.port() + "/api";
+		return "http://127.0.0.1:" + this.port + "/api";
 	}
 
 	public WireMockServer server() {

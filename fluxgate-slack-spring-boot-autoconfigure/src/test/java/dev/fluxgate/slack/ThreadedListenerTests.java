@@ -232,7 +232,7 @@ class ThreadedListenerTests {
 		slack.stub(SlackStandIn.postMessage()
 			.withRequestBody(matchingJsonPath("$.reply_broadcast"))
 			.atPriority(1)
-			.willReturn(SlackStandIn.error("msg_too_long")));
+			.willReturn(SlackStandIn.error("is_archived")));
 		CircuitBreaker circuitBreaker = bound(mode, "payment");
 		circuitBreaker.transitionToOpenState();
 		circuitBreaker.transitionToHalfOpenState();

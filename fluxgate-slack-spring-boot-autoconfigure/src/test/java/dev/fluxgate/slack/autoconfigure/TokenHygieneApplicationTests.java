@@ -1,0 +1,80 @@
+package dev.fluxgate.slack.autoconfigure;
+
+import dev.fluxgate.slack.SlackStandIn;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The bot token appears in no log line, even with WebClient's request details and Reactor Netty logged at the
+ * finest levels.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+		properties = { "logging.level.org.springframework.web.reactive=TRACE", "logging.level.reactor.netty=DEBUG",
+				"logging.level.dev.fluxgate=TRACE", "spring.codec.log-request-details=true",
+				"spring.http.codecs.log-request-details=true", "fluxgate.slack.channel=C0123456789",
+				"fluxgate.slack.token=" + TokenHygieneApplicationTests.TOKEN, "fluxgate.slack.verify-on-startup=true",
+				"fluxgate.slack.retry.initial-backoff=10ms" })
+class TokenHygieneApplicationTests {
+
+	static final String TOKEN = "xoxb-2023-0987654321-SuperSecretTokenValue";
+
+	private static final SlackStandIn slack = new SlackStandIn();
+
+	@Autowired
+	private CircuitBreakerRegistry registry;
+
+	@DynamicPropertySource
+	static void slackStandIn(DynamicPropertyRegistry properties) {
+		properties.add("fluxgate.slack.base-url", slack::baseUrl);
+	}
+
+	@AfterAll
+	static void stopSlack() {
+		slack.close();
+	}
+
+	@Test
+	void tokenIsInNoLogLine(CapturedOutput output) {
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(containing("refused"))
+			.atPriority(1)
+			.willReturn(SlackStandIn.error("invalid_auth")));
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(containing("limited"))
+			.atPriority(1)
+			.willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")));
+		for (String name : new String[] { "fine", "refused", "limited" }) {
+			CircuitBreaker circuitBreaker = this.registry.circuitBreaker(name);
+			circuitBreaker.transitionToOpenState();
+			circuitBreaker.transitionToHalfOpenState();
+		}
+		await().until(() -> slack.posts().size() >= 2 + 2 + 10);
+		await().until(() -> output.getAll().contains("Could not post"));
+		assertThat(slack.posts().get(0).header("Authorization")).isEqualTo("Bearer " + TOKEN);
+		assertThat(output.getAll()).as("request details are logged").contains("HTTP POST").contains("chat.postMessage");
+		assertThat(output.getAll()).doesNotContain(TOKEN).doesNotContain("SuperSecretTokenValue");
+	}
+
+	@SpringBootApplication
+	static class TestApplication {
+
+	}
+
+}
