@@ -1,6 +1,7 @@
 package dev.fluxgate.slack;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -58,6 +59,8 @@ public abstract class AbstractSlackListener {
 
 	private final Mono<String> workspaceUrl;
 
+	private final ChannelPacer pacer;
+
 	private final Set<CircuitBreaker> bound = ConcurrentHashMap.newKeySet();
 
 	private final Set<String> reportedErrors = ConcurrentHashMap.newKeySet();
@@ -84,6 +87,7 @@ public abstract class AbstractSlackListener {
 		this.renderer = Objects.requireNonNull(builder.renderer, "renderer must not be null");
 		this.channelResolver = (builder.channelResolver != null) ? builder.channelResolver : (name) -> this.channel;
 		this.updateRoot = builder.updateRoot;
+		this.pacer = builder.pacer;
 		this.workspaceUrl = Mono.defer(() -> this.client.authTest())
 			.map((answer) -> (answer.url() != null) ? answer.url() : "")
 			.onErrorResume((ex) -> {
@@ -234,7 +238,20 @@ public abstract class AbstractSlackListener {
 	 * @return completes once the message was delivered or given up
 	 */
 	protected final Mono<Void> deliver(TransitionSnapshot snapshot, Duration deadline) {
+		return deliver(List.of(snapshot), deadline);
+	}
+
+	/**
+	 * Deliver consecutive transitions of one breaker as one message: the last one's, telling how many came before.
+	 * The returned {@link Mono} never fails.
+	 * @param batch the transitions, oldest first; all but the last are counted as coalesced
+	 * @param deadline how long delivery may take in all, or {@code null} for no limit
+	 * @return completes once the message was delivered or given up
+	 */
+	protected final Mono<Void> deliver(List<TransitionSnapshot> batch, Duration deadline) {
 		return Mono.defer(() -> {
+			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
+			batch.subList(0, batch.size() - 1).forEach(this.observer::coalesced);
 			long start = System.nanoTime();
 			SlackThread open = this.threads.find(snapshot.circuitBreaker()).orElse(null);
 			ThreadRules.Step step = ThreadRules.next(snapshot.transition().to(), open);
@@ -242,7 +259,7 @@ public abstract class AbstractSlackListener {
 			String channel = (open != null) ? open.channel() : this.channelResolver.apply(snapshot.circuitBreaker());
 			Mono<String> permalink = (open != null && snapshot.transition().to() == CircuitBreaker.State.CLOSED)
 					? this.workspaceUrl.map((url) -> permalink(url, open)) : Mono.just("");
-			Mono<SlackResponse> call = permalink.flatMap((link) -> post(snapshot, template, channel, step, open,
+			Mono<SlackResponse> call = permalink.flatMap((link) -> post(batch, template, channel, step, open,
 					link.isEmpty() ? null : link, start, deadline));
 			if (deadline != null) {
 				call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
@@ -258,16 +275,18 @@ public abstract class AbstractSlackListener {
 		});
 	}
 
-	private Mono<SlackResponse> post(TransitionSnapshot snapshot, Template template, String channel,
+	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Template template, String channel,
 			ThreadRules.Step step, SlackThread open, String permalink, long start, Duration deadline) {
-		return timed("chat.postMessage",
-				() -> this.client.postMessage(this.renderer.render(snapshot, template, channel, step, open, permalink)))
+		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
+		return timed("chat.postMessage", channel, () -> this.client.postMessage((batch.size() == 1)
+				? this.renderer.render(snapshot, template, channel, step, open, permalink)
+				: this.renderer.renderCoalesced(batch, template, channel, step)))
 			.retryWhen(retry(snapshot, start, deadline))
 			.onErrorResume(SlackApiException.class, (ex) -> {
 				if (PAYLOAD_ERRORS.contains(ex.getError())) {
 					logger.warn("Slack refused the message about '{}' ({}); posting it as plain text",
 							snapshot.circuitBreaker(), ex.getError());
-					return timed("chat.postMessage",
+					return timed("chat.postMessage", channel,
 							() -> this.client.postMessage(this.renderer.renderPlain(snapshot, template, channel, step)));
 				}
 				if (THREAD_ERRORS.contains(ex.getError()) && step.isReply()) {
@@ -275,7 +294,7 @@ public abstract class AbstractSlackListener {
 							snapshot.circuitBreaker(), ex.getError());
 					this.threads.remove(snapshot.circuitBreaker());
 					ThreadRules.Step root = new ThreadRules.Step(null, false, true, step.endsThread());
-					return post(snapshot, template, channel, root, null, null, start, deadline)
+					return post(batch, template, channel, root, null, null, start, deadline)
 						.doOnNext((answer) -> {
 							if (!step.endsThread()) {
 								this.threads.save(SlackThread.started(snapshot, answer.channel() != null ? answer.channel() : channel, answer.ts()));
@@ -298,12 +317,22 @@ public abstract class AbstractSlackListener {
 			return Mono.empty();
 		}
 		Template rootTemplate = getTemplates().forTransition(open.root().transition());
-		return timed("chat.update", () -> this.client.update(
+		return timed("chat.update", open.channel(), () -> this.client.update(
 				this.renderer.renderRootUpdate(open, rootTemplate, snapshot, template, step.endsThread())))
 			.doOnError((ex) -> logger.warn("Could not update the root message of '{}' in Slack; the thread goes on: {}",
 					snapshot.circuitBreaker(), ex.getMessage()))
 			.onErrorResume((ex) -> Mono.empty())
 			.then();
+	}
+
+	private <T> Mono<T> timed(String method, String channel, java.util.function.Supplier<Mono<T>> call) {
+		if (this.pacer == null) {
+			return timed(method, call);
+		}
+		return Mono.defer(() -> {
+			Duration wait = this.pacer.reserve(channel);
+			return wait.isZero() ? timed(method, call) : Mono.delay(wait).then(timed(method, call));
+		});
 	}
 
 	private <T> Mono<T> timed(String method, java.util.function.Supplier<Mono<T>> call) {
@@ -437,7 +466,19 @@ public abstract class AbstractSlackListener {
 
 		private boolean updateRoot = true;
 
+		private ChannelPacer pacer;
+
 		protected Builder() {
+		}
+
+		/**
+		 * Set how each channel's messages are paced, such as {@link ChannelPacer#SLACK_DEFAULT}.
+		 * @param pacer the pacer, or {@code null} (the default) to send as fast as Slack answers
+		 * @return this builder
+		 */
+		public B pacer(ChannelPacer pacer) {
+			this.pacer = pacer;
+			return self();
 		}
 
 		@SuppressWarnings("unchecked")

@@ -1,21 +1,26 @@
 package dev.fluxgate.slack;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -23,8 +28,10 @@ import reactor.core.scheduler.Schedulers;
  * Posts each circuit-breaker transition to Slack without ever blocking the thread that caused it.
  * <p>
  * The caller only enqueues a snapshot. Each breaker has its own lane, so its messages are delivered strictly in order
- * and a reply waits for its root's {@code ts}, while different breakers proceed independently. At most
- * {@code queueCapacity} messages wait; more are dropped, counted and logged.
+ * and a reply waits for its root's {@code ts}, while different breakers proceed independently. When a breaker's
+ * transitions come faster than Slack takes them, those waiting behind each other in its open thread are told in one
+ * reply; the root and the end of a cycle always get their own. At most {@code queueCapacity} messages wait; more are
+ * dropped, counted and logged.
  */
 public class AsyncSlackListener extends AbstractSlackListener implements AutoCloseable {
 
@@ -35,6 +42,11 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Logger logger = LoggerFactory.getLogger(AsyncSlackListener.class);
+
+	private static final Set<CircuitBreaker.State> ENDING = EnumSet.of(CircuitBreaker.State.CLOSED,
+			CircuitBreaker.State.DISABLED, CircuitBreaker.State.METRICS_ONLY);
+
+	private static final int COALESCE_BACKLOG = 3;
 
 	private static final long DROP_REPORT_INTERVAL = Duration.ofSeconds(10).toNanos();
 
@@ -54,6 +66,8 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	private final AtomicLong lastDropReport = new AtomicLong(System.nanoTime() - DROP_REPORT_INTERVAL);
 
+	private final boolean coalescing;
+
 	private volatile boolean closed;
 
 	/**
@@ -72,6 +86,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}
 		this.queueCapacity = builder.queueCapacity;
 		this.closeTimeout = builder.closeTimeout;
+		this.coalescing = builder.coalescing;
 	}
 
 	/**
@@ -93,37 +108,54 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			drop(snapshot);
 			return;
 		}
-		Sinks.EmitResult result;
-		Sinks.Many<TransitionSnapshot> lane = this.lanes.computeIfAbsent(snapshot.circuitBreaker(), this::openLane).sink;
-		while ((result = lane.tryEmitNext(snapshot)) == Sinks.EmitResult.FAIL_NON_SERIALIZED) {
-			Thread.onSpinWait();
-		}
-		if (result.isFailure()) {
-			this.pending.decrementAndGet();
-			drop(snapshot);
+		Lane lane = this.lanes.computeIfAbsent(snapshot.circuitBreaker(), (name) -> new Lane());
+		lane.queue.offer(snapshot);
+		if (lane.active.compareAndSet(false, true)) {
+			this.scheduler.schedule(() -> drain(lane));
 		}
 	}
 
-	private Lane openLane(String circuitBreaker) {
-		Sinks.Many<TransitionSnapshot> sink = Sinks.many().unicast().onBackpressureBuffer();
-		CompletableFuture<Void> done = sink.asFlux()
-			.publishOn(this.scheduler)
-			.concatMap((snapshot) -> deliver(snapshot, null).onErrorResume((ex) -> {
-				logger.error("Could not deliver {} of circuit breaker '{}'", snapshot.transition(), circuitBreaker, ex);
-				return Mono.empty();
-			}).doFinally((signal) -> {
-				this.pending.decrementAndGet();
-				if (signal == SignalType.CANCEL) {
-					drop(snapshot);
-				}
-			}), 0)
-			.doOnDiscard(TransitionSnapshot.class, (snapshot) -> {
-				this.pending.decrementAndGet();
-				drop(snapshot);
-			})
-			.then()
-			.toFuture();
-		return new Lane(sink, done);
+	private void drain(Lane lane) {
+		TransitionSnapshot first = lane.queue.poll();
+		while (first == null) {
+			lane.active.set(false);
+			if (lane.queue.isEmpty() || !lane.active.compareAndSet(false, true)) {
+				return;
+			}
+			first = lane.queue.poll();
+		}
+		List<TransitionSnapshot> batch = batch(first, lane.queue);
+		lane.inFlight = deliver(batch, null).onErrorResume((ex) -> {
+			logger.error("Could not deliver {} of circuit breaker '{}'", batch.get(0).transition(),
+					batch.get(0).circuitBreaker(), ex);
+			return Mono.empty();
+		}).doFinally((signal) -> {
+			this.pending.addAndGet(-batch.size());
+			if (signal == SignalType.CANCEL) {
+				batch.forEach(this::drop);
+			}
+			else if (!this.scheduler.isDisposed()) {
+				this.scheduler.schedule(() -> drain(lane));
+			}
+		}).subscribe();
+	}
+
+	/**
+	 * Take the transitions to tell in one message: the first alone, unless its breaker's thread is open and more of
+	 * its transitions wait behind it, which are then coalesced up to, not including, the one that ends the cycle.
+	 */
+	private List<TransitionSnapshot> batch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
+		if (!this.coalescing || queue.size() < COALESCE_BACKLOG || ENDING.contains(first.transition().to())
+				|| getThreadStore().find(first.circuitBreaker()).isEmpty()) {
+			return List.of(first);
+		}
+		List<TransitionSnapshot> batch = new ArrayList<>();
+		batch.add(first);
+		TransitionSnapshot next;
+		while ((next = queue.peek()) != null && !ENDING.contains(next.transition().to())) {
+			batch.add(queue.poll());
+		}
+		return batch;
 	}
 
 	private void drop(TransitionSnapshot snapshot) {
@@ -161,31 +193,42 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			return;
 		}
 		this.closed = true;
-		List<Lane> open = List.copyOf(this.lanes.values());
-		open.forEach((lane) -> lane.sink.emitComplete(Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1))));
-		CompletableFuture<Void> all = CompletableFuture
-			.allOf(open.stream().map(Lane::done).toArray(CompletableFuture[]::new));
+		long deadline = System.nanoTime() + this.closeTimeout.toNanos();
 		try {
-			all.get(this.closeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-		}
-		catch (TimeoutException ex) {
-			long before = this.droppedTotal.get();
-			open.forEach((lane) -> lane.done.cancel(true));
-			logger.warn("Gave up {} Slack message(s) still pending after the close timeout of {} "
-					+ "(fluxgate.slack.shutdown-timeout)", this.droppedTotal.get() - before, this.closeTimeout);
+			while (this.pending.get() > 0 && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		catch (ExecutionException ex) {
-			logger.warn("Slack delivery ended with an error", ex.getCause());
+		if (this.pending.get() > 0) {
+			long before = this.droppedTotal.get();
+			for (Lane lane : this.lanes.values()) {
+				TransitionSnapshot left;
+				while ((left = lane.queue.poll()) != null) {
+					this.pending.decrementAndGet();
+					drop(left);
+				}
+				Disposable inFlight = lane.inFlight;
+				if (inFlight != null) {
+					inFlight.dispose();
+				}
+			}
+			logger.warn("Gave up {} Slack message(s) still pending after the close timeout of {} "
+					+ "(fluxgate.slack.shutdown-timeout)", this.droppedTotal.get() - before, this.closeTimeout);
 		}
-		finally {
-			this.scheduler.dispose();
-		}
+		this.scheduler.dispose();
 	}
 
-	private record Lane(Sinks.Many<TransitionSnapshot> sink, CompletableFuture<Void> done) {
+	private static final class Lane {
+
+		private final Queue<TransitionSnapshot> queue = new ConcurrentLinkedQueue<>();
+
+		private final AtomicBoolean active = new AtomicBoolean();
+
+		private volatile Disposable inFlight;
+
 	}
 
 	/**
@@ -197,7 +240,19 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 		private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
+		private boolean coalescing = true;
+
 		protected Builder() {
+		}
+
+		/**
+		 * Set whether a breaker's transitions that wait behind each other are told in one reply.
+		 * @param coalescing whether to coalesce, {@code true} by default
+		 * @return this builder
+		 */
+		public Builder coalescing(boolean coalescing) {
+			this.coalescing = coalescing;
+			return this;
 		}
 
 		/**

@@ -53,6 +53,11 @@ public interface DeliveryObserver {
 				all.forEach((observer) -> observer.dropped(snapshot));
 			}
 
+			@Override
+			public void coalesced(TransitionSnapshot snapshot) {
+				all.forEach((observer) -> observer.coalesced(snapshot));
+			}
+
 		};
 	}
 
@@ -87,6 +92,13 @@ public interface DeliveryObserver {
 	 * @param outcome {@code ok}, or the error code
 	 */
 	default void requested(String method, Duration took, String outcome) {
+	}
+
+	/**
+	 * A transition was told together with later ones of its breaker, in one message.
+	 * @param snapshot the transition
+	 */
+	default void coalesced(TransitionSnapshot snapshot) {
 	}
 
 	/**

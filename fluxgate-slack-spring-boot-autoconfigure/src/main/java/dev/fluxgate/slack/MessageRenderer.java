@@ -167,6 +167,37 @@ public class MessageRenderer {
 	}
 
 	/**
+	 * Render consecutive transitions of one breaker as one reply, such as "🔁 37 transitions (OPEN ⇄ HALF_OPEN) — now
+	 * OPEN".
+	 * @param batch the transitions, oldest first
+	 * @param template the last transition's template, whose colour the reply takes
+	 * @param channel the channel ID
+	 * @param step how the thread rules post the last transition
+	 * @return the message body
+	 */
+	public ChatPostMessage renderCoalesced(List<TransitionSnapshot> batch, Template template, String channel,
+			ThreadRules.Step step) {
+		TransitionSnapshot first = batch.get(0);
+		TransitionSnapshot last = batch.get(batch.size() - 1);
+		String states = batch.stream()
+			.flatMap((snapshot) -> java.util.stream.Stream.of(snapshot.transition().from(), snapshot.transition().to()))
+			.distinct()
+			.map(State::name)
+			.collect(java.util.stream.Collectors.joining(" ⇄ "));
+		String title = "🔁 " + batch.size() + " transitions (" + states + ") — now " + last.transition().to();
+		String name = escape(last.circuitBreaker());
+		List<Block> blocks = List.of(section("*" + title + "*"),
+				fields(List.of("*Circuit Breaker:*\n" + name,
+						"*State Transition:*\n" + first.transition().from() + " → " + last.transition().to(),
+						"*Transition Time:*\n" + time(last), "*Description:*\n" + batch.size()
+								+ " transitions came faster than Slack takes messages; the last was "
+								+ last.transition() + ".")));
+		return new ChatPostMessage(channel, truncate(title + ": " + name, TEXT_LIMIT),
+				List.of(new Attachment(template.color(), blocks)), step.threadTs(),
+				step.broadcast() ? Boolean.TRUE : null);
+	}
+
+	/**
 	 * Render a message as plain text only, for when Slack refused its blocks.
 	 * @param snapshot the transition
 	 * @param template its template

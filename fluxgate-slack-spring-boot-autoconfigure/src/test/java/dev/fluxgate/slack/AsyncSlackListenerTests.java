@@ -52,6 +52,7 @@ class AsyncSlackListenerTests {
 			.queueCapacity(queueCapacity)
 			.closeTimeout(closeTimeout)
 			.observer(this.outcomes)
+			.coalescing(false)
 			.build();
 		return this.listener;
 	}

@@ -204,6 +204,13 @@ class DeliveryTests {
 			this.dropped.add(snapshot);
 		}
 
+		final Queue<TransitionSnapshot> coalesced = new ConcurrentLinkedQueue<>();
+
+		@Override
+		public void coalesced(TransitionSnapshot snapshot) {
+			this.coalesced.add(snapshot);
+		}
+
 	}
 
 }

@@ -20,7 +20,7 @@ public enum ListenerMode {
 	ASYNC {
 		@Override
 		AbstractSlackListener create(SlackStandIn slack, UnaryOperator<AbstractSlackListener.Builder<?>> customizer) {
-			AsyncSlackListener.Builder builder = AsyncSlackListener.builder();
+			AsyncSlackListener.Builder builder = AsyncSlackListener.builder().coalescing(false);
 			customizer.apply(configure(builder, slack));
 			return builder.build();
 		}

@@ -95,6 +95,7 @@ public final class FluxgateSlackAutoConfiguration {
 				MessageRenderer renderer, ObjectProvider<DeliveryObserver> observers) {
 			return configure(AsyncSlackListener.builder(), client, templates, threadStore, renderer, observers)
 				.queueCapacity(this.properties.getQueueCapacity())
+				.coalescing(this.properties.isCoalescing())
 				.closeTimeout(this.properties.getShutdownTimeout())
 				.build();
 		}
@@ -135,6 +136,7 @@ public final class FluxgateSlackAutoConfiguration {
 				.retryPolicy(this.settings.retryPolicy())
 				.channelResolver(this.settings.channelResolver())
 				.updateRoot(this.properties.isUpdateRoot())
+				.pacer(this.settings.pacer())
 				.observer(DeliveryObserver.of(observers.orderedStream().toList()))
 				.circuitBreakerFilter(
 						new CircuitBreakerNameFilter(circuitBreakers.getInclude(), circuitBreakers.getExclude()));

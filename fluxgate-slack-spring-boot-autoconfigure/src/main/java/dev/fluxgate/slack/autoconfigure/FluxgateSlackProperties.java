@@ -57,6 +57,13 @@ public class FluxgateSlackProperties {
 	private final Retry retry = new Retry();
 
 	/**
+	 * Whether a breaker's transitions that come faster than Slack takes them are told in one reply.
+	 */
+	private boolean coalescing = true;
+
+	private final Pacing pacing = new Pacing();
+
+	/**
 	 * Whether the root message of a thread is edited to show the failure cycle's current state.
 	 */
 	private boolean updateRoot = true;
@@ -161,6 +168,18 @@ public class FluxgateSlackProperties {
 
 	public Retry getRetry() {
 		return this.retry;
+	}
+
+	public boolean isCoalescing() {
+		return this.coalescing;
+	}
+
+	public void setCoalescing(boolean coalescing) {
+		this.coalescing = coalescing;
+	}
+
+	public Pacing getPacing() {
+		return this.pacing;
 	}
 
 	public boolean isUpdateRoot() {
@@ -311,6 +330,52 @@ public class FluxgateSlackProperties {
 
 		public void setDescription(String description) {
 			this.description = description;
+		}
+
+	}
+
+	/**
+	 * Pacing of each channel's messages to Slack's rate limit.
+	 */
+	public static class Pacing {
+
+		/**
+		 * Whether each channel's messages are paced to Slack's limit of about one per second.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Most messages a channel takes per period; also the burst.
+		 */
+		private int messages = 3;
+
+		/**
+		 * Period the message allowance refills in.
+		 */
+		private Duration period = Duration.ofSeconds(3);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMessages() {
+			return this.messages;
+		}
+
+		public void setMessages(int messages) {
+			this.messages = messages;
+		}
+
+		public Duration getPeriod() {
+			return this.period;
+		}
+
+		public void setPeriod(Duration period) {
+			this.period = period;
 		}
 
 	}

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import dev.fluxgate.slack.ChannelPacer;
 import dev.fluxgate.slack.MessageRenderer;
 import dev.fluxgate.slack.Placeholders;
 import dev.fluxgate.slack.RetryPolicy;
@@ -34,9 +35,10 @@ import org.springframework.util.StringUtils;
  * @param templates the default templates merged with the configured ones
  * @param retryPolicy the retry policy
  * @param channelResolver the channel of each circuit breaker, from the routes
+ * @param pacer the pacing of each channel, or {@code null}
  */
 record SlackSettings(String channel, String token, boolean sync, Templates templates, RetryPolicy retryPolicy,
-		Function<String, String> channelResolver) {
+		Function<String, String> channelResolver, ChannelPacer pacer) {
 
 	static final String CHANNEL_VARIABLE = "SLACK_CHANNEL_ID";
 
@@ -72,7 +74,20 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 		}
 		checkMention(properties.getMention());
 		return new SlackSettings(channel.trim(), token.trim(), sync, templates(properties), retryPolicy(properties),
-				channelResolver(channel.trim(), properties.getRoutes()));
+				channelResolver(channel.trim(), properties.getRoutes()), pacer(properties.getPacing()));
+	}
+
+	private static ChannelPacer pacer(FluxgateSlackProperties.Pacing pacing) {
+		if (!pacing.isEnabled()) {
+			return null;
+		}
+		if (pacing.getMessages() < 1) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.pacing.messages", String.valueOf(pacing.getMessages()),
+					"a channel must take at least one message per period",
+					"Set fluxgate.slack.pacing.messages to 1 or more (default 3), or fluxgate.slack.pacing.enabled=false.");
+		}
+		checkPositive("fluxgate.slack.pacing.period", pacing.getPeriod());
+		return new ChannelPacer(pacing.getMessages(), pacing.getPeriod());
 	}
 
 	private static void checkMention(String mention) {

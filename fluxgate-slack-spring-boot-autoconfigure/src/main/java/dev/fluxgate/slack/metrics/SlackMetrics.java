@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  */
 public class SlackMetrics implements DeliveryObserver {
 
-	/** Messages by outcome ({@code sent}, {@code failed}, {@code dropped}) and transition. */
+	/** Transitions by outcome ({@code sent}, {@code failed}, {@code dropped}, {@code coalesced}) and transition. */
 	public static final String MESSAGES = "fluxgate.slack.messages";
 
 	/** Retries of messages, by Slack's error code. */
@@ -52,6 +52,11 @@ public class SlackMetrics implements DeliveryObserver {
 	@Override
 	public void dropped(TransitionSnapshot snapshot) {
 		message("dropped", snapshot);
+	}
+
+	@Override
+	public void coalesced(TransitionSnapshot snapshot) {
+		message("coalesced", snapshot);
 	}
 
 	@Override

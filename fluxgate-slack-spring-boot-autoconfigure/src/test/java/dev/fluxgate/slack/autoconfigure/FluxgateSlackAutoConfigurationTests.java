@@ -49,7 +49,7 @@ class FluxgateSlackAutoConfigurationTests {
 
 	private final ApplicationContextRunner configuredRunner = this.contextRunner.withPropertyValues(
 			"fluxgate.slack.channel=" + SlackStandIn.CHANNEL, "fluxgate.slack.token=" + SlackStandIn.TOKEN,
-			"fluxgate.slack.base-url=" + slack.baseUrl());
+			"fluxgate.slack.base-url=" + slack.baseUrl(), "fluxgate.slack.pacing.enabled=false");
 
 	@AfterEach
 	void resetSlack() {

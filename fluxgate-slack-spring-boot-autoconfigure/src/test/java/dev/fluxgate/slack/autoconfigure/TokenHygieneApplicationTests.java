@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 				"logging.level.dev.fluxgate=TRACE", "spring.codec.log-request-details=true",
 				"spring.http.codecs.log-request-details=true", "fluxgate.slack.channel=C0123456789",
 				"fluxgate.slack.token=" + TokenHygieneApplicationTests.TOKEN, "fluxgate.slack.verify-on-startup=true",
-				"fluxgate.slack.retry.initial-backoff=10ms" })
+				"fluxgate.slack.retry.initial-backoff=10ms", "fluxgate.slack.pacing.enabled=false" })
 class TokenHygieneApplicationTests {
 
 	static final String TOKEN = "xoxb-2023-0987654321-SuperSecretTokenValue";
