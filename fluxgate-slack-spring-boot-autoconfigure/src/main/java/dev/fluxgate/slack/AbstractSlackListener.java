@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import dev.fluxgate.slack.client.ChatPostMessage;
+import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.SlackResponse;
@@ -426,6 +428,57 @@ public abstract class AbstractSlackListener {
 	 */
 	protected final void dropped(TransitionSnapshot snapshot) {
 		this.observer.dropped(snapshot);
+	}
+
+	/**
+	 * Return the observer told what becomes of each message.
+	 * @return the observer
+	 */
+	protected final DeliveryObserver observer() {
+		return this.observer;
+	}
+
+	/**
+	 * Return the channel a circuit breaker's new threads are posted to.
+	 * @param circuitBreaker the circuit breaker's name
+	 * @return the channel ID
+	 */
+	protected final String channelFor(String circuitBreaker) {
+		return this.channelResolver.apply(circuitBreaker);
+	}
+
+	/**
+	 * Return the pacer of each channel's messages.
+	 * @return the pacer, or {@code null}
+	 */
+	protected final ChannelPacer pacer() {
+		return this.pacer;
+	}
+
+	/**
+	 * Post a message that tells no single transition, paced like the others.
+	 * @param message the message
+	 * @return Slack's answer
+	 */
+	protected final Mono<SlackResponse> post(ChatPostMessage message) {
+		return timed("chat.postMessage", message.channel(), () -> this.client.postMessage(message));
+	}
+
+	/**
+	 * Edit a message, paced like the others.
+	 * @param update the new content
+	 * @return Slack's answer
+	 */
+	protected final Mono<SlackResponse> update(ChatUpdate update) {
+		return timed("chat.update", update.channel(), () -> this.client.update(update));
+	}
+
+	/**
+	 * Return what turns transitions into messages.
+	 * @return the renderer
+	 */
+	protected final MessageRenderer renderer() {
+		return this.renderer;
 	}
 
 	@Override

@@ -3,7 +3,11 @@ package dev.fluxgate.slack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
@@ -19,6 +23,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
@@ -68,6 +73,16 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	private final boolean coalescing;
 
+	private final long digestThreshold;
+
+	private final ConcurrentMap<String, AtomicInteger> channelBacklog = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, ChannelDigest> digests = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, ChannelDigest> digestedBreakers = new ConcurrentHashMap<>();
+
+	private final Disposable digestFlusher;
+
 	private volatile boolean closed;
 
 	/**
@@ -87,6 +102,12 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.queueCapacity = builder.queueCapacity;
 		this.closeTimeout = builder.closeTimeout;
 		this.coalescing = builder.coalescing;
+		this.digestThreshold = (pacer() != null && builder.digestBacklog != null)
+				? Math.max(1, pacer().messagesIn(builder.digestBacklog)) : 0;
+		this.digestFlusher = (this.digestThreshold > 0) ? Flux.interval(builder.digestInterval, this.scheduler)
+			.onBackpressureDrop()
+			.concatMap((tick) -> flushDigests())
+			.subscribe() : null;
 	}
 
 	/**
@@ -103,11 +124,15 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			drop(snapshot);
 			return;
 		}
+		if (this.digestThreshold > 0 && digested(snapshot)) {
+			return;
+		}
 		if (this.pending.incrementAndGet() > this.queueCapacity) {
 			this.pending.decrementAndGet();
 			drop(snapshot);
 			return;
 		}
+		backlog(channelFor(snapshot.circuitBreaker())).incrementAndGet();
 		Lane lane = this.lanes.computeIfAbsent(snapshot.circuitBreaker(), (name) -> new Lane());
 		lane.queue.offer(snapshot);
 		if (lane.active.compareAndSet(false, true)) {
@@ -131,6 +156,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			return Mono.empty();
 		}).doFinally((signal) -> {
 			this.pending.addAndGet(-batch.size());
+			backlog(channelFor(batch.get(0).circuitBreaker())).addAndGet(-batch.size());
 			if (signal == SignalType.CANCEL) {
 				batch.forEach(this::drop);
 			}
@@ -138,6 +164,38 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 				this.scheduler.schedule(() -> drain(lane));
 			}
 		}).subscribe();
+	}
+
+	private AtomicInteger backlog(String channel) {
+		return this.channelBacklog.computeIfAbsent(channel, (id) -> new AtomicInteger());
+	}
+
+	/**
+	 * Tell a transition in its channel's storm digest instead of a message of its own: when its breaker is already in
+	 * a digest, or trips while the channel's backlog is longer than it can send in the digest backlog time.
+	 */
+	private boolean digested(TransitionSnapshot snapshot) {
+		String name = snapshot.circuitBreaker();
+		ChannelDigest digest = this.digestedBreakers.get(name);
+		if (digest == null) {
+			String channel = channelFor(name);
+			if (snapshot.transition().to() != CircuitBreaker.State.OPEN || backlog(channel).get() < this.digestThreshold
+					|| getThreadStore().find(name).isPresent()) {
+				return false;
+			}
+			digest = this.digests.computeIfAbsent(channel, ChannelDigest::new);
+			this.digestedBreakers.put(name, digest);
+		}
+		if (ENDING.contains(snapshot.transition().to())) {
+			this.digestedBreakers.remove(name);
+		}
+		digest.record(snapshot);
+		observer().digested(snapshot);
+		return true;
+	}
+
+	private Mono<Void> flushDigests() {
+		return Flux.fromIterable(this.digests.values()).concatMap(ChannelDigest::flush).then();
 	}
 
 	/**
@@ -194,6 +252,15 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}
 		this.closed = true;
 		long deadline = System.nanoTime() + this.closeTimeout.toNanos();
+		if (this.digestFlusher != null) {
+			this.digestFlusher.dispose();
+			try {
+				flushDigests().block(this.closeTimeout);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not post the last storm digest: {}", ex.getMessage());
+			}
+		}
 		try {
 			while (this.pending.get() > 0 && System.nanoTime() < deadline) {
 				Thread.sleep(10);
@@ -221,6 +288,144 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.scheduler.dispose();
 	}
 
+	/**
+	 * The storm digest of one channel: breakers that tripped while the channel was backed up, told together.
+	 */
+	private final class ChannelDigest {
+
+		private final String channel;
+
+		private final Map<String, TransitionSnapshot> opened = new LinkedHashMap<>();
+
+		private final Map<String, Root> roots = new HashMap<>();
+
+		private final Set<Root> changed = new LinkedHashSet<>();
+
+		private final Map<Root, Map<String, CircuitBreaker.State>> recovered = new LinkedHashMap<>();
+
+		private final Map<String, CircuitBreaker.State> recoveredUnposted = new LinkedHashMap<>();
+
+		ChannelDigest(String channel) {
+			this.channel = channel;
+		}
+
+		synchronized void record(TransitionSnapshot snapshot) {
+			String name = snapshot.circuitBreaker();
+			CircuitBreaker.State to = snapshot.transition().to();
+			boolean ending = ENDING.contains(to);
+			Root root = this.roots.get(name);
+			if (root == null) {
+				if (ending) {
+					this.opened.remove(name);
+					this.recoveredUnposted.put(name, to);
+				}
+				else {
+					this.opened.put(name, snapshot);
+				}
+				return;
+			}
+			synchronized (root.states) {
+				root.states.put(name, to);
+			}
+			this.changed.add(root);
+			if (ending) {
+				this.roots.remove(name);
+				this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, to);
+				getThreadStore().remove(name);
+			}
+			else {
+				getThreadStore().find(name).ifPresent((thread) -> getThreadStore().save(thread.movedTo(snapshot)));
+			}
+		}
+
+		Mono<Void> flush() {
+			Map<String, TransitionSnapshot> newlyOpened;
+			List<Root> edited;
+			Map<Root, Map<String, CircuitBreaker.State>> recoveries;
+			Map<String, CircuitBreaker.State> recoveredEarly;
+			synchronized (this) {
+				newlyOpened = new LinkedHashMap<>(this.opened);
+				edited = new ArrayList<>(this.changed);
+				recoveries = new LinkedHashMap<>(this.recovered);
+				recoveredEarly = new LinkedHashMap<>(this.recoveredUnposted);
+				this.opened.clear();
+				this.changed.clear();
+				this.recovered.clear();
+				this.recoveredUnposted.clear();
+			}
+			Mono<Void> flush = Mono.empty();
+			if (!newlyOpened.isEmpty()) {
+				flush = flush.then(postRoot(newlyOpened));
+			}
+			for (Root root : edited) {
+				flush = flush.then(Mono.defer(() -> update(renderer().renderDigestUpdate(root.channel, root.ts,
+						root.title, "#FF4C4C", root.statesCopy()))).then());
+			}
+			for (Map.Entry<Root, Map<String, CircuitBreaker.State>> entry : recoveries.entrySet()) {
+				flush = flush.then(post(renderer().renderDigest(entry.getKey().channel,
+						"✅ " + entry.getValue().size() + " circuit breakers recovered", "#36a64f", entry.getValue(),
+						entry.getKey().ts)).then());
+			}
+			if (!recoveredEarly.isEmpty()) {
+				flush = flush.then(post(renderer().renderDigest(this.channel,
+						"✅ " + recoveredEarly.size() + " circuit breakers recovered", "#36a64f", recoveredEarly, null))
+					.then());
+			}
+			return flush.onErrorResume((ex) -> {
+				logger.warn("Could not post the storm digest of channel {}: {}", this.channel, ex.getMessage());
+				return Mono.empty();
+			});
+		}
+
+		private Mono<Void> postRoot(Map<String, TransitionSnapshot> newlyOpened) {
+			Map<String, CircuitBreaker.State> states = new LinkedHashMap<>();
+			newlyOpened.forEach((name, snapshot) -> states.put(name, snapshot.transition().to()));
+			String title = "🚨 " + states.size() + " more circuit breakers opened";
+			return post(renderer().renderDigest(this.channel, title, "#FF4C4C", states, null)).doOnNext((answer) -> {
+				String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
+				Root root = new Root(answerChannel, answer.ts(), title, states);
+				synchronized (this) {
+					newlyOpened.forEach((name, snapshot) -> {
+						if (AsyncSlackListener.this.digestedBreakers.get(name) == this) {
+							this.roots.put(name, root);
+							getThreadStore().save(new SlackThread(name, answerChannel, answer.ts(),
+									root.states.get(name), snapshot.time(), snapshot.time(), 1, null));
+						}
+					});
+				}
+			}).then();
+		}
+
+	}
+
+	/**
+	 * A posted storm digest, whose root lists its breakers' states.
+	 */
+	private static final class Root {
+
+		private final String channel;
+
+		private final String ts;
+
+		private final String title;
+
+		private final Map<String, CircuitBreaker.State> states;
+
+		Root(String channel, String ts, String title, Map<String, CircuitBreaker.State> states) {
+			this.channel = channel;
+			this.ts = ts;
+			this.title = title;
+			this.states = new LinkedHashMap<>(states);
+		}
+
+		Map<String, CircuitBreaker.State> statesCopy() {
+			synchronized (this.states) {
+				return new LinkedHashMap<>(this.states);
+			}
+		}
+
+	}
+
 	private static final class Lane {
 
 		private final Queue<TransitionSnapshot> queue = new ConcurrentLinkedQueue<>();
@@ -242,7 +447,25 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 		private boolean coalescing = true;
 
+		private Duration digestBacklog = Duration.ofSeconds(60);
+
+		private Duration digestInterval = Duration.ofSeconds(10);
+
 		protected Builder() {
+		}
+
+		/**
+		 * Set when breakers that trip are gathered into a storm digest instead of a thread each: when their channel's
+		 * backlog is longer than it can send in the given time at the paced rate. Only with a
+		 * {@link #pacer(ChannelPacer) pacer}.
+		 * @param backlog the backlog time, 60 seconds by default, or {@code null} for no digest
+		 * @param interval how often a channel's digest is posted and updated, 10 seconds by default
+		 * @return this builder
+		 */
+		public Builder digest(Duration backlog, Duration interval) {
+			this.digestBacklog = backlog;
+			this.digestInterval = Objects.requireNonNull(interval, "interval must not be null");
+			return this;
 		}
 
 		/**

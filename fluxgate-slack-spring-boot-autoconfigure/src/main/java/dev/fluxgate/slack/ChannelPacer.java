@@ -48,6 +48,15 @@ public class ChannelPacer {
 		return Duration.ofNanos(Math.max(0, nanos));
 	}
 
+	/**
+	 * Return how many messages a channel takes in the given time at the paced rate.
+	 * @param time the time
+	 * @return the number of messages
+	 */
+	public long messagesIn(Duration time) {
+		return this.config.getLimitForPeriod() * time.toNanos() / this.config.getLimitRefreshPeriod().toNanos();
+	}
+
 	@Override
 	public String toString() {
 		return "ChannelPacer[" + this.config.getLimitForPeriod() + " per " + this.config.getLimitRefreshPeriod() + "]";

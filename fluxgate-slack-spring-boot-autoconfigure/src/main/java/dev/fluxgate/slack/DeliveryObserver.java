@@ -54,6 +54,11 @@ public interface DeliveryObserver {
 			}
 
 			@Override
+			public void digested(TransitionSnapshot snapshot) {
+				all.forEach((observer) -> observer.digested(snapshot));
+			}
+
+			@Override
 			public void coalesced(TransitionSnapshot snapshot) {
 				all.forEach((observer) -> observer.coalesced(snapshot));
 			}
@@ -99,6 +104,13 @@ public interface DeliveryObserver {
 	 * @param snapshot the transition
 	 */
 	default void coalesced(TransitionSnapshot snapshot) {
+	}
+
+	/**
+	 * A transition was told in a storm digest instead of a message of its own.
+	 * @param snapshot the transition
+	 */
+	default void digested(TransitionSnapshot snapshot) {
 	}
 
 	/**

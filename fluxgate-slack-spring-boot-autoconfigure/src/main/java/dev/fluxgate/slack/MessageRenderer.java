@@ -198,6 +198,49 @@ public class MessageRenderer {
 	}
 
 	/**
+	 * Render a storm digest: one message telling many circuit breakers at once.
+	 * @param channel the channel ID
+	 * @param title what happened, such as "🚨 14 more circuit breakers opened"
+	 * @param color the attachment's colour
+	 * @param states the state of each circuit breaker, by name
+	 * @param threadTs the digest root to reply to, or {@code null}
+	 * @return the message body
+	 */
+	public ChatPostMessage renderDigest(String channel, String title, String color, Map<String, State> states,
+			String threadTs) {
+		return new ChatPostMessage(channel, truncate(title + ": " + names(states), TEXT_LIMIT),
+				List.of(new Attachment(color, digestBlocks(title, states))), threadTs,
+				(threadTs != null) ? Boolean.TRUE : null);
+	}
+
+	/**
+	 * Render the edit of a storm digest's root, as a live list of its circuit breakers' states.
+	 * @param channel the channel ID of the digest
+	 * @param ts the digest root's timestamp
+	 * @param title the digest's title
+	 * @param color the attachment's colour
+	 * @param states the state of each circuit breaker, by name
+	 * @return the {@code chat.update} body
+	 */
+	public ChatUpdate renderDigestUpdate(String channel, String ts, String title, String color,
+			Map<String, State> states) {
+		return new ChatUpdate(channel, ts, truncate(title + ": " + names(states), TEXT_LIMIT),
+				List.of(new Attachment(color, digestBlocks(title, states))));
+	}
+
+	private static String names(Map<String, State> states) {
+		return states.keySet().stream().map(MessageRenderer::escape).collect(java.util.stream.Collectors.joining(", "));
+	}
+
+	private static List<Block> digestBlocks(String title, Map<String, State> states) {
+		String lines = states.entrySet()
+			.stream()
+			.map((entry) -> "• " + escape(entry.getKey()) + " — " + entry.getValue())
+			.collect(java.util.stream.Collectors.joining("\n"));
+		return List.of(section("*" + title + "*"), section(lines));
+	}
+
+	/**
 	 * Render a message as plain text only, for when Slack refused its blocks.
 	 * @param snapshot the transition
 	 * @param template its template

@@ -206,6 +206,13 @@ class DeliveryTests {
 
 		final Queue<TransitionSnapshot> coalesced = new ConcurrentLinkedQueue<>();
 
+		final Queue<TransitionSnapshot> digested = new ConcurrentLinkedQueue<>();
+
+		@Override
+		public void digested(TransitionSnapshot snapshot) {
+			this.digested.add(snapshot);
+		}
+
 		@Override
 		public void coalesced(TransitionSnapshot snapshot) {
 			this.coalesced.add(snapshot);

@@ -96,6 +96,8 @@ public final class FluxgateSlackAutoConfiguration {
 			return configure(AsyncSlackListener.builder(), client, templates, threadStore, renderer, observers)
 				.queueCapacity(this.properties.getQueueCapacity())
 				.coalescing(this.properties.isCoalescing())
+				.digest(this.properties.getDigest().isEnabled() ? this.properties.getDigest().getBacklog() : null,
+						this.properties.getDigest().getInterval())
 				.closeTimeout(this.properties.getShutdownTimeout())
 				.build();
 		}

@@ -63,6 +63,8 @@ public class FluxgateSlackProperties {
 
 	private final Pacing pacing = new Pacing();
 
+	private final Digest digest = new Digest();
+
 	/**
 	 * Whether the root message of a thread is edited to show the failure cycle's current state.
 	 */
@@ -180,6 +182,10 @@ public class FluxgateSlackProperties {
 
 	public Pacing getPacing() {
 		return this.pacing;
+	}
+
+	public Digest getDigest() {
+		return this.digest;
 	}
 
 	public boolean isUpdateRoot() {
@@ -376,6 +382,52 @@ public class FluxgateSlackProperties {
 
 		public void setPeriod(Duration period) {
 			this.period = period;
+		}
+
+	}
+
+	/**
+	 * Storm digest: breakers that trip while their channel is backed up are told together.
+	 */
+	public static class Digest {
+
+		/**
+		 * Whether breakers that trip during a storm are gathered into a digest; needs pacing.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Backlog, as the time to send it at the paced rate, beyond which tripping breakers go into the digest.
+		 */
+		private Duration backlog = Duration.ofSeconds(60);
+
+		/**
+		 * How often a channel's digest is posted and updated.
+		 */
+		private Duration interval = Duration.ofSeconds(10);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getBacklog() {
+			return this.backlog;
+		}
+
+		public void setBacklog(Duration backlog) {
+			this.backlog = backlog;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
 		}
 
 	}

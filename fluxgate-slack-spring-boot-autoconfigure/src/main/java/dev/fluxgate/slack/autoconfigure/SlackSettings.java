@@ -67,6 +67,8 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 		checkBaseUrl(properties.getBaseUrl());
 		checkPositive("fluxgate.slack.timeout", properties.getTimeout());
 		checkPositive("fluxgate.slack.shutdown-timeout", properties.getShutdownTimeout());
+		checkPositive("fluxgate.slack.digest.backlog", properties.getDigest().getBacklog());
+		checkPositive("fluxgate.slack.digest.interval", properties.getDigest().getInterval());
 		if (properties.getQueueCapacity() < 1) {
 			throw new InvalidSlackPropertyException("fluxgate.slack.queue-capacity",
 					String.valueOf(properties.getQueueCapacity()), "at least one message must fit in the queue",

@@ -1,0 +1,83 @@
+package dev.fluxgate.slack;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.fluxgate.slack.SlackStandIn.Post;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A storm: more breakers trip than their channel can take. Beyond the backlog threshold they are told together in a
+ * digest, kept up to date, and still accounted for.
+ */
+class StormDigestTests {
+
+	private static final SlackStandIn slack = new SlackStandIn();
+
+	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
+
+	private AsyncSlackListener listener;
+
+	@AfterEach
+	void close() {
+		this.listener.close();
+		slack.reset();
+	}
+
+	@AfterAll
+	static void stopSlack() {
+		slack.close();
+	}
+
+	@Test
+	void breakersTrippingBeyondTheBacklogAreToldInADigest() {
+		this.listener = AsyncSlackListener.builder()
+			.channel(SlackStandIn.CHANNEL)
+			.token(SlackStandIn.TOKEN)
+			.baseUrl(slack.baseUrl())
+			.pacer(new ChannelPacer(4, Duration.ofMillis(400)))
+			.digest(Duration.ofMillis(400), Duration.ofMillis(500))
+			.updateRoot(false)
+			.observer(this.outcomes)
+			.build();
+		List<CircuitBreaker> breakers = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("svc-" + i);
+			this.listener.bindTo(circuitBreaker);
+			breakers.add(circuitBreaker);
+			circuitBreaker.transitionToOpenState();
+		}
+		int ownRoots = 30 - this.outcomes.digested.size();
+		assertThat(ownRoots).as("the first breakers get their own thread").isBetween(4, 6);
+		await().until(() -> slack.posts().stream().anyMatch((post) -> post.text().startsWith("🚨 " + (30 - ownRoots)
+				+ " more circuit breakers opened: svc-")));
+		Post digest = slack.posts().stream().filter((post) -> post.text().contains("more circuit breakers")).findFirst().get();
+		await().until(() -> this.listener.getThreadStore().findAll().size() == 30);
+		assertThat(this.listener.getThreadStore().find("svc-29").get().threadTs()).isEqualTo(digest.ts());
+
+		breakers.forEach(CircuitBreaker::transitionToHalfOpenState);
+		await().until(() -> slack.updates().stream().anyMatch((update) -> update.rawBody().contains("svc-29 — HALF_OPEN")));
+		breakers.forEach(CircuitBreaker::transitionToClosedState);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.listener.getPending() == 0
+				&& slack.posts().stream().anyMatch((post) -> post.text().startsWith("✅ " + (30 - ownRoots) + " circuit breakers recovered")));
+		Post recovery = slack.posts().stream().filter((post) -> post.text().contains("circuit breakers recovered")).findFirst().get();
+		assertThat(recovery.threadTs()).isEqualTo(digest.ts());
+		assertThat(recovery.broadcast()).isTrue();
+		await().until(() -> this.listener.getThreadStore().findAll().isEmpty());
+
+		int produced = 30 * 3;
+		assertThat(this.outcomes.delivered.size() + this.outcomes.coalesced.size() + this.outcomes.digested.size()
+				+ this.outcomes.dropped.size() + this.outcomes.failed.size()).as("every transition accounted for").isEqualTo(produced);
+		assertThat(this.outcomes.digested).hasSize((30 - ownRoots) * 3);
+		assertThat(slack.posts().size()).as("bounded: own threads plus one digest and one recovery")
+			.isLessThanOrEqualTo(ownRoots * 3 + 2);
+	}
+
+}
