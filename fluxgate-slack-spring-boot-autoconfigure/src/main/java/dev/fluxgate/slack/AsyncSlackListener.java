@@ -201,17 +201,24 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	/**
 	 * Take the transitions to tell in one message: the first alone, unless its breaker's thread is open and more of
 	 * its transitions wait behind it, which are then coalesced up to, not including, the one that ends the cycle.
+	 * While the channel is backed up beyond the digest threshold, the end of the cycle is coalesced too, so that each
+	 * breaker with a thread of its own needs one more message at most.
 	 */
 	private List<TransitionSnapshot> batch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
-		if (!this.coalescing || queue.size() < COALESCE_BACKLOG || ENDING.contains(first.transition().to())
+		boolean storm = this.digestThreshold > 0
+				&& backlog(channelFor(first.circuitBreaker())).get() >= this.digestThreshold;
+		if (!this.coalescing || queue.size() < (storm ? 1 : COALESCE_BACKLOG) || ENDING.contains(first.transition().to())
 				|| getThreadStore().find(first.circuitBreaker()).isEmpty()) {
 			return List.of(first);
 		}
 		List<TransitionSnapshot> batch = new ArrayList<>();
 		batch.add(first);
 		TransitionSnapshot next;
-		while ((next = queue.peek()) != null && !ENDING.contains(next.transition().to())) {
+		while ((next = queue.peek()) != null && (storm || !ENDING.contains(next.transition().to()))) {
 			batch.add(queue.poll());
+			if (ENDING.contains(next.transition().to())) {
+				break;
+			}
 		}
 		return batch;
 	}
