@@ -319,7 +319,7 @@ public abstract class AbstractSlackListener {
 			return Mono.empty();
 		}
 		Template rootTemplate = getTemplates().forTransition(open.root().transition());
-		return timed("chat.update", open.channel(), () -> this.client.update(
+		return timed("chat.update", () -> this.client.update(
 				this.renderer.renderRootUpdate(open, rootTemplate, snapshot, template, step.endsThread())))
 			.doOnError((ex) -> logger.warn("Could not update the root message of '{}' in Slack; the thread goes on: {}",
 					snapshot.circuitBreaker(), ex.getMessage()))
@@ -465,12 +465,12 @@ public abstract class AbstractSlackListener {
 	}
 
 	/**
-	 * Edit a message, paced like the others.
+	 * Edit a message. Edits are not paced: Slack limits {@code chat.update} apart from {@code chat.postMessage}.
 	 * @param update the new content
 	 * @return Slack's answer
 	 */
 	protected final Mono<SlackResponse> update(ChatUpdate update) {
-		return timed("chat.update", update.channel(), () -> this.client.update(update));
+		return timed("chat.update", () -> this.client.update(update));
 	}
 
 	/**

@@ -77,6 +77,8 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	private final ConcurrentMap<String, AtomicInteger> channelBacklog = new ConcurrentHashMap<>();
 
+	private final ConcurrentMap<String, AtomicInteger> channelCycles = new ConcurrentHashMap<>();
+
 	private final ConcurrentMap<String, ChannelDigest> digests = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, ChannelDigest> digestedBreakers = new ConcurrentHashMap<>();
@@ -179,19 +181,63 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		ChannelDigest digest = this.digestedBreakers.get(name);
 		if (digest == null) {
 			String channel = channelFor(name);
-			if (snapshot.transition().to() != CircuitBreaker.State.OPEN || backlog(channel).get() < this.digestThreshold
-					|| getThreadStore().find(name).isPresent()) {
+			boolean trips = snapshot.transition().to() == CircuitBreaker.State.OPEN
+					&& ENDING.contains(snapshot.transition().from());
+			if (!trips || load(channel) < this.digestThreshold || getThreadStore().find(name).isPresent()) {
+				countCycle(channel, snapshot);
 				return false;
 			}
 			digest = this.digests.computeIfAbsent(channel, ChannelDigest::new);
 			this.digestedBreakers.put(name, digest);
+			digest.members.incrementAndGet();
+			digest.storm = true;
 		}
 		if (ENDING.contains(snapshot.transition().to())) {
 			this.digestedBreakers.remove(name);
+			digest.members.decrementAndGet();
 		}
 		digest.record(snapshot);
 		observer().digested(snapshot);
 		return true;
+	}
+
+	/**
+	 * Count the failure cycles with a thread of their own in progress on a channel: each still owes at least the
+	 * message that ends it.
+	 */
+	private void countCycle(String channel, TransitionSnapshot snapshot) {
+		if (snapshot.transition().to() == CircuitBreaker.State.OPEN && ENDING.contains(snapshot.transition().from())) {
+			cycles(channel).incrementAndGet();
+		}
+		else if (ENDING.contains(snapshot.transition().to())) {
+			cycles(channel).updateAndGet((count) -> Math.max(0, count - 1));
+		}
+	}
+
+	private AtomicInteger cycles(String channel) {
+		return this.channelCycles.computeIfAbsent(channel, (id) -> new AtomicInteger());
+	}
+
+	/**
+	 * Return the messages a channel owes: those waiting, plus one to end each cycle in progress.
+	 */
+	private int load(String channel) {
+		return backlog(channel).get() + cycles(channel).get();
+	}
+
+	private boolean inStorm(String channel) {
+		if (this.digestThreshold == 0) {
+			return false;
+		}
+		int backlog = load(channel);
+		ChannelDigest digest = this.digests.get(channel);
+		if (digest == null || backlog >= this.digestThreshold) {
+			return backlog >= this.digestThreshold;
+		}
+		if (backlog(channel).get() == 0 && digest.members.get() == 0) {
+			digest.storm = false;
+		}
+		return digest.storm;
 	}
 
 	private Mono<Void> flushDigests() {
@@ -201,12 +247,11 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	/**
 	 * Take the transitions to tell in one message: the first alone, unless its breaker's thread is open and more of
 	 * its transitions wait behind it, which are then coalesced up to, not including, the one that ends the cycle.
-	 * While the channel is backed up beyond the digest threshold, the end of the cycle is coalesced too, so that each
-	 * breaker with a thread of its own needs one more message at most.
+	 * During a storm, from the channel's first digested breaker until its backlog is drained, the end of the cycle is
+	 * coalesced too, so that each breaker with a thread of its own needs one more message at most.
 	 */
 	private List<TransitionSnapshot> batch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
-		boolean storm = this.digestThreshold > 0
-				&& backlog(channelFor(first.circuitBreaker())).get() >= this.digestThreshold;
+		boolean storm = inStorm(channelFor(first.circuitBreaker()));
 		if (!this.coalescing || queue.size() < (storm ? 1 : COALESCE_BACKLOG) || ENDING.contains(first.transition().to())
 				|| getThreadStore().find(first.circuitBreaker()).isEmpty()) {
 			return List.of(first);
@@ -311,6 +356,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		private final Map<Root, Map<String, CircuitBreaker.State>> recovered = new LinkedHashMap<>();
 
 		private final Map<String, CircuitBreaker.State> recoveredUnposted = new LinkedHashMap<>();
+
+		private final AtomicInteger members = new AtomicInteger();
+
+		private volatile boolean storm;
 
 		ChannelDigest(String channel) {
 			this.channel = channel;

@@ -8,13 +8,14 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 
 /**
- * Paces the messages of each channel to Slack's limit, about one per second with short bursts, so that a backlog is
- * sent at the allowed rate instead of collecting 429s. One Resilience4j {@link RateLimiter} per channel.
+ * Paces the messages of each channel to Slack's limit, about one per second, so that a backlog is sent at the allowed
+ * rate instead of collecting 429s. One Resilience4j {@link RateLimiter} per channel: {@code messages} per
+ * {@code period}, which allows a burst of {@code messages} at the start of each period.
  */
 public class ChannelPacer {
 
-	/** Three messages per three seconds: Slack's one per second, with a burst of three. */
-	public static final ChannelPacer SLACK_DEFAULT = new ChannelPacer(3, Duration.ofSeconds(3));
+	/** One message per second: Slack's limit for {@code chat.postMessage} in a channel. */
+	public static final ChannelPacer SLACK_DEFAULT = new ChannelPacer(1, Duration.ofSeconds(1));
 
 	private final RateLimiterConfig config;
 

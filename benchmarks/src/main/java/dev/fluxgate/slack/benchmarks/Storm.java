@@ -52,14 +52,21 @@ final class Storm {
 			long heapBefore = memory.getHeapMemoryUsage().getUsed();
 			AtomicLong peakHeap = new AtomicLong();
 			AtomicInteger peakPending = new AtomicInteger();
+			AtomicLong backloggedUntil = new AtomicLong();
+			AtomicInteger postsWhileBacklogged = new AtomicInteger();
+			long start = System.nanoTime();
 			ScheduledExecutorService executor = Executors.newScheduledThreadPool(4);
 			executor.scheduleAtFixedRate(() -> {
-				peakPending.accumulateAndGet(listener.getPending(), Math::max);
+				int pending = listener.getPending();
+				peakPending.accumulateAndGet(pending, Math::max);
 				peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+				if (pending > 0) {
+					backloggedUntil.set(System.nanoTime());
+					postsWhileBacklogged.set(slack.posts.get());
+				}
 			}, 0, 10, TimeUnit.MILLISECONDS);
 			Random random = new Random(42);
 			long cycle = 2500;
-			long start = System.nanoTime();
 			for (CircuitBreaker circuitBreaker : circuitBreakers) {
 				long at = (long) (random.nextDouble() * (within.toMillis() - cycle));
 				executor.schedule(circuitBreaker::transitionToOpenState, at, TimeUnit.MILLISECONDS);
@@ -106,6 +113,9 @@ final class Storm {
 			row("chat.postMessage accepted", slack.posts.get());
 			row("chat.update accepted", slack.updates.get());
 			row("429s received", slack.rateLimited.get());
+			double backloggedSeconds = (backloggedUntil.get() - start) / 1e9;
+			row("rate while backlogged (msg/s)", String.format("%.2f over %.0f s", postsWhileBacklogged.get() / backloggedSeconds,
+					backloggedSeconds));
 			row("per-breaker order violations", violations);
 			row("time to drain (s)", String.format("%.1f", drained / 1e9));
 			row("peak pending", peakPending.get());

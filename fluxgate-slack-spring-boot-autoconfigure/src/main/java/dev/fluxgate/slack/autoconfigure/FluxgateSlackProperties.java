@@ -351,14 +351,14 @@ public class FluxgateSlackProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Most messages a channel takes per period; also the burst.
+		 * Most messages a channel takes per period; also the burst at the start of a period.
 		 */
-		private int messages = 3;
+		private int messages = 1;
 
 		/**
 		 * Period the message allowance refills in.
 		 */
-		private Duration period = Duration.ofSeconds(3);
+		private Duration period = Duration.ofSeconds(1);
 
 		public boolean isEnabled() {
 			return this.enabled;
