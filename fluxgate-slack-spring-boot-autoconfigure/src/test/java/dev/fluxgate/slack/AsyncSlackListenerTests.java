@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
  */
 class AsyncSlackListenerTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
 
@@ -35,13 +36,8 @@ class AsyncSlackListenerTests {
 		if (this.listener != null) {
 			this.listener.close();
 		}
-		slack.reset();
 	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	private AsyncSlackListener listener(int queueCapacity, Duration closeTimeout) {
 		this.listener = AsyncSlackListener.builder()

@@ -5,9 +5,8 @@ import java.util.List;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,17 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BadInputTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
-	@AfterEach
-	void resetSlack() {
-		slack.reset();
-	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	private SlackListener listener(Templates templates) {
 		return SlackListener.builder()

@@ -7,9 +7,8 @@ import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +19,8 @@ import static org.awaitility.Awaitility.await;
  */
 class BindingTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	private final SlackListener listener = SlackListener.builder()
 		.channel(SlackStandIn.CHANNEL)
@@ -28,15 +28,7 @@ class BindingTests {
 		.baseUrl(slack.baseUrl())
 		.build();
 
-	@AfterEach
-	void resetSlack() {
-		slack.reset();
-	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	@Test
 	void registryBindingCoversExistingAndLaterBreakers() {

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.client.SlackApiException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
  */
 class DeliveryTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	private final Outcomes outcomes = new Outcomes();
 
@@ -36,13 +37,8 @@ class DeliveryTests {
 		if (this.listener instanceof AutoCloseable closeable) {
 			closeable.close();
 		}
-		slack.reset();
 	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	private CircuitBreaker bound(ListenerMode mode) {
 		this.listener = mode.create(slack, (builder) -> builder.observer(this.outcomes));

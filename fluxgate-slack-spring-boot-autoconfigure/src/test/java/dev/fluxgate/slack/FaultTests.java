@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  */
 class FaultTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
 
@@ -45,13 +46,8 @@ class FaultTests {
 		for (AutoCloseable closeable : this.closeables) {
 			closeable.close();
 		}
-		slack.reset();
 	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	private AsyncSlackListener async(String baseUrl, RetryPolicy retries) {
 		AsyncSlackListener listener = AsyncSlackListener.builder()

@@ -7,9 +7,9 @@ import java.util.List;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
  */
 class PacingAndCoalescingTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
 
@@ -28,13 +29,8 @@ class PacingAndCoalescingTests {
 	@AfterEach
 	void close() {
 		this.listener.close();
-		slack.reset();
 	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	private AsyncSlackListener listener(ChannelPacer pacer, boolean coalescing) {
 		this.listener = AsyncSlackListener.builder()

@@ -3,9 +3,8 @@ package dev.fluxgate.slack;
 import java.time.Duration;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,19 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SlackListenerTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
 
-	@AfterEach
-	void resetSlack() {
-		slack.reset();
-	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	private SlackListener listener(Duration deadline) {
 		return SlackListener.builder()

@@ -10,6 +10,10 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jayway.jsonpath.DocumentContext;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
 
@@ -21,9 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Slack's Web API stood in for by WireMock on loopback: answers {@code chat.postMessage} like Slack and records what
- * it received.
+ * it received. As a JUnit extension it forgets every request after each test and stops after the last.
  */
-public final class SlackStandIn implements AutoCloseable {
+public final class SlackStandIn implements AutoCloseable, AfterEachCallback, AfterAllCallback {
 
 	public static final String CHANNEL = "C0123456789";
 
@@ -137,6 +141,23 @@ public final class SlackStandIn implements AutoCloseable {
 	public List<Post> awaitPosts(int count) {
 		await().atMost(15, TimeUnit.SECONDS).until(() -> posts().size() >= count);
 		return posts();
+	}
+
+	/** Registers the seed's environment variables and the base URL, so that the starter posts here. */
+	public void addSeedVariables(DynamicPropertyRegistry properties) {
+		properties.add("SLACK_BOT_TOKEN", () -> TOKEN);
+		properties.add("SLACK_CHANNEL_ID", () -> CHANNEL);
+		properties.add("fluxgate.slack.base-url", this::baseUrl);
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		reset();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
 	}
 
 	@Override

@@ -5,8 +5,8 @@ import java.util.List;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ThreadedListenerTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	private AbstractSlackListener listener;
 
@@ -28,13 +29,8 @@ class ThreadedListenerTests {
 		if (this.listener instanceof AutoCloseable closeable) {
 			closeable.close();
 		}
-		slack.reset();
 	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	private CircuitBreaker bound(ListenerMode mode, String name) {
 		if (this.listener == null) {

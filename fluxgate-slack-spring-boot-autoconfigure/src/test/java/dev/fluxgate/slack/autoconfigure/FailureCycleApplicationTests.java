@@ -7,9 +7,8 @@ import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -32,7 +31,8 @@ import static org.awaitility.Awaitility.await;
 @ActiveProfiles("cycle")
 class FailureCycleApplicationTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	@Autowired
 	private CircuitBreakerRegistry registry;
@@ -45,15 +45,7 @@ class FailureCycleApplicationTests {
 		properties.add("fluxgate.slack.base-url", slack::baseUrl);
 	}
 
-	@BeforeEach
-	void resetSlack() {
-		slack.reset();
-	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	@Test
 	void configuredBreakerPostsOneThreadPerFailureCycle() {

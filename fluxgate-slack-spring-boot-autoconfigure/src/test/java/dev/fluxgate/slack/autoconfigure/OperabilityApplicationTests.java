@@ -9,9 +9,8 @@ import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,7 +36,8 @@ import static org.awaitility.Awaitility.await;
 @ActiveProfiles("operability")
 class OperabilityApplicationTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	@Autowired
 	private WebTestClient http;
@@ -50,15 +50,7 @@ class OperabilityApplicationTests {
 		properties.add("fluxgate.slack.base-url", slack::baseUrl);
 	}
 
-	@BeforeEach
-	void resetSlack() {
-		slack.reset();
-	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	@Test
 	void endpointShowsEachOpenThreadThroughTheCycle() {

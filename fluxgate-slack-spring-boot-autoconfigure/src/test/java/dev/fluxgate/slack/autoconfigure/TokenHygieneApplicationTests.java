@@ -3,8 +3,8 @@ package dev.fluxgate.slack.autoconfigure;
 import dev.fluxgate.slack.SlackStandIn;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "logging.level.org.springframework.web.reactive=TRACE", "logging.level.reactor.netty=DEBUG",
-				"logging.level.dev.fluxgate=TRACE", "spring.codec.log-request-details=true",
+				"logging.level.dev.fluxgate=DEBUG", "spring.codec.log-request-details=true",
 				"spring.http.codecs.log-request-details=true", "fluxgate.slack.channel=C0123456789",
 				"fluxgate.slack.token=" + TokenHygieneApplicationTests.TOKEN, "fluxgate.slack.verify-on-startup=true",
 				"fluxgate.slack.retry.initial-backoff=10ms", "fluxgate.slack.pacing.enabled=false" })
@@ -35,7 +35,8 @@ class TokenHygieneApplicationTests {
 
 	static final String TOKEN = "xoxb-2023-0987654321-SuperSecretTokenValue";
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	@Autowired
 	private CircuitBreakerRegistry registry;
@@ -45,10 +46,6 @@ class TokenHygieneApplicationTests {
 		properties.add("fluxgate.slack.base-url", slack::baseUrl);
 	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	@Test
 	void tokenIsInNoLogLine(CapturedOutput output) {

@@ -6,9 +6,8 @@ import java.util.List;
 import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.client.ChatPostMessage.Attachment;
 import dev.fluxgate.slack.client.ChatPostMessage.Block;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class WebClientSlackClientTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	private final WebClientSlackClient client = WebClientSlackClient.builder()
 		.token(SlackStandIn.TOKEN)
@@ -31,15 +31,7 @@ class WebClientSlackClientTests {
 	private final ChatPostMessage message = new ChatPostMessage(SlackStandIn.CHANNEL, "hi",
 			List.of(new Attachment("#FF4C4C", List.of(Block.section("*hi*")))), null, null);
 
-	@AfterEach
-	void resetSlack() {
-		slack.reset();
-	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	@Test
 	void postsJsonWithBearerToken() {

@@ -6,8 +6,8 @@ import dev.fluxgate.slack.AsyncSlackListener;
 import dev.fluxgate.slack.SlackStandIn;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 @AutoConfigureWebTestClient
 class AsyncWebfluxApplicationTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	@Autowired
 	private WebTestClient http;
@@ -39,15 +40,9 @@ class AsyncWebfluxApplicationTests {
 
 	@DynamicPropertySource
 	static void slackStandIn(DynamicPropertyRegistry properties) {
-		properties.add("SLACK_BOT_TOKEN", () -> SlackStandIn.TOKEN);
-		properties.add("SLACK_CHANNEL_ID", () -> SlackStandIn.CHANNEL);
-		properties.add("fluxgate.slack.base-url", slack::baseUrl);
+		slack.addSeedVariables(properties);
 	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	@Test
 	void failureCycleOnEventLoopsBecomesOneThread() {

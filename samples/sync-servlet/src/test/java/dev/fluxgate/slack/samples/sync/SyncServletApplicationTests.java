@@ -4,8 +4,8 @@ import dev.fluxgate.slack.SlackListener;
 import dev.fluxgate.slack.SlackStandIn;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SyncServletApplicationTests {
 
-	private static final SlackStandIn slack = new SlackStandIn();
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
 
 	@LocalServerPort
 	private int port;
@@ -35,15 +36,9 @@ class SyncServletApplicationTests {
 
 	@DynamicPropertySource
 	static void slackStandIn(DynamicPropertyRegistry properties) {
-		properties.add("SLACK_BOT_TOKEN", () -> SlackStandIn.TOKEN);
-		properties.add("SLACK_CHANNEL_ID", () -> SlackStandIn.CHANNEL);
-		properties.add("fluxgate.slack.base-url", slack::baseUrl);
+		slack.addSeedVariables(properties);
 	}
 
-	@AfterAll
-	static void stopSlack() {
-		slack.close();
-	}
 
 	@Test
 	void tripIsInSlackBeforeTheTrippingRequestReturns() {
