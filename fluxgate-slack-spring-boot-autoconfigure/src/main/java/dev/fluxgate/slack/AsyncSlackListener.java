@@ -2,7 +2,6 @@ package dev.fluxgate.slack;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,8 +34,9 @@ import reactor.core.scheduler.Schedulers;
  * The caller only enqueues a snapshot. Each breaker has its own lane, so its messages are delivered strictly in order
  * and a reply waits for its root's {@code ts}, while different breakers proceed independently. When a breaker's
  * transitions come faster than Slack takes them, those waiting behind each other in its open thread are told in one
- * reply; the root and the end of a cycle always get their own. At most {@code queueCapacity} messages wait; more are
- * dropped, counted and logged.
+ * reply; the root and the end of a cycle always get their own. With a {@link ChannelPacer}, breakers that trip while
+ * their channel is backed up beyond the digest backlog are told together in a storm digest. At most
+ * {@code queueCapacity} messages wait; more are dropped, counted and logged.
  */
 public class AsyncSlackListener extends AbstractSlackListener implements AutoCloseable {
 
@@ -47,9 +47,6 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Logger logger = LoggerFactory.getLogger(AsyncSlackListener.class);
-
-	private static final Set<CircuitBreaker.State> ENDING = EnumSet.of(CircuitBreaker.State.CLOSED,
-			CircuitBreaker.State.DISABLED, CircuitBreaker.State.METRICS_ONLY);
 
 	private static final int COALESCE_BACKLOG = 3;
 
@@ -181,9 +178,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		ChannelDigest digest = this.digestedBreakers.get(name);
 		if (digest == null) {
 			String channel = channelFor(name);
-			boolean trips = snapshot.transition().to() == CircuitBreaker.State.OPEN
-					&& ENDING.contains(snapshot.transition().from());
-			if (!trips || load(channel) < this.digestThreshold || getThreadStore().find(name).isPresent()) {
+			if (!ThreadRules.trips(snapshot.transition()) || load(channel) < this.digestThreshold || getThreadStore().find(name).isPresent()) {
 				countCycle(channel, snapshot);
 				return false;
 			}
@@ -192,7 +187,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			digest.members.incrementAndGet();
 			digest.storm = true;
 		}
-		if (ENDING.contains(snapshot.transition().to())) {
+		if (ThreadRules.endsCycle(snapshot.transition().to())) {
 			this.digestedBreakers.remove(name);
 			digest.members.decrementAndGet();
 		}
@@ -206,10 +201,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	 * message that ends it.
 	 */
 	private void countCycle(String channel, TransitionSnapshot snapshot) {
-		if (snapshot.transition().to() == CircuitBreaker.State.OPEN && ENDING.contains(snapshot.transition().from())) {
+		if (ThreadRules.trips(snapshot.transition())) {
 			cycles(channel).incrementAndGet();
 		}
-		else if (ENDING.contains(snapshot.transition().to())) {
+		else if (ThreadRules.endsCycle(snapshot.transition().to())) {
 			cycles(channel).updateAndGet((count) -> Math.max(0, count - 1));
 		}
 	}
@@ -252,16 +247,16 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	 */
 	private List<TransitionSnapshot> batch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
 		boolean storm = inStorm(channelFor(first.circuitBreaker()));
-		if (!this.coalescing || queue.size() < (storm ? 1 : COALESCE_BACKLOG) || ENDING.contains(first.transition().to())
+		if (!this.coalescing || queue.size() < (storm ? 1 : COALESCE_BACKLOG) || ThreadRules.endsCycle(first.transition().to())
 				|| getThreadStore().find(first.circuitBreaker()).isEmpty()) {
 			return List.of(first);
 		}
 		List<TransitionSnapshot> batch = new ArrayList<>();
 		batch.add(first);
 		TransitionSnapshot next;
-		while ((next = queue.peek()) != null && (storm || !ENDING.contains(next.transition().to()))) {
+		while ((next = queue.peek()) != null && (storm || !ThreadRules.endsCycle(next.transition().to()))) {
 			batch.add(queue.poll());
-			if (ENDING.contains(next.transition().to())) {
+			if (ThreadRules.endsCycle(next.transition().to())) {
 				break;
 			}
 		}
@@ -368,7 +363,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		synchronized void record(TransitionSnapshot snapshot) {
 			String name = snapshot.circuitBreaker();
 			CircuitBreaker.State to = snapshot.transition().to();
-			boolean ending = ENDING.contains(to);
+			boolean ending = ThreadRules.endsCycle(to);
 			Root root = this.roots.get(name);
 			if (root == null) {
 				if (ending) {

@@ -18,6 +18,24 @@ public final class ThreadRules {
 	}
 
 	/**
+	 * Whether a transition into the given state ends a failure cycle.
+	 * @param to the state entered
+	 * @return whether it is CLOSED, DISABLED or METRICS_ONLY
+	 */
+	public static boolean endsCycle(State to) {
+		return ENDING.contains(to);
+	}
+
+	/**
+	 * Whether a transition starts a failure cycle: into OPEN from a state that ends one.
+	 * @param transition the transition
+	 * @return whether the breaker trips
+	 */
+	public static boolean trips(Transition transition) {
+		return transition.to() == State.OPEN && ENDING.contains(transition.from());
+	}
+
+	/**
 	 * Decide how to post a transition into the given state.
 	 * @param to the state entered
 	 * @param open the breaker's open thread, or {@code null}
