@@ -299,7 +299,8 @@ public abstract class AbstractSlackListener {
 					return post(batch, template, channel, root, null, null, start, deadline)
 						.doOnNext((answer) -> {
 							if (!step.endsThread()) {
-								this.threads.save(SlackThread.started(snapshot, answer.channel() != null ? answer.channel() : channel, answer.ts()));
+								String rootChannel = (answer.channel() != null) ? answer.channel() : channel;
+								this.threads.save(SlackThread.started(snapshot, rootChannel, answer.ts()));
 							}
 						});
 				}

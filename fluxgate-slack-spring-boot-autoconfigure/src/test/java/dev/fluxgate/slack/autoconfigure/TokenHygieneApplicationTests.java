@@ -12,6 +12,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -65,12 +67,20 @@ class TokenHygieneApplicationTests {
 		await().until(() -> slack.posts().size() >= 2 + 2 + 10);
 		await().until(() -> output.getAll().contains("Could not post"));
 		assertThat(slack.posts().get(0).header("Authorization")).isEqualTo("Bearer " + TOKEN);
-		assertThat(output.getAll()).as("request details are logged").contains("HTTP POST").contains("chat.postMessage");
+		assertThat(output.getAll()).as("request details, headers included, are logged")
+			.contains("HTTP POST")
+			.contains("chat.postMessage")
+			.contains("Content-Type:\"application/json;charset=UTF-8\"");
 		assertThat(output.getAll()).doesNotContain(TOKEN).doesNotContain("SuperSecretTokenValue");
 	}
 
 	@SpringBootApplication
 	static class TestApplication {
+
+		@Bean
+		WebClientCustomizer logRequestDetails() {
+			return (builder) -> builder.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(true));
+		}
 
 	}
 
