@@ -2,14 +2,9 @@ package dev.fluxgate.slack;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
@@ -17,12 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
@@ -70,17 +62,9 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	private final boolean coalescing;
 
-	private final long digestThreshold;
+	private final StormDigest digest;
 
 	private final ConcurrentMap<String, AtomicInteger> channelBacklog = new ConcurrentHashMap<>();
-
-	private final ConcurrentMap<String, AtomicInteger> channelCycles = new ConcurrentHashMap<>();
-
-	private final ConcurrentMap<String, ChannelDigest> digests = new ConcurrentHashMap<>();
-
-	private final ConcurrentMap<String, ChannelDigest> digestedBreakers = new ConcurrentHashMap<>();
-
-	private final Disposable digestFlusher;
 
 	private volatile boolean closed;
 
@@ -101,12 +85,8 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.queueCapacity = builder.queueCapacity;
 		this.closeTimeout = builder.closeTimeout;
 		this.coalescing = builder.coalescing;
-		this.digestThreshold = (pacer() != null && builder.digestBacklog != null)
-				? Math.max(1, pacer().messagesIn(builder.digestBacklog)) : 0;
-		this.digestFlusher = (this.digestThreshold > 0) ? Flux.interval(builder.digestInterval, this.scheduler)
-			.onBackpressureDrop()
-			.concatMap((tick) -> flushDigests())
-			.subscribe() : null;
+		this.digest = (pacer() != null && builder.digestBacklog != null) ? new StormDigest(this,
+				Math.max(1, pacer().messagesIn(builder.digestBacklog)), builder.digestInterval, this.scheduler) : null;
 	}
 
 	/**
@@ -123,7 +103,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			drop(snapshot);
 			return;
 		}
-		if (this.digestThreshold > 0 && digested(snapshot)) {
+		if (this.digest != null && this.digest.absorb(snapshot)) {
 			return;
 		}
 		if (this.pending.incrementAndGet() > this.queueCapacity) {
@@ -170,73 +150,12 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	}
 
 	/**
-	 * Tell a transition in its channel's storm digest instead of a message of its own: when its breaker is already in
-	 * a digest, or trips while the channel's backlog is longer than it can send in the digest backlog time.
+	 * Return how many messages of a channel wait to be delivered.
+	 * @param channel the channel ID
+	 * @return the channel's backlog
 	 */
-	private boolean digested(TransitionSnapshot snapshot) {
-		String name = snapshot.circuitBreaker();
-		ChannelDigest digest = this.digestedBreakers.get(name);
-		if (digest == null) {
-			String channel = channelFor(name);
-			if (!ThreadRules.trips(snapshot.transition()) || load(channel) < this.digestThreshold || getThreadStore().find(name).isPresent()) {
-				countCycle(channel, snapshot);
-				return false;
-			}
-			digest = this.digests.computeIfAbsent(channel, ChannelDigest::new);
-			this.digestedBreakers.put(name, digest);
-			digest.members.incrementAndGet();
-			digest.storm = true;
-		}
-		if (ThreadRules.endsCycle(snapshot.transition().to())) {
-			this.digestedBreakers.remove(name);
-			digest.members.decrementAndGet();
-		}
-		digest.record(snapshot);
-		observer().digested(snapshot);
-		return true;
-	}
-
-	/**
-	 * Count the failure cycles with a thread of their own in progress on a channel: each still owes at least the
-	 * message that ends it.
-	 */
-	private void countCycle(String channel, TransitionSnapshot snapshot) {
-		if (ThreadRules.trips(snapshot.transition())) {
-			cycles(channel).incrementAndGet();
-		}
-		else if (ThreadRules.endsCycle(snapshot.transition().to())) {
-			cycles(channel).updateAndGet((count) -> Math.max(0, count - 1));
-		}
-	}
-
-	private AtomicInteger cycles(String channel) {
-		return this.channelCycles.computeIfAbsent(channel, (id) -> new AtomicInteger());
-	}
-
-	/**
-	 * Return the messages a channel owes: those waiting, plus one to end each cycle in progress.
-	 */
-	private int load(String channel) {
-		return backlog(channel).get() + cycles(channel).get();
-	}
-
-	private boolean inStorm(String channel) {
-		if (this.digestThreshold == 0) {
-			return false;
-		}
-		int backlog = load(channel);
-		ChannelDigest digest = this.digests.get(channel);
-		if (digest == null || backlog >= this.digestThreshold) {
-			return backlog >= this.digestThreshold;
-		}
-		if (backlog(channel).get() == 0 && digest.members.get() == 0) {
-			digest.storm = false;
-		}
-		return digest.storm;
-	}
-
-	private Mono<Void> flushDigests() {
-		return Flux.fromIterable(this.digests.values()).concatMap(ChannelDigest::flush).then();
+	int backlogOf(String channel) {
+		return backlog(channel).get();
 	}
 
 	/**
@@ -246,8 +165,9 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	 * coalesced too, so that each breaker with a thread of its own needs one more message at most.
 	 */
 	private List<TransitionSnapshot> batch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
-		boolean storm = inStorm(channelFor(first.circuitBreaker()));
-		if (!this.coalescing || queue.size() < (storm ? 1 : COALESCE_BACKLOG) || ThreadRules.endsCycle(first.transition().to())
+		boolean storm = this.digest != null && this.digest.inStorm(channelFor(first.circuitBreaker()));
+		if (!this.coalescing || queue.size() < (storm ? 1 : COALESCE_BACKLOG)
+				|| ThreadRules.endsCycle(first.transition().to())
 				|| getThreadStore().find(first.circuitBreaker()).isEmpty()) {
 			return List.of(first);
 		}
@@ -299,14 +219,8 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}
 		this.closed = true;
 		long deadline = System.nanoTime() + this.closeTimeout.toNanos();
-		if (this.digestFlusher != null) {
-			this.digestFlusher.dispose();
-			try {
-				flushDigests().block(this.closeTimeout);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not post the last storm digest: {}", ex.getMessage());
-			}
+		if (this.digest != null) {
+			this.digest.close(this.closeTimeout);
 		}
 		try {
 			while (this.pending.get() > 0 && System.nanoTime() < deadline) {
@@ -333,148 +247,6 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 					+ "(fluxgate.slack.shutdown-timeout)", this.droppedTotal.get() - before, this.closeTimeout);
 		}
 		this.scheduler.dispose();
-	}
-
-	/**
-	 * The storm digest of one channel: breakers that tripped while the channel was backed up, told together.
-	 */
-	private final class ChannelDigest {
-
-		private final String channel;
-
-		private final Map<String, TransitionSnapshot> opened = new LinkedHashMap<>();
-
-		private final Map<String, Root> roots = new HashMap<>();
-
-		private final Set<Root> changed = new LinkedHashSet<>();
-
-		private final Map<Root, Map<String, CircuitBreaker.State>> recovered = new LinkedHashMap<>();
-
-		private final Map<String, CircuitBreaker.State> recoveredUnposted = new LinkedHashMap<>();
-
-		private final AtomicInteger members = new AtomicInteger();
-
-		private volatile boolean storm;
-
-		ChannelDigest(String channel) {
-			this.channel = channel;
-		}
-
-		synchronized void record(TransitionSnapshot snapshot) {
-			String name = snapshot.circuitBreaker();
-			CircuitBreaker.State to = snapshot.transition().to();
-			boolean ending = ThreadRules.endsCycle(to);
-			Root root = this.roots.get(name);
-			if (root == null) {
-				if (ending) {
-					this.opened.remove(name);
-					this.recoveredUnposted.put(name, to);
-				}
-				else {
-					this.opened.put(name, snapshot);
-				}
-				return;
-			}
-			synchronized (root.states) {
-				root.states.put(name, to);
-			}
-			this.changed.add(root);
-			if (ending) {
-				this.roots.remove(name);
-				this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, to);
-				getThreadStore().remove(name);
-			}
-			else {
-				getThreadStore().find(name).ifPresent((thread) -> getThreadStore().save(thread.movedTo(snapshot)));
-			}
-		}
-
-		Mono<Void> flush() {
-			Map<String, TransitionSnapshot> newlyOpened;
-			List<Root> edited;
-			Map<Root, Map<String, CircuitBreaker.State>> recoveries;
-			Map<String, CircuitBreaker.State> recoveredEarly;
-			synchronized (this) {
-				newlyOpened = new LinkedHashMap<>(this.opened);
-				edited = new ArrayList<>(this.changed);
-				recoveries = new LinkedHashMap<>(this.recovered);
-				recoveredEarly = new LinkedHashMap<>(this.recoveredUnposted);
-				this.opened.clear();
-				this.changed.clear();
-				this.recovered.clear();
-				this.recoveredUnposted.clear();
-			}
-			Mono<Void> flush = Mono.empty();
-			if (!newlyOpened.isEmpty()) {
-				flush = flush.then(postRoot(newlyOpened));
-			}
-			for (Root root : edited) {
-				flush = flush.then(Mono.defer(() -> update(renderer().renderDigestUpdate(root.channel, root.ts,
-						root.title, "#FF4C4C", root.statesCopy()))).then());
-			}
-			for (Map.Entry<Root, Map<String, CircuitBreaker.State>> entry : recoveries.entrySet()) {
-				flush = flush.then(post(renderer().renderDigest(entry.getKey().channel,
-						"✅ " + entry.getValue().size() + " circuit breakers recovered", "#36a64f", entry.getValue(),
-						entry.getKey().ts)).then());
-			}
-			if (!recoveredEarly.isEmpty()) {
-				flush = flush.then(post(renderer().renderDigest(this.channel,
-						"✅ " + recoveredEarly.size() + " circuit breakers recovered", "#36a64f", recoveredEarly, null))
-					.then());
-			}
-			return flush.onErrorResume((ex) -> {
-				logger.warn("Could not post the storm digest of channel {}: {}", this.channel, ex.getMessage());
-				return Mono.empty();
-			});
-		}
-
-		private Mono<Void> postRoot(Map<String, TransitionSnapshot> newlyOpened) {
-			Map<String, CircuitBreaker.State> states = new LinkedHashMap<>();
-			newlyOpened.forEach((name, snapshot) -> states.put(name, snapshot.transition().to()));
-			String title = "🚨 " + states.size() + " more circuit breakers opened";
-			return post(renderer().renderDigest(this.channel, title, "#FF4C4C", states, null)).doOnNext((answer) -> {
-				String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
-				Root root = new Root(answerChannel, answer.ts(), title, states);
-				synchronized (this) {
-					newlyOpened.forEach((name, snapshot) -> {
-						if (AsyncSlackListener.this.digestedBreakers.get(name) == this) {
-							this.roots.put(name, root);
-							getThreadStore().save(new SlackThread(name, answerChannel, answer.ts(),
-									root.states.get(name), snapshot.time(), snapshot.time(), 1, null));
-						}
-					});
-				}
-			}).then();
-		}
-
-	}
-
-	/**
-	 * A posted storm digest, whose root lists its breakers' states.
-	 */
-	private static final class Root {
-
-		private final String channel;
-
-		private final String ts;
-
-		private final String title;
-
-		private final Map<String, CircuitBreaker.State> states;
-
-		Root(String channel, String ts, String title, Map<String, CircuitBreaker.State> states) {
-			this.channel = channel;
-			this.ts = ts;
-			this.title = title;
-			this.states = new LinkedHashMap<>(states);
-		}
-
-		Map<String, CircuitBreaker.State> statesCopy() {
-			synchronized (this.states) {
-				return new LinkedHashMap<>(this.states);
-			}
-		}
-
 	}
 
 	private static final class Lane {

@@ -1,0 +1,297 @@
+package dev.fluxgate.slack;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.fluxgate.slack.client.ChatPostMessage;
+import dev.fluxgate.slack.client.ChatUpdate;
+import dev.fluxgate.slack.client.SlackResponse;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The storm digests of an {@link AsyncSlackListener}: when a channel owes more messages than it can send in the
+ * digest backlog time, breakers that trip there are told together, one digest per interval, its root kept up to date
+ * with their states and their recoveries gathered into one reply.
+ */
+final class StormDigest {
+
+	private static final Logger logger = LoggerFactory.getLogger(StormDigest.class);
+
+	private final AsyncSlackListener listener;
+
+	private final long threshold;
+
+	private final ConcurrentMap<String, AtomicInteger> cycles = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, ChannelDigest> digests = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, ChannelDigest> digestedBreakers = new ConcurrentHashMap<>();
+
+	private final Disposable flusher;
+
+	StormDigest(AsyncSlackListener listener, long threshold, Duration interval, Scheduler scheduler) {
+		this.listener = listener;
+		this.threshold = threshold;
+		this.flusher = Flux.interval(interval, scheduler).onBackpressureDrop().concatMap((tick) -> flush()).subscribe();
+	}
+
+	/**
+	 * Tell a transition in its channel's storm digest instead of a message of its own: when its breaker is already in
+	 * a digest, or trips while the channel's backlog is longer than it can send in the digest backlog time.
+	 */
+	boolean absorb(TransitionSnapshot snapshot) {
+		String name = snapshot.circuitBreaker();
+		ChannelDigest digest = this.digestedBreakers.get(name);
+		if (digest == null) {
+			String channel = this.listener.channelFor(name);
+			if (!ThreadRules.trips(snapshot.transition()) || load(channel) < this.threshold
+					|| threads().find(name).isPresent()) {
+				countCycle(channel, snapshot);
+				return false;
+			}
+			digest = this.digests.computeIfAbsent(channel, ChannelDigest::new);
+			this.digestedBreakers.put(name, digest);
+			digest.members.incrementAndGet();
+			digest.storm = true;
+		}
+		if (ThreadRules.endsCycle(snapshot.transition().to())) {
+			this.digestedBreakers.remove(name);
+			digest.members.decrementAndGet();
+		}
+		digest.record(snapshot);
+		this.listener.observer().digested(snapshot);
+		return true;
+	}
+
+	/**
+	 * Count the failure cycles with a thread of their own in progress on a channel: each still owes at least the
+	 * message that ends it.
+	 */
+	private void countCycle(String channel, TransitionSnapshot snapshot) {
+		if (ThreadRules.trips(snapshot.transition())) {
+			cycles(channel).incrementAndGet();
+		}
+		else if (ThreadRules.endsCycle(snapshot.transition().to())) {
+			cycles(channel).updateAndGet((count) -> Math.max(0, count - 1));
+		}
+	}
+
+	private AtomicInteger cycles(String channel) {
+		return this.cycles.computeIfAbsent(channel, (id) -> new AtomicInteger());
+	}
+
+	/**
+	 * Return the messages a channel owes: those waiting, plus one to end each cycle in progress.
+	 */
+	private int load(String channel) {
+		return this.listener.backlogOf(channel) + cycles(channel).get();
+	}
+
+	/**
+	 * Whether a channel is in a storm: it owes more than the threshold, or it has had a digest since its backlog was
+	 * last drained.
+	 */
+	boolean inStorm(String channel) {
+		int backlog = load(channel);
+		ChannelDigest digest = this.digests.get(channel);
+		if (digest == null || backlog >= this.threshold) {
+			return backlog >= this.threshold;
+		}
+		if (this.listener.backlogOf(channel) == 0 && digest.members.get() == 0) {
+			digest.storm = false;
+		}
+		return digest.storm;
+	}
+
+	private Mono<Void> flush() {
+		return Flux.fromIterable(this.digests.values()).concatMap(ChannelDigest::flush).then();
+	}
+
+	private ThreadStore threads() {
+		return this.listener.getThreadStore();
+	}
+
+	private MessageRenderer renderer() {
+		return this.listener.renderer();
+	}
+
+	private Mono<SlackResponse> post(ChatPostMessage message) {
+		return this.listener.post(message);
+	}
+
+	private Mono<SlackResponse> update(ChatUpdate update) {
+		return this.listener.update(update);
+	}
+
+	/**
+	 * Stop the periodic flush and post what the digests still hold.
+	 * @param timeout how long to wait for it
+	 */
+	void close(Duration timeout) {
+		this.flusher.dispose();
+		try {
+			flush().block(timeout);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not post the last storm digest: {}", ex.getMessage());
+		}
+	}
+
+	/**
+	 * The storm digest of one channel: breakers that tripped while the channel was backed up, told together.
+	 */
+	private final class ChannelDigest {
+
+		private final String channel;
+
+		private final Map<String, TransitionSnapshot> opened = new LinkedHashMap<>();
+
+		private final Map<String, Root> roots = new HashMap<>();
+
+		private final Set<Root> changed = new LinkedHashSet<>();
+
+		private final Map<Root, Map<String, CircuitBreaker.State>> recovered = new LinkedHashMap<>();
+
+		private final Map<String, CircuitBreaker.State> recoveredUnposted = new LinkedHashMap<>();
+
+		private final AtomicInteger members = new AtomicInteger();
+
+		private volatile boolean storm;
+
+		ChannelDigest(String channel) {
+			this.channel = channel;
+		}
+
+		synchronized void record(TransitionSnapshot snapshot) {
+			String name = snapshot.circuitBreaker();
+			CircuitBreaker.State to = snapshot.transition().to();
+			boolean ending = ThreadRules.endsCycle(to);
+			Root root = this.roots.get(name);
+			if (root == null) {
+				if (ending) {
+					this.opened.remove(name);
+					this.recoveredUnposted.put(name, to);
+				}
+				else {
+					this.opened.put(name, snapshot);
+				}
+				return;
+			}
+			synchronized (root.states) {
+				root.states.put(name, to);
+			}
+			this.changed.add(root);
+			if (ending) {
+				this.roots.remove(name);
+				this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, to);
+				threads().remove(name);
+			}
+			else {
+				threads().find(name).ifPresent((thread) -> threads().save(thread.movedTo(snapshot)));
+			}
+		}
+
+		Mono<Void> flush() {
+			Map<String, TransitionSnapshot> newlyOpened;
+			List<Root> edited;
+			Map<Root, Map<String, CircuitBreaker.State>> recoveries;
+			Map<String, CircuitBreaker.State> recoveredEarly;
+			synchronized (this) {
+				newlyOpened = new LinkedHashMap<>(this.opened);
+				edited = new ArrayList<>(this.changed);
+				recoveries = new LinkedHashMap<>(this.recovered);
+				recoveredEarly = new LinkedHashMap<>(this.recoveredUnposted);
+				this.opened.clear();
+				this.changed.clear();
+				this.recovered.clear();
+				this.recoveredUnposted.clear();
+			}
+			Mono<Void> flush = Mono.empty();
+			if (!newlyOpened.isEmpty()) {
+				flush = flush.then(postRoot(newlyOpened));
+			}
+			for (Root root : edited) {
+				flush = flush.then(Mono.defer(() -> update(renderer().renderDigestUpdate(root.channel, root.ts,
+						root.title, "#FF4C4C", root.statesCopy()))).then());
+			}
+			for (Map.Entry<Root, Map<String, CircuitBreaker.State>> entry : recoveries.entrySet()) {
+				flush = flush.then(post(renderer().renderDigest(entry.getKey().channel,
+						"✅ " + entry.getValue().size() + " circuit breakers recovered", "#36a64f", entry.getValue(),
+						entry.getKey().ts)).then());
+			}
+			if (!recoveredEarly.isEmpty()) {
+				flush = flush.then(post(renderer().renderDigest(this.channel,
+						"✅ " + recoveredEarly.size() + " circuit breakers recovered", "#36a64f", recoveredEarly, null))
+					.then());
+			}
+			return flush.onErrorResume((ex) -> {
+				logger.warn("Could not post the storm digest of channel {}: {}", this.channel, ex.getMessage());
+				return Mono.empty();
+			});
+		}
+
+		private Mono<Void> postRoot(Map<String, TransitionSnapshot> newlyOpened) {
+			Map<String, CircuitBreaker.State> states = new LinkedHashMap<>();
+			newlyOpened.forEach((name, snapshot) -> states.put(name, snapshot.transition().to()));
+			String title = "🚨 " + states.size() + " more circuit breakers opened";
+			return post(renderer().renderDigest(this.channel, title, "#FF4C4C", states, null)).doOnNext((answer) -> {
+				String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
+				Root root = new Root(answerChannel, answer.ts(), title, states);
+				synchronized (this) {
+					newlyOpened.forEach((name, snapshot) -> {
+						if (StormDigest.this.digestedBreakers.get(name) == this) {
+							this.roots.put(name, root);
+							threads().save(new SlackThread(name, answerChannel, answer.ts(),
+									root.states.get(name), snapshot.time(), snapshot.time(), 1, null));
+						}
+					});
+				}
+			}).then();
+		}
+
+	}
+
+	/**
+	 * A posted storm digest, whose root lists its breakers' states.
+	 */
+	private static final class Root {
+
+		private final String channel;
+
+		private final String ts;
+
+		private final String title;
+
+		private final Map<String, CircuitBreaker.State> states;
+
+		Root(String channel, String ts, String title, Map<String, CircuitBreaker.State> states) {
+			this.channel = channel;
+			this.ts = ts;
+			this.title = title;
+			this.states = new LinkedHashMap<>(states);
+		}
+
+		Map<String, CircuitBreaker.State> statesCopy() {
+			synchronized (this.states) {
+				return new LinkedHashMap<>(this.states);
+			}
+		}
+
+	}
+
+}
