@@ -103,7 +103,8 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			drop(snapshot);
 			return;
 		}
-		if (this.digest != null && this.digest.absorb(snapshot)) {
+		String channel = channelFor(snapshot.circuitBreaker());
+		if (this.digest != null && this.digest.absorb(snapshot, channel)) {
 			return;
 		}
 		if (this.pending.incrementAndGet() > this.queueCapacity) {
@@ -111,7 +112,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			drop(snapshot);
 			return;
 		}
-		backlog(channelFor(snapshot.circuitBreaker())).incrementAndGet();
+		backlog(channel).incrementAndGet();
 		Lane lane = this.lanes.computeIfAbsent(snapshot.circuitBreaker(), (name) -> new Lane());
 		lane.queue.offer(snapshot);
 		if (lane.active.compareAndSet(false, true)) {

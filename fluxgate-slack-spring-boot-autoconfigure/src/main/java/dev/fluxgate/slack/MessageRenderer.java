@@ -99,8 +99,7 @@ public class MessageRenderer {
 		String name = escape(snapshot.circuitBreaker());
 		String prefix = (this.mention != null && !step.isReply() && snapshot.transition().to() == State.OPEN)
 				? this.mention + " " : "";
-		List<Block> blocks = new ArrayList<>(blocks(snapshot, template, title, values));
-		blocks.set(0, section(prefix + "*" + title + "*"));
+		List<Block> blocks = new ArrayList<>(blocks(snapshot, template, prefix + "*" + title + "*", values));
 		if (outage != null) {
 			List<String> recovery = new ArrayList<>();
 			recovery.add("*Outage:*\n" + format(outage));
@@ -140,16 +139,16 @@ public class MessageRenderer {
 			status = "ended in " + now + " after " + format(Duration.between(thread.openedAt(), latest.time()));
 		}
 		String title = rootTitle + " — " + status;
-		List<Block> blocks = new ArrayList<>(blocks(root, rootTemplate, title, values));
+		List<Block> blocks = blocks(root, rootTemplate, "*" + title + "*", values);
 		return new ChatUpdate(thread.channel(), thread.threadTs(),
 				truncate(title + ": " + escape(root.circuitBreaker()), TEXT_LIMIT),
 				List.of(new Attachment(latestTemplate.color(), blocks)));
 	}
 
-	private List<Block> blocks(TransitionSnapshot snapshot, Template template, String title,
+	private List<Block> blocks(TransitionSnapshot snapshot, Template template, String heading,
 			Map<String, String> values) {
 		List<Block> blocks = new ArrayList<>(3);
-		blocks.add(section("*" + title + "*"));
+		blocks.add(section(heading));
 		blocks.add(fields(List.of("*Circuit Breaker:*\n" + escape(snapshot.circuitBreaker()),
 				"*State Transition:*\n" + snapshot.transition().from() + " → " + snapshot.transition().to(),
 				"*Transition Time:*\n" + time(snapshot),

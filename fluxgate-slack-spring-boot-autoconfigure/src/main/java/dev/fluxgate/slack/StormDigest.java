@@ -54,11 +54,10 @@ final class StormDigest {
 	 * Tell a transition in its channel's storm digest instead of a message of its own: when its breaker is already in
 	 * a digest, or trips while the channel's backlog is longer than it can send in the digest backlog time.
 	 */
-	boolean absorb(TransitionSnapshot snapshot) {
+	boolean absorb(TransitionSnapshot snapshot, String channel) {
 		String name = snapshot.circuitBreaker();
 		ChannelDigest digest = this.digestedBreakers.get(name);
 		if (digest == null) {
-			String channel = this.listener.channelFor(name);
 			if (!ThreadRules.trips(snapshot.transition()) || load(channel) < this.threshold
 					|| threads().find(name).isPresent()) {
 				countCycle(channel, snapshot);
