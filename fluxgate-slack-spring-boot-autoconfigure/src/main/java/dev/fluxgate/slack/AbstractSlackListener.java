@@ -6,9 +6,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
+import dev.fluxgate.slack.client.AuthTestResponse;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackApiException;
@@ -59,6 +63,8 @@ public abstract class AbstractSlackListener {
 
 	private final boolean updateRoot;
 
+	private final Mono<AuthTestResponse> authTest;
+
 	private final Mono<String> workspaceUrl;
 
 	private final ChannelPacer pacer;
@@ -90,14 +96,13 @@ public abstract class AbstractSlackListener {
 		this.channelResolver = (builder.channelResolver != null) ? builder.channelResolver : (name) -> this.channel;
 		this.updateRoot = builder.updateRoot;
 		this.pacer = builder.pacer;
-		this.workspaceUrl = Mono.defer(() -> this.client.authTest())
-			.map((answer) -> (answer.url() != null) ? answer.url() : "")
+		this.authTest = Mono.defer(() -> this.client.authTest())
+			.cache((answer) -> Duration.ofHours(24), (ex) -> Duration.ZERO, () -> Duration.ZERO);
+		this.workspaceUrl = this.authTest.map((answer) -> (answer.url() != null) ? answer.url() : "")
 			.onErrorResume((ex) -> {
 				logger.debug("No workspace URL for permalinks: {}", ex.getMessage());
 				return Mono.just("");
-			})
-			.cache((url) -> url.isEmpty() ? Duration.ofMinutes(5) : Duration.ofHours(24),
-					(ex) -> Duration.ZERO, () -> Duration.ZERO);
+			});
 	}
 
 	/**
@@ -225,6 +230,15 @@ public abstract class AbstractSlackListener {
 	}
 
 	/**
+	 * Check the token with {@code auth.test}. A successful answer is kept for a day and gives the workspace URL of the
+	 * permalinks in recovery messages, so that a startup check and the first recovery need one call between them.
+	 * @return Slack's answer
+	 */
+	public Mono<AuthTestResponse> authTest() {
+		return this.authTest;
+	}
+
+	/**
 	 * Return how many messages wait to be delivered.
 	 * @return the number of pending messages
 	 */
@@ -251,6 +265,18 @@ public abstract class AbstractSlackListener {
 	 * @return completes once the message was delivered or given up
 	 */
 	protected final Mono<Void> deliver(List<TransitionSnapshot> batch, Duration deadline) {
+		return deliverMessage(batch, deadline).flatMap((rootEdit) -> rootEdit);
+	}
+
+	/**
+	 * Deliver consecutive transitions of one breaker as one message, and return the edit of its thread's root that is
+	 * still to be made, so that a caller may wait for the message alone. The returned {@link Mono} never fails, and
+	 * neither does the edit.
+	 * @param batch the transitions, oldest first; all but the last are counted as coalesced
+	 * @param deadline how long delivery of the message may take in all, or {@code null} for no limit
+	 * @return the root's edit, to subscribe to before the breaker's next message; empty when there is none
+	 */
+	protected final Mono<Mono<Void>> deliverMessage(List<TransitionSnapshot> batch, Duration deadline) {
 		return Mono.defer(() -> {
 			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 			batch.subList(0, batch.size() - 1).forEach(this.observer::coalesced);
@@ -267,28 +293,30 @@ public abstract class AbstractSlackListener {
 				call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
 						SlackApiException.Kind.TRANSIENT, null, "no answer within the deadline of " + deadline, null)));
 			}
-			return call.doOnNext((answer) -> delivered(snapshot, step, open, answer, start))
-				.then(Mono.defer(() -> (open != null && this.updateRoot && !replacedDuringDelivery(open, step))
-						? updateRoot(open, snapshot, template, step) : Mono.empty()))
-				.onErrorResume((ex) -> {
-					failed(snapshot, step, open, ex);
-					return Mono.empty();
-				});
+			return call.map((answer) -> {
+				delivered(snapshot, step, open, answer, start);
+				return (open != null && this.updateRoot && !replacedDuringDelivery(open, step))
+						? updateRoot(open, snapshot, template, step) : Mono.<Void>empty();
+			}).onErrorResume((ex) -> {
+				failed(snapshot, step, open, ex);
+				return Mono.just(Mono.empty());
+			});
 		});
 	}
 
 	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Template template, String channel,
 			ThreadRules.Step step, SlackThread open, String permalink, long start, Duration deadline) {
 		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
-		return timed("chat.postMessage", channel, () -> this.client.postMessage((batch.size() == 1)
-				? this.renderer.render(snapshot, template, channel, step, open, permalink)
-				: this.renderer.renderCoalesced(batch, template, channel, step)))
+		AtomicInteger attempts = new AtomicInteger();
+		return Mono.defer(() -> paced(channel, attempts.getAndIncrement() > 0, () -> this.client.postMessage(
+				(batch.size() == 1) ? this.renderer.render(snapshot, template, channel, step, open, permalink)
+						: this.renderer.renderCoalesced(batch, template, channel, step))))
 			.retryWhen(retry(snapshot, start, deadline))
 			.onErrorResume(SlackApiException.class, (ex) -> {
 				if (PAYLOAD_ERRORS.contains(ex.getError())) {
 					logger.warn("Slack refused the message about '{}' ({}); posting it as plain text",
 							snapshot.circuitBreaker(), ex.getError());
-					return timed("chat.postMessage", channel,
+					return paced(channel, false,
 							() -> this.client.postMessage(this.renderer.renderPlain(snapshot, template, channel, step)));
 				}
 				if (THREAD_ERRORS.contains(ex.getError()) && step.isReply()) {
@@ -328,17 +356,29 @@ public abstract class AbstractSlackListener {
 			.then();
 	}
 
-	private <T> Mono<T> timed(String method, String channel, java.util.function.Supplier<Mono<T>> call) {
+	/**
+	 * Post a message in its channel's turn, telling the pacer when Slack rate-limited it.
+	 */
+	private <T> Mono<T> paced(String channel, boolean retry, Supplier<Mono<T>> call) {
 		if (this.pacer == null) {
-			return timed(method, call);
+			return timed("chat.postMessage", call);
 		}
-		return Mono.defer(() -> {
-			Duration wait = this.pacer.reserve(channel);
-			return wait.isZero() ? timed(method, call) : Mono.delay(wait).then(timed(method, call));
-		});
+		return this.pacer.acquire(channel, retry).flatMap((permit) -> {
+			AtomicReference<Duration> limitedFor = new AtomicReference<>();
+			return timed("chat.postMessage", call)
+				.doOnError(SlackApiException.class, (ex) -> limitedFor.set(rateLimitedFor(ex)))
+				.doFinally((signal) -> permit.release(limitedFor.get()));
+		}).doOnDiscard(ChannelPacer.Permit.class, (permit) -> permit.release(null));
 	}
 
-	private <T> Mono<T> timed(String method, java.util.function.Supplier<Mono<T>> call) {
+	private static Duration rateLimitedFor(SlackApiException ex) {
+		if (!SlackApiException.RATE_LIMITED.contains(ex.getError())) {
+			return null;
+		}
+		return (ex.getRetryAfter() != null) ? ex.getRetryAfter() : Duration.ofSeconds(1);
+	}
+
+	private <T> Mono<T> timed(String method, Supplier<Mono<T>> call) {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			return call.get().doOnEach((signal) -> {
@@ -368,8 +408,8 @@ public abstract class AbstractSlackListener {
 					|| (ex.getKind() == SlackApiException.Kind.RETRY_ONCE && uncertainRetries[0]++ > 0)) {
 				return Mono.error(failure);
 			}
-			Duration wait = (ex.getRetryAfter() != null) ? ex.getRetryAfter()
-					: this.retryPolicy.backoff(signal.totalRetries() + 1);
+			Duration wait = (this.pacer != null && rateLimitedFor(ex) != null) ? Duration.ZERO
+					: (ex.getRetryAfter() != null) ? ex.getRetryAfter() : this.retryPolicy.backoff(signal.totalRetries() + 1);
 			if (deadline != null && Duration.ofNanos(System.nanoTime() - start).plus(wait).compareTo(deadline) > 0) {
 				return Mono.error(failure);
 			}
@@ -462,7 +502,7 @@ public abstract class AbstractSlackListener {
 	 * @return Slack's answer
 	 */
 	protected final Mono<SlackResponse> post(ChatPostMessage message) {
-		return timed("chat.postMessage", message.channel(), () -> this.client.postMessage(message));
+		return paced(message.channel(), false, () -> this.client.postMessage(message));
 	}
 
 	/**
@@ -526,7 +566,7 @@ public abstract class AbstractSlackListener {
 		}
 
 		/**
-		 * Set how each channel's messages are paced, such as {@link ChannelPacer#SLACK_DEFAULT}.
+		 * Set how each channel's messages are paced, such as {@link ChannelPacer#slackDefault()}.
 		 * @param pacer the pacer, or {@code null} (the default) to send as fast as Slack answers
 		 * @return this builder
 		 */

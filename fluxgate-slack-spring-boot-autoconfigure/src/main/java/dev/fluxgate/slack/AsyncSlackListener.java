@@ -24,10 +24,12 @@ import reactor.core.scheduler.Schedulers;
  * Posts each circuit-breaker transition to Slack without ever blocking the thread that caused it.
  * <p>
  * The caller only enqueues a snapshot. Each breaker has its own lane, so its messages are delivered strictly in order
- * and a reply waits for its root's {@code ts}, while different breakers proceed independently. When a breaker's
- * transitions come faster than Slack takes them, those waiting behind each other in its open thread are told in one
- * reply; the root and the end of a cycle always get their own. With a {@link ChannelPacer}, breakers that trip while
- * their channel is backed up beyond the digest backlog are told together in a storm digest. At most
+ * and a reply waits for its root's {@code ts}, while different breakers proceed independently. Every transition is told
+ * in a message of its own while Slack accepts them. Only once Slack has rate-limited a channel, and while the
+ * {@link ChannelPacer} holds or paces it: a breaker with more than {@code coalescingAfter} messages waiting in its
+ * open thread has them told in one reply, the root and the end of a cycle always getting their own; and breakers that
+ * trip while the channel owes more than it can send in the digest backlog time are told together in a storm digest.
+ * At most
  * {@code queueCapacity} messages wait; more are dropped, counted and logged.
  */
 public class AsyncSlackListener extends AbstractSlackListener implements AutoCloseable {
@@ -35,12 +37,13 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	/** How many messages may wait by default. */
 	public static final int DEFAULT_QUEUE_CAPACITY = 1000;
 
+	/** How many of a breaker's messages may wait in a limited channel by default before they are coalesced. */
+	public static final int DEFAULT_COALESCING_AFTER = 4;
+
 	/** How long {@link #close()} waits for pending messages by default. */
 	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Logger logger = LoggerFactory.getLogger(AsyncSlackListener.class);
-
-	private static final int COALESCE_BACKLOG = 3;
 
 	private static final long DROP_REPORT_INTERVAL = Duration.ofSeconds(10).toNanos();
 
@@ -61,6 +64,8 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	private final AtomicLong lastDropReport = new AtomicLong(System.nanoTime() - DROP_REPORT_INTERVAL);
 
 	private final boolean coalescing;
+
+	private final int coalescingAfter;
 
 	private final StormDigest digest;
 
@@ -85,6 +90,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.queueCapacity = builder.queueCapacity;
 		this.closeTimeout = builder.closeTimeout;
 		this.coalescing = builder.coalescing;
+		if (builder.coalescingAfter < 1) {
+			throw new IllegalArgumentException("coalescingAfter must be at least 1, was " + builder.coalescingAfter);
+		}
+		this.coalescingAfter = builder.coalescingAfter;
 		this.digest = (pacer() != null && builder.digestBacklog != null) ? new StormDigest(this,
 				Math.max(1, pacer().messagesIn(builder.digestBacklog)), builder.digestInterval, this.scheduler) : null;
 	}
@@ -160,14 +169,19 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	}
 
 	/**
-	 * Take the transitions to tell in one message: the first alone, unless its breaker's thread is open and more of
-	 * its transitions wait behind it, which are then coalesced up to, not including, the one that ends the cycle.
-	 * During a storm, from the channel's first digested breaker until its backlog is drained, the end of the cycle is
-	 * coalesced too, so that each breaker with a thread of its own needs one more message at most.
+	 * Take the transitions to tell in one message: the first alone, unless its channel is limited by Slack, its
+	 * breaker's thread is open and more than {@code coalescingAfter} of its messages wait, which are then coalesced up
+	 * to, not including, the one that ends the cycle. During a storm, from the channel's first digested breaker until
+	 * its backlog is drained, the end of the cycle is coalesced too, so that each breaker with a thread of its own needs
+	 * one more message at most.
 	 */
 	private List<TransitionSnapshot> batch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
-		boolean storm = this.digest != null && this.digest.inStorm(channelFor(first.circuitBreaker()));
-		if (!this.coalescing || queue.size() < (storm ? 1 : COALESCE_BACKLOG)
+		String channel = channelFor(first.circuitBreaker());
+		if (!this.coalescing || pacer() == null || !pacer().isLimited(channel)) {
+			return List.of(first);
+		}
+		boolean storm = this.digest != null && this.digest.inStorm(channel);
+		if ((storm ? queue.isEmpty() : queue.size() + 1 <= this.coalescingAfter)
 				|| ThreadRules.endsCycle(first.transition().to())
 				|| getThreadStore().find(first.circuitBreaker()).isEmpty()) {
 			return List.of(first);
@@ -271,6 +285,8 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 		private boolean coalescing = true;
 
+		private int coalescingAfter = DEFAULT_COALESCING_AFTER;
+
 		private Duration digestBacklog = Duration.ofSeconds(60);
 
 		private Duration digestInterval = Duration.ofSeconds(10);
@@ -279,9 +295,9 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}
 
 		/**
-		 * Set when breakers that trip are gathered into a storm digest instead of a thread each: when their channel's
-		 * backlog is longer than it can send in the given time at the paced rate. Only with a
-		 * {@link #pacer(ChannelPacer) pacer}.
+		 * Set when breakers that trip are gathered into a storm digest instead of a thread each: when their channel,
+		 * rate-limited by Slack, owes more than it can send in the given time at the sustained rate. Only with a
+		 * {@link #pacer(ChannelPacer) pacer}; a channel Slack never refused has no backlog in this sense.
 		 * @param backlog the backlog time, 60 seconds by default, or {@code null} for no digest
 		 * @param interval how often a channel's digest is posted and updated, 10 seconds by default
 		 * @return this builder
@@ -293,12 +309,23 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}
 
 		/**
-		 * Set whether a breaker's transitions that wait behind each other are told in one reply.
+		 * Set whether a breaker's transitions that wait behind each other in a channel Slack has rate-limited are told
+		 * in one reply.
 		 * @param coalescing whether to coalesce, {@code true} by default
 		 * @return this builder
 		 */
 		public Builder coalescing(boolean coalescing) {
 			this.coalescing = coalescing;
+			return this;
+		}
+
+		/**
+		 * Set how many of a breaker's messages may wait in a rate-limited channel before they are told in one reply.
+		 * @param after the number of messages, {@value AsyncSlackListener#DEFAULT_COALESCING_AFTER} by default
+		 * @return this builder
+		 */
+		public Builder coalescingAfter(int after) {
+			this.coalescingAfter = after;
 			return this;
 		}
 

@@ -1,66 +1,299 @@
 package dev.fluxgate.slack;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Paces the messages of each channel to Slack's limit, about one per second, so that a backlog is sent at the allowed
- * rate instead of collecting 429s. One Resilience4j {@link RateLimiter} per channel: {@code messages} per
- * {@code period}, which allows a burst of {@code messages} at the start of each period.
+ * Paces each channel's messages the way Slack asks, learning its limit instead of guessing it.
+ * <p>
+ * A channel sends freely while Slack accepts: up to {@code burst} messages at once, then one at a time as Slack
+ * answers. The first HTTP 429 (or {@code ratelimited}) holds the whole channel for the {@code Retry-After} Slack sent;
+ * after that the channel sends one message at a time at the sustained {@code rate}, from a continuously refilled token
+ * bucket (Bucket4j), until its backlog is gone: a whole pacing interval passes with nothing waiting. Then bursts are
+ * allowed again. Only {@code chat.postMessage} is paced: Slack limits {@code chat.update} in a tier of its own.
  */
 public class ChannelPacer {
 
-	/** One message per second: Slack's limit for {@code chat.postMessage} in a channel. */
-	public static final ChannelPacer SLACK_DEFAULT = new ChannelPacer(1, Duration.ofSeconds(1));
+	/** Slack's sustained limit for {@code chat.postMessage} in one channel: one message per second. */
+	public static final double DEFAULT_RATE = 1.0;
 
-	private final RateLimiterConfig config;
+	/**
+	 * How many messages a channel sends at once before Slack has refused one. Slack grants "short bursts above" one
+	 * per second without saying how many; three stays within them, and past the burst a channel sends one message at a
+	 * time, so the first refusal stops it after at most one message.
+	 */
+	public static final int DEFAULT_BURST = 3;
 
-	private final ConcurrentMap<String, RateLimiter> channels = new ConcurrentHashMap<>();
+	private final double rate;
+
+	private final int burst;
+
+	private final Duration interval;
+
+	private final Scheduler scheduler;
+
+	private final ConcurrentMap<String, Gate> gates = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a pacer with Slack's limits: {@value #DEFAULT_RATE} message per second once limited, a burst of
+	 * {@value #DEFAULT_BURST} before.
+	 * @return the pacer
+	 */
+	public static ChannelPacer slackDefault() {
+		return new ChannelPacer(DEFAULT_RATE, DEFAULT_BURST);
+	}
 
 	/**
 	 * Create a pacer.
-	 * @param messages how many messages a channel may take per period
-	 * @param period the period
+	 * @param rate the messages per second a channel sends once Slack has rate-limited it
+	 * @param burst how many messages a channel sends at once while Slack accepts them
 	 */
-	public ChannelPacer(int messages, Duration period) {
-		if (messages < 1 || period.isNegative() || period.isZero()) {
-			throw new IllegalArgumentException("pacing needs at least one message per positive period, was "
-					+ messages + " per " + period);
+	public ChannelPacer(double rate, int burst) {
+		this(rate, burst, Schedulers.parallel());
+	}
+
+	ChannelPacer(double rate, int burst, Scheduler scheduler) {
+		if (!(rate > 0) || Double.isInfinite(rate) || burst < 1) {
+			throw new IllegalArgumentException(
+					"pacing needs a positive rate and a burst of at least 1, was " + rate + "/s and " + burst);
 		}
-		this.config = RateLimiterConfig.custom()
-			.limitForPeriod(messages)
-			.limitRefreshPeriod(period)
-			.timeoutDuration(Duration.ofDays(1))
-			.build();
+		this.rate = rate;
+		this.burst = burst;
+		this.interval = Duration.ofNanos(Math.max(1, (long) (1e9 / rate)));
+		this.scheduler = scheduler;
 	}
 
 	/**
-	 * Reserve the next slot of a channel.
+	 * Wait for a channel's turn to send one message. Cancelling the returned {@link Mono} gives up the turn.
 	 * @param channel the channel ID
-	 * @return how long to wait before sending
+	 * @param retry whether the message was refused before and goes ahead of those waiting
+	 * @return the permit, to be {@link Permit#release released} once Slack answered
 	 */
-	public Duration reserve(String channel) {
-		long nanos = this.channels.computeIfAbsent(channel, (id) -> RateLimiter.of("slack-" + id, this.config))
-			.reservePermission();
-		return Duration.ofNanos(Math.max(0, nanos));
+	public Mono<Permit> acquire(String channel, boolean retry) {
+		Gate gate = this.gates.computeIfAbsent(channel, (id) -> new Gate());
+		return Mono.create((sink) -> {
+			Waiter waiter = new Waiter(gate, sink);
+			sink.onCancel(() -> gate.cancel(waiter));
+			gate.enqueue(waiter, retry);
+		});
 	}
 
 	/**
-	 * Return how many messages a channel takes in the given time at the paced rate.
+	 * Whether a channel is held or paced after Slack rate-limited it, and still has a backlog.
+	 * @param channel the channel ID
+	 * @return whether the channel is limited
+	 */
+	public boolean isLimited(String channel) {
+		Gate gate = this.gates.get(channel);
+		return gate != null && gate.isLimited();
+	}
+
+	/**
+	 * Return how many messages a channel sends in the given time at the sustained rate.
 	 * @param time the time
 	 * @return the number of messages
 	 */
 	public long messagesIn(Duration time) {
-		return this.config.getLimitForPeriod() * time.toNanos() / this.config.getLimitRefreshPeriod().toNanos();
+		return (long) (this.rate * time.toNanos() / 1e9);
+	}
+
+	/**
+	 * Return the sustained rate.
+	 * @return messages per second
+	 */
+	public double getRate() {
+		return this.rate;
+	}
+
+	/**
+	 * Return how many messages a channel sends at once while Slack accepts them.
+	 * @return the burst
+	 */
+	public int getBurst() {
+		return this.burst;
 	}
 
 	@Override
 	public String toString() {
-		return "ChannelPacer[" + this.config.getLimitForPeriod() + " per " + this.config.getLimitRefreshPeriod() + "]";
+		return "ChannelPacer[rate=" + this.rate + "/s, burst=" + this.burst + "]";
+	}
+
+	private Bucket bucket(int capacity, long initialTokens) {
+		return Bucket.builder()
+			.addLimit(Bandwidth.builder()
+				.capacity(capacity)
+				.refillGreedy(1, this.interval)
+				.initialTokens(initialTokens)
+				.build())
+			.build();
+	}
+
+	/**
+	 * One turn of a channel: the caller sends its message, then releases the permit with Slack's verdict.
+	 */
+	public interface Permit {
+
+		/**
+		 * Give the turn back.
+		 * @param retryAfter how long Slack asked to wait when it rate-limited the message, or {@code null}
+		 */
+		void release(Duration retryAfter);
+
+	}
+
+	private record Waiter(Gate gate, MonoSink<Permit> sink) {
+	}
+
+	/**
+	 * The pacing state of one channel. Every change happens under its lock; permits are granted outside it.
+	 */
+	private final class Gate {
+
+		private final Deque<Waiter> waiters = new ArrayDeque<>();
+
+		private Bucket burstBucket = bucket(ChannelPacer.this.burst, ChannelPacer.this.burst);
+
+		private Bucket pacedBucket;
+
+		private int inFlight;
+
+		private boolean limited;
+
+		private long heldUntil;
+
+		private boolean wakeUpScheduled;
+
+		void enqueue(Waiter waiter, boolean retry) {
+			synchronized (this) {
+				refresh(System.nanoTime());
+				if (retry) {
+					this.waiters.addFirst(waiter);
+				}
+				else {
+					this.waiters.addLast(waiter);
+				}
+			}
+			pump();
+		}
+
+		void cancel(Waiter waiter) {
+			synchronized (this) {
+				this.waiters.remove(waiter);
+			}
+		}
+
+		synchronized boolean isLimited() {
+			refresh(System.nanoTime());
+			return this.limited;
+		}
+
+		/**
+		 * Leave the limited state once a whole interval went by with nothing waiting and nothing sent: no backlog.
+		 */
+		private void refresh(long now) {
+			if (this.limited && this.waiters.isEmpty() && this.inFlight == 0 && now >= this.heldUntil
+					&& this.pacedBucket != null && this.pacedBucket.getAvailableTokens() >= 1) {
+				this.limited = false;
+				this.pacedBucket = null;
+				this.burstBucket = bucket(ChannelPacer.this.burst, 1);
+			}
+		}
+
+		private void pump() {
+			List<Waiter> granted = new ArrayList<>(1);
+			synchronized (this) {
+				long now = System.nanoTime();
+				while (!this.waiters.isEmpty()) {
+					if (now < this.heldUntil) {
+						wakeUpIn(this.heldUntil - now);
+						break;
+					}
+					if (this.limited) {
+						if (this.pacedBucket == null) {
+							this.pacedBucket = bucket(1, 0);
+						}
+						if (this.inFlight > 0) {
+							break;
+						}
+						ConsumptionProbe probe = this.pacedBucket.tryConsumeAndReturnRemaining(1);
+						if (!probe.isConsumed()) {
+							wakeUpIn(probe.getNanosToWaitForRefill());
+							break;
+						}
+					}
+					else if (!this.burstBucket.tryConsume(1) && this.inFlight > 0) {
+						break;
+					}
+					this.inFlight++;
+					granted.add(this.waiters.pollFirst());
+				}
+			}
+			for (Waiter waiter : granted) {
+				waiter.sink().success(new GatePermit(this));
+			}
+		}
+
+		private void wakeUpIn(long nanos) {
+			if (!this.wakeUpScheduled) {
+				this.wakeUpScheduled = true;
+				ChannelPacer.this.scheduler.schedule(() -> {
+					synchronized (this) {
+						this.wakeUpScheduled = false;
+					}
+					pump();
+				}, Math.max(1, nanos), TimeUnit.NANOSECONDS);
+			}
+		}
+
+		void release(Duration retryAfter) {
+			synchronized (this) {
+				this.inFlight--;
+				if (retryAfter != null) {
+					this.limited = true;
+					this.pacedBucket = null;
+					this.heldUntil = Math.max(this.heldUntil, System.nanoTime() + retryAfter.toNanos());
+				}
+			}
+			pump();
+		}
+
+	}
+
+	private static final class GatePermit implements Permit {
+
+		private final Gate gate;
+
+		private boolean released;
+
+		GatePermit(Gate gate) {
+			this.gate = gate;
+		}
+
+		@Override
+		public void release(Duration retryAfter) {
+			synchronized (this) {
+				if (this.released) {
+					return;
+				}
+				this.released = true;
+			}
+			this.gate.release(retryAfter);
+		}
+
 	}
 
 }

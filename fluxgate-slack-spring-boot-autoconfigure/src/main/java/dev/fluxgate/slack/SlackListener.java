@@ -1,21 +1,28 @@
 package dev.fluxgate.slack;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Posts each circuit-breaker transition to Slack on the thread that caused it, returning once Slack answered or the
  * deadline passed.
  * <p>
- * Transitions of one breaker are posted one at a time, in order. On a non-blocking thread, such as a Reactor Netty
+ * Transitions of one breaker are posted one at a time, in order. The caller waits for its own message only: the edit
+ * of the thread's root goes on in the background, and the breaker's next message waits for it. On a non-blocking thread, such as a Reactor Netty
  * event loop, it does not wait: use {@link AsyncSlackListener} there.
  */
 public class SlackListener extends AbstractSlackListener {
@@ -25,6 +32,8 @@ public class SlackListener extends AbstractSlackListener {
 	private final Duration deadline;
 
 	private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, CompletableFuture<Void>> rootEdits = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean warnedNonBlocking = new AtomicBoolean();
 
@@ -66,10 +75,32 @@ public class SlackListener extends AbstractSlackListener {
 		ReentrantLock lock = this.locks.computeIfAbsent(snapshot.circuitBreaker(), (name) -> new ReentrantLock());
 		lock.lock();
 		try {
-			deliver(snapshot, this.deadline).block();
+			awaitRootEdit(snapshot.circuitBreaker());
+			Mono<Void> rootEdit = deliverMessage(List.of(snapshot), this.deadline).block();
+			if (rootEdit != null) {
+				CompletableFuture<Void> edit = rootEdit.toFuture();
+				this.rootEdits.put(snapshot.circuitBreaker(), edit);
+				edit.whenComplete((result, ex) -> this.rootEdits.remove(snapshot.circuitBreaker(), edit));
+			}
 		}
 		finally {
 			lock.unlock();
+		}
+	}
+
+	private void awaitRootEdit(String circuitBreaker) {
+		CompletableFuture<Void> edit = this.rootEdits.get(circuitBreaker);
+		if (edit != null) {
+			try {
+				edit.get(this.deadline.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				logger.debug("Posting the next message of '{}' without waiting longer for its root's edit: {}",
+						circuitBreaker, ex.toString());
+			}
 		}
 	}
 

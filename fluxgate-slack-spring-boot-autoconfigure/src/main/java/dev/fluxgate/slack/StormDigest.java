@@ -95,9 +95,13 @@ final class StormDigest {
 	}
 
 	/**
-	 * Return the messages a channel owes: those waiting, plus one to end each cycle in progress.
+	 * Return the messages a channel owes while Slack rate-limits it: those waiting, plus one to end each cycle in
+	 * progress. A channel that is not limited owes nothing in this sense.
 	 */
 	private int load(String channel) {
+		if (!this.listener.pacer().isLimited(channel)) {
+			return 0;
+		}
 		return this.listener.backlogOf(channel) + cycles(channel).get();
 	}
 

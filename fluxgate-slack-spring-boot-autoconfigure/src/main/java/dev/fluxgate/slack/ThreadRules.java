@@ -7,10 +7,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**
  * The thread rules of the fluxgate Slack listener: which message starts, continues or ends a failure cycle's thread.
+ * As the seed states them: a thread starts on a transition into OPEN, and ends on one into CLOSED, DISABLED or
+ * METRICS_ONLY.
  */
 public final class ThreadRules {
-
-	private static final Set<State> STARTING = EnumSet.of(State.OPEN, State.FORCED_OPEN);
 
 	private static final Set<State> ENDING = EnumSet.of(State.CLOSED, State.DISABLED, State.METRICS_ONLY);
 
@@ -36,7 +36,10 @@ public final class ThreadRules {
 	}
 
 	/**
-	 * Decide how to post a transition into the given state.
+	 * Decide how to post a transition into the given state. With an open thread the message replies in it, broadcast
+	 * when it tells CLOSED, and ends the thread when it enters CLOSED, DISABLED or METRICS_ONLY; into FORCED_OPEN keeps
+	 * it. Without one the message is top-level, and only a transition into OPEN starts a thread: also after a root
+	 * that could not be delivered, the next transition into OPEN posts a new root.
 	 * @param to the state entered
 	 * @param open the breaker's open thread, or {@code null}
 	 * @return the step to take
@@ -46,7 +49,7 @@ public final class ThreadRules {
 		if (open != null) {
 			return new Step(open.threadTs(), to == State.CLOSED, false, ends);
 		}
-		return new Step(null, false, STARTING.contains(to), ends);
+		return new Step(null, false, to == State.OPEN, ends);
 	}
 
 	/**

@@ -39,15 +39,19 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 	private final int port;
 
+	private final SlackRateLimit rateLimit = new SlackRateLimit();
+
 	public SlackStandIn() {
-		this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20));
+		this.server = new WireMockServer(
+				options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20).extensions(this.rateLimit));
 		this.server.start();
 		this.port = this.server.port();
 		reset();
 	}
 
 	private SlackStandIn(int port) {
-		this.server = new WireMockServer(options().port(port).bindAddress("127.0.0.1").containerThreads(20));
+		this.server = new WireMockServer(
+				options().port(port).bindAddress("127.0.0.1").containerThreads(20).extensions(this.rateLimit));
 		this.port = port;
 	}
 
@@ -71,12 +75,26 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 	/** Forget every request and stub, then answer every message with ok:true and a fresh ts. */
 	public void reset() {
+		this.rateLimit.off();
 		this.server.resetAll();
 		this.server.stubFor(postMessage().atPriority(10).willReturn(ok()));
 		this.server.stubFor(update().atPriority(10).willReturn(updated()));
 		this.server.stubFor(post(urlEqualTo("/api/auth.test")).atPriority(10)
 			.willReturn(json("{\"ok\":true,\"url\":\"" + WORKSPACE_URL
 					+ "\",\"team\":\"Fluxgate\",\"user\":\"alerts\",\"team_id\":\"T1\",\"bot_id\":\"B1\"}")));
+	}
+
+	/**
+	 * Enforce Slack's {@code chat.postMessage} limit until the next reset: a token bucket per channel, 429 with
+	 * {@code Retry-After} beyond it.
+	 */
+	public void enforceRateLimit(double perSecond, int burst) {
+		this.rateLimit.enforce(perSecond, burst);
+	}
+
+	/** How many messages of a channel were answered with 429. */
+	public int rateLimited(String channel) {
+		return this.rateLimit.refused(channel);
 	}
 
 	public static MappingBuilder update() {

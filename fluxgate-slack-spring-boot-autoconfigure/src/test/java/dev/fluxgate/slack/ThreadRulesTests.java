@@ -19,9 +19,9 @@ class ThreadRulesTests {
 	}
 
 	@Test
-	void forcedOpenWithoutThreadPostsRootThatStartsThread() {
+	void forcedOpenWithoutThreadIsTopLevelAndStartsNothing() {
 		assertThat(ThreadRules.next(State.FORCED_OPEN, null))
-			.isEqualTo(new ThreadRules.Step(null, false, true, false));
+			.isEqualTo(new ThreadRules.Step(null, false, false, false));
 	}
 
 	@Test

@@ -36,7 +36,7 @@ final class Storm {
 				.channel("C0STORM")
 				.token("xoxb-bench")
 				.baseUrl(slack.baseUrl())
-				.pacer(ChannelPacer.SLACK_DEFAULT)
+				.pacer(ChannelPacer.slackDefault())
 				.observer(outcomes)
 				.build();
 			AtomicInteger produced = new AtomicInteger();

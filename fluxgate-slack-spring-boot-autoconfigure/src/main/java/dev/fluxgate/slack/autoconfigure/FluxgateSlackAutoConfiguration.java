@@ -95,7 +95,8 @@ public final class FluxgateSlackAutoConfiguration {
 				MessageRenderer renderer, ObjectProvider<DeliveryObserver> observers) {
 			return configure(AsyncSlackListener.builder(), client, templates, threadStore, renderer, observers)
 				.queueCapacity(this.properties.getQueueCapacity())
-				.coalescing(this.properties.isCoalescing())
+				.coalescing(this.properties.getCoalescing().isEnabled())
+				.coalescingAfter(this.properties.getCoalescing().getAfter())
 				.digest(this.properties.getDigest().isEnabled() ? this.properties.getDigest().getBacklog() : null,
 						this.properties.getDigest().getInterval())
 				.closeTimeout(this.properties.getShutdownTimeout())
@@ -114,8 +115,8 @@ public final class FluxgateSlackAutoConfiguration {
 
 		@Bean
 		@ConditionalOnBooleanProperty("fluxgate.slack.verify-on-startup")
-		SlackStartupVerifier slackStartupVerifier(SlackClient client) {
-			return new SlackStartupVerifier(client, this.settings.channel(), this.properties.getTimeout(),
+		SlackStartupVerifier slackStartupVerifier(AbstractSlackListener listener) {
+			return new SlackStartupVerifier(listener.authTest(), this.settings.channel(), this.properties.getTimeout(),
 					this.properties.isFailOnStartupError());
 		}
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * Configuration properties for posting circuit-breaker transitions to Slack.
@@ -56,10 +57,7 @@ public class FluxgateSlackProperties {
 
 	private final Retry retry = new Retry();
 
-	/**
-	 * Whether a breaker's transitions that come faster than Slack takes them are told in one reply.
-	 */
-	private boolean coalescing = true;
+	private final Coalescing coalescing = new Coalescing();
 
 	private final Pacing pacing = new Pacing();
 
@@ -172,12 +170,8 @@ public class FluxgateSlackProperties {
 		return this.retry;
 	}
 
-	public boolean isCoalescing() {
+	public Coalescing getCoalescing() {
 		return this.coalescing;
-	}
-
-	public void setCoalescing(boolean coalescing) {
-		this.coalescing = coalescing;
 	}
 
 	public Pacing getPacing() {
@@ -341,24 +335,19 @@ public class FluxgateSlackProperties {
 	}
 
 	/**
-	 * Pacing of each channel's messages to Slack's rate limit.
+	 * Coalescing of a flapping breaker's messages while Slack rate-limits its channel.
 	 */
-	public static class Pacing {
+	public static class Coalescing {
 
 		/**
-		 * Whether each channel's messages are paced to Slack's limit of about one per second.
+		 * Whether a breaker's messages that wait in a channel Slack has rate-limited are told in one reply.
 		 */
 		private boolean enabled = true;
 
 		/**
-		 * Most messages a channel takes per period; also the burst at the start of a period.
+		 * Most messages of one breaker that may wait in a rate-limited channel before they are told in one reply.
 		 */
-		private int messages = 1;
-
-		/**
-		 * Period the message allowance refills in.
-		 */
-		private Duration period = Duration.ofSeconds(1);
+		private int after = 4;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -368,18 +357,98 @@ public class FluxgateSlackProperties {
 			this.enabled = enabled;
 		}
 
-		public int getMessages() {
+		public int getAfter() {
+			return this.after;
+		}
+
+		public void setAfter(int after) {
+			this.after = after;
+		}
+
+	}
+
+	/**
+	 * Pacing of each channel's messages, learned from Slack's HTTP 429 answers.
+	 */
+	public static class Pacing {
+
+		/**
+		 * Whether each channel's messages are paced: sent freely while Slack accepts them, held for Retry-After on
+		 * the first HTTP 429, then sent at the sustained rate until the channel's backlog is gone.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Messages per second a channel sends once Slack has rate-limited it; Slack allows about one.
+		 */
+		private double rate = 1.0;
+
+		/**
+		 * Most messages a channel sends at once while Slack accepts them; past it, one at a time. Slack allows short
+		 * bursts above one per second without saying how many, and three stays within them.
+		 */
+		private int burst = 3;
+
+		private Integer messages;
+
+		private Duration period;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public double getRate() {
+			return this.rate;
+		}
+
+		public void setRate(double rate) {
+			this.rate = rate;
+		}
+
+		public int getBurst() {
+			return this.burst;
+		}
+
+		public void setBurst(int burst) {
+			this.burst = burst;
+		}
+
+		/**
+		 * Messages a channel took per period under the old fixed-window pacing; with pacing.period, sets the rate.
+		 * @return the messages per period, or {@code null}
+		 * @deprecated for removal in favour of {@code fluxgate.slack.pacing.rate}
+		 */
+		@Deprecated(since = "0.1.0", forRemoval = true)
+		@DeprecatedConfigurationProperty(replacement = "fluxgate.slack.pacing.rate",
+				reason = "Pacing is a token bucket now: a sustained rate, and a burst while Slack accepts.",
+				since = "0.1.0")
+		public Integer getMessages() {
 			return this.messages;
 		}
 
-		public void setMessages(int messages) {
+		@Deprecated(since = "0.1.0", forRemoval = true)
+		public void setMessages(Integer messages) {
 			this.messages = messages;
 		}
 
+		/**
+		 * Period of the old fixed-window pacing; with pacing.messages, sets the rate.
+		 * @return the period, or {@code null}
+		 * @deprecated for removal in favour of {@code fluxgate.slack.pacing.rate}
+		 */
+		@Deprecated(since = "0.1.0", forRemoval = true)
+		@DeprecatedConfigurationProperty(replacement = "fluxgate.slack.pacing.rate",
+				reason = "Pacing is a token bucket now: a sustained rate, and a burst while Slack accepts.",
+				since = "0.1.0")
 		public Duration getPeriod() {
 			return this.period;
 		}
 
+		@Deprecated(since = "0.1.0", forRemoval = true)
 		public void setPeriod(Duration period) {
 			this.period = period;
 		}

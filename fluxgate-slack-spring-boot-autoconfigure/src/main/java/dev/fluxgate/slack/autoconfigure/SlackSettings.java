@@ -69,6 +69,12 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 		checkPositive("fluxgate.slack.shutdown-timeout", properties.getShutdownTimeout());
 		checkPositive("fluxgate.slack.digest.backlog", properties.getDigest().getBacklog());
 		checkPositive("fluxgate.slack.digest.interval", properties.getDigest().getInterval());
+		if (properties.getCoalescing().getAfter() < 1) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.coalescing.after",
+					String.valueOf(properties.getCoalescing().getAfter()), "at least one message must wait before "
+							+ "coalescing", "Set fluxgate.slack.coalescing.after to 1 or more (default 4), or "
+							+ "fluxgate.slack.coalescing.enabled=false.");
+		}
 		if (properties.getQueueCapacity() < 1) {
 			throw new InvalidSlackPropertyException("fluxgate.slack.queue-capacity",
 					String.valueOf(properties.getQueueCapacity()), "at least one message must fit in the queue",
@@ -79,17 +85,38 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 				channelResolver(channel.trim(), properties.getRoutes()), pacer(properties.getPacing()));
 	}
 
+	@SuppressWarnings("removal")
 	private static ChannelPacer pacer(FluxgateSlackProperties.Pacing pacing) {
 		if (!pacing.isEnabled()) {
 			return null;
 		}
-		if (pacing.getMessages() < 1) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.pacing.messages", String.valueOf(pacing.getMessages()),
-					"a channel must take at least one message per period",
-					"Set fluxgate.slack.pacing.messages to 1 or more (default 3), or fluxgate.slack.pacing.enabled=false.");
+		double rate = pacing.getRate();
+		if (pacing.getMessages() != null || pacing.getPeriod() != null) {
+			int messages = (pacing.getMessages() != null) ? pacing.getMessages() : 1;
+			Duration period = (pacing.getPeriod() != null) ? pacing.getPeriod() : Duration.ofSeconds(1);
+			if (messages < 1) {
+				throw new InvalidSlackPropertyException("fluxgate.slack.pacing.messages", String.valueOf(messages),
+						"a channel must take at least one message per period", "Remove the deprecated "
+								+ "fluxgate.slack.pacing.messages and set fluxgate.slack.pacing.rate instead (default 1.0 "
+								+ "message per second).");
+			}
+			checkPositive("fluxgate.slack.pacing.period", period);
+			rate = messages * 1e9 / period.toNanos();
+			logger.warn("fluxgate.slack.pacing.messages and pacing.period are deprecated: set "
+					+ "fluxgate.slack.pacing.rate={} instead", rate);
 		}
-		checkPositive("fluxgate.slack.pacing.period", pacing.getPeriod());
-		return new ChannelPacer(pacing.getMessages(), pacing.getPeriod());
+		if (!(rate > 0) || Double.isInfinite(rate)) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.pacing.rate", String.valueOf(rate),
+					"a rate-limited channel must send at least some messages per second",
+					"Set fluxgate.slack.pacing.rate to a positive number of messages per second (default 1.0, Slack's "
+							+ "limit), or fluxgate.slack.pacing.enabled=false.");
+		}
+		if (pacing.getBurst() < 1) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.pacing.burst", String.valueOf(pacing.getBurst()),
+					"a channel must be able to send at least one message at once",
+					"Set fluxgate.slack.pacing.burst to 1 or more (default 3).");
+		}
+		return new ChannelPacer(rate, pacing.getBurst());
 	}
 
 	private static void checkMention(String mention) {

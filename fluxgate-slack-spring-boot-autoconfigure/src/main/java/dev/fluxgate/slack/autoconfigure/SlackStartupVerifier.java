@@ -4,20 +4,21 @@ import java.time.Duration;
 
 import dev.fluxgate.slack.client.AuthTestResponse;
 import dev.fluxgate.slack.client.SlackApiException;
-import dev.fluxgate.slack.client.SlackClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * Checks the bot token with one {@code auth.test} call once the context is up, and logs who posts where.
+ * Checks the bot token with one {@code auth.test} call once the context is up, and logs who posts where. The call is
+ * the listener's, whose answer also serves the permalinks of recoveries.
  */
 class SlackStartupVerifier implements SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(SlackStartupVerifier.class);
 
-	private final SlackClient client;
+	private final Mono<AuthTestResponse> authTest;
 
 	private final String channel;
 
@@ -25,8 +26,8 @@ class SlackStartupVerifier implements SmartInitializingSingleton {
 
 	private final boolean failOnError;
 
-	SlackStartupVerifier(SlackClient client, String channel, Duration timeout, boolean failOnError) {
-		this.client = client;
+	SlackStartupVerifier(Mono<AuthTestResponse> authTest, String channel, Duration timeout, boolean failOnError) {
+		this.authTest = authTest;
 		this.channel = channel;
 		this.timeout = timeout;
 		this.failOnError = failOnError;
@@ -35,7 +36,7 @@ class SlackStartupVerifier implements SmartInitializingSingleton {
 	@Override
 	public void afterSingletonsInstantiated() {
 		try {
-			AuthTestResponse answer = this.client.authTest().block(this.timeout.plusSeconds(1));
+			AuthTestResponse answer = this.authTest.block(this.timeout.plusSeconds(1));
 			logger.info("Slack: circuit-breaker alerts post as {} in workspace {} ({}) to channel {}",
 					answer.user(), answer.team(), answer.url(), this.channel);
 		}

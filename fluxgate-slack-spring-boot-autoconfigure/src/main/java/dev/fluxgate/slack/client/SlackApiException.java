@@ -8,6 +8,9 @@ import java.util.Set;
  */
 public class SlackApiException extends RuntimeException {
 
+	/** The error codes of a call Slack refused for its rate limit: HTTP 429, or {@code ok:false} with one of these. */
+	public static final Set<String> RATE_LIMITED = Set.of("ratelimited", "rate_limited");
+
 	private static final Set<String> TRANSIENT_CODES = Set.of("ratelimited", "rate_limited", "internal_error",
 			"service_unavailable", "request_timeout");
 
