@@ -42,6 +42,34 @@ class SlackListenerTests {
 	}
 
 	@Test
+	void replyReturnsAfterItsOwnMessageAndTheRootEditComesBeforeTheNextMessage() {
+		slack.stub(SlackStandIn.update().atPriority(1).willReturn(SlackStandIn.updated().withFixedDelay(1500)));
+		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
+		SlackListener listener = listener(Duration.ofSeconds(5));
+		listener.bindTo(circuitBreaker);
+		circuitBreaker.transitionToOpenState();
+		long start = System.nanoTime();
+		circuitBreaker.transitionToHalfOpenState();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the caller does not wait for the root's edit")
+			.isLessThan(Duration.ofMillis(1000));
+		assertThat(slack.delivered()).hasSize(2);
+		circuitBreaker.transitionToOpenState();
+		assertThat(slack.delivered()).hasSize(3);
+		long editAnswered = requestTime("/api/chat.update", 0) + 1500;
+		assertThat(requestTime("/api/chat.postMessage", 2)).as("the next message waits for the edit")
+			.isGreaterThanOrEqualTo(editAnswered - 50);
+	}
+
+	private static long requestTime(String url, int index) {
+		return slack.server().getAllServeEvents().stream()
+			.filter((event) -> event.getRequest().getUrl().equals(url))
+			.map((event) -> event.getRequest().getLoggedDate().getTime())
+			.sorted()
+			.toList()
+			.get(index);
+	}
+
+	@Test
 	void givesUpAtItsDeadline() {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(3000)));
 		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");

@@ -30,7 +30,7 @@ final class Storm {
 	}
 
 	static void run(int breakers, Duration within) throws Exception {
-		try (SlackServer slack = new SlackServer(Duration.ofMillis(50), 1.0, 3)) {
+		try (SlackServer slack = new SlackServer(Duration.ofMillis(50), 1.0, 5)) {
 			Outcomes outcomes = new Outcomes();
 			AsyncSlackListener listener = AsyncSlackListener.builder()
 				.channel("C0STORM")
@@ -102,7 +102,7 @@ final class Storm {
 			System.out.println();
 			System.out.println("Storm: " + breakers + " breakers on one channel, each a full failure cycle (4 transitions) "
 					+ "within " + within.toSeconds() + " s; Slack stand-in at 50 ms latency enforcing 1 message/s "
-					+ "(burst 3), 429 with Retry-After beyond");
+					+ "(burst 5), 429 with Retry-After beyond");
 			row("transitions produced", produced.get());
 			row("  delivered (own message)", outcomes.delivered.get());
 			row("  coalesced into a reply", outcomes.coalesced.get());
@@ -112,7 +112,7 @@ final class Storm {
 			row("  sum", outcomes.accounted());
 			row("chat.postMessage accepted", slack.posts.get());
 			row("chat.update accepted", slack.updates.get());
-			row("429s received", slack.rateLimited.get());
+			row("429s received (one channel)", slack.rateLimited.get());
 			double backloggedSeconds = (backloggedUntil.get() - start) / 1e9;
 			row("rate while backlogged (msg/s)", String.format("%.2f over %.0f s", postsWhileBacklogged.get() / backloggedSeconds,
 					backloggedSeconds));

@@ -441,6 +441,56 @@ class FluxgateSlackAutoConfigurationTests {
 	}
 
 	@Test
+	void startupCheckAndTheFirstRecoveryShareOneAuthTest() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.verify-on-startup=true", "fluxgate.slack.mode=sync")
+			.run((context) -> {
+				CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
+				context.getBean(AbstractSlackListener.class).bindTo(circuitBreaker);
+				circuitBreaker.transitionToOpenState();
+				circuitBreaker.transitionToHalfOpenState();
+				circuitBreaker.transitionToClosedState();
+				assertThat(slack.posts().get(2).rawBody()).contains(SlackStandIn.WORKSPACE_URL + "archives/");
+				assertThat(slack.server().findAll(com.github.tomakehurst.wiremock.client.WireMock
+					.postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/auth.test"))))
+					.hasSize(1);
+			});
+	}
+
+	@Test
+	void failsOnAPacingRateThatSendsNothing() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.pacing.enabled=true", "fluxgate.slack.pacing.rate=0")
+			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.pacing.rate").contains("0.0");
+				assertThat(analysis.getAction()).contains("default 1.0");
+			}));
+	}
+
+	@Test
+	void failsOnAPacingBurstBelowOne() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.pacing.enabled=true", "fluxgate.slack.pacing.burst=0")
+			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.pacing.burst");
+				assertThat(analysis.getAction()).contains("default 3");
+			}));
+	}
+
+	@Test
+	void deprecatedPacingMessagesPointToTheRate() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.pacing.enabled=true", "fluxgate.slack.pacing.messages=0")
+			.run((context) -> assertThat(analysis(context).getAction()).contains("fluxgate.slack.pacing.rate")
+				.contains("default 1.0"));
+	}
+
+	@Test
+	void failsOnCoalescingAfterBelowOne() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.coalescing.after=0")
+			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.coalescing.after");
+				assertThat(analysis.getAction()).contains("default 4");
+			}));
+	}
+
+	@Test
 	void startupCheckIsOffByDefault() {
 		this.configuredRunner.run((context) -> assertThat(slack.server().getAllServeEvents()).isEmpty());
 	}
