@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.fluxgate.slack.RequiresPrograms;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -20,6 +21,8 @@ import static org.awaitility.Awaitility.await;
  * The demo page in a real browser: after the autopilot's cycle it shows the root with its title and colour bar, the
  * replies in its thread, and the recovery also in the channel. Its screenshot is the README's picture.
  */
+@RequiresPrograms(value = { "/usr/bin/chromium", "/usr/bin/chromedriver" },
+		install = "chromium and chromedriver (Debian: apt-get install chromium chromium-driver)")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
 		useMainMethod = SpringBootTest.UseMainMethod.ALWAYS,
 		properties = { "demo.autopilot.break-after=1s", "demo.autopilot.fix-after=4s",
