@@ -27,6 +27,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.client.reactive.ClientHttpConnector;
@@ -41,6 +42,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnClass({ WebClient.class, CircuitBreaker.class })
 @ConditionalOnBooleanProperty(name = "fluxgate.slack.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(FluxgateSlackProperties.class)
+@ImportRuntimeHints(FluxgateSlackRuntimeHints.class)
 public final class FluxgateSlackAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -120,13 +122,6 @@ public final class FluxgateSlackAutoConfiguration {
 					this.properties.isFailOnStartupError());
 		}
 
-		@Bean
-		@ConditionalOnMissingBean(SlackCircuitBreakerBinder.class)
-		SlackCircuitBreakerBinder slackCircuitBreakerBinder(AbstractSlackListener listener,
-				ObjectProvider<CircuitBreakerRegistry> registries) {
-			return new SlackCircuitBreakerBinder(listener, registries);
-		}
-
 		private <B extends AbstractSlackListener.Builder<B>> B configure(B builder, SlackClient client,
 				Templates templates, ThreadStore threadStore, MessageRenderer renderer,
 				ObjectProvider<DeliveryObserver> observers) {
@@ -143,6 +138,19 @@ public final class FluxgateSlackAutoConfiguration {
 				.observer(DeliveryObserver.of(observers.orderedStream().toList()))
 				.circuitBreakerFilter(
 						new CircuitBreakerNameFilter(circuitBreakers.getInclude(), circuitBreakers.getExclude()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnSlackConfiguredCondition.class)
+	static class SlackBinderConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(SlackCircuitBreakerBinder.class)
+		SlackCircuitBreakerBinder slackCircuitBreakerBinder(ObjectProvider<AbstractSlackListener> listener,
+				ObjectProvider<CircuitBreakerRegistry> registries) {
+			return new SlackCircuitBreakerBinder(listener, registries);
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.fluxgate.slack.autoconfigure;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import dev.fluxgate.slack.AbstractSlackListener;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -14,50 +15,73 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.aot.AbstractAotProcessor;
 
 /**
  * Binds the Slack listener to the application's circuit breakers: fed by the registry resilience4j-spring-boot builds,
- * and binding any other {@link CircuitBreakerRegistry} bean once the context is up.
+ * and binding any other {@link CircuitBreakerRegistry} bean once the context is up. The listener is looked up on the
+ * first breaker, so that creating the registry early (as Resilience4j's aspect does) does not create it too; while
+ * Spring AOT processes the application nothing is bound.
  */
 public class SlackCircuitBreakerBinder implements RegistryEventConsumer<CircuitBreaker>, SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(SlackCircuitBreakerBinder.class);
 
-	private final AbstractSlackListener listener;
+	private final Supplier<AbstractSlackListener> listener;
 
 	private final ObjectProvider<CircuitBreakerRegistry> registries;
 
 	public SlackCircuitBreakerBinder(AbstractSlackListener listener,
 			ObjectProvider<CircuitBreakerRegistry> registries) {
-		this.listener = listener;
+		this.listener = () -> listener;
+		this.registries = registries;
+	}
+
+	public SlackCircuitBreakerBinder(ObjectProvider<AbstractSlackListener> listener,
+			ObjectProvider<CircuitBreakerRegistry> registries) {
+		this.listener = listener::getObject;
 		this.registries = registries;
 	}
 
 	@Override
 	public void onEntryAddedEvent(EntryAddedEvent<CircuitBreaker> event) {
-		this.listener.bindTo(event.getAddedEntry());
+		if (!aotProcessing()) {
+			this.listener.get().bindTo(event.getAddedEntry());
+		}
 	}
 
 	@Override
 	public void onEntryRemovedEvent(EntryRemovedEvent<CircuitBreaker> event) {
-		this.listener.release(event.getRemovedEntry());
+		if (!aotProcessing()) {
+			this.listener.get().release(event.getRemovedEntry());
+		}
 	}
 
 	@Override
 	public void onEntryReplacedEvent(EntryReplacedEvent<CircuitBreaker> event) {
-		this.listener.release(event.getOldEntry());
-		this.listener.bindTo(event.getNewEntry());
+		if (!aotProcessing()) {
+			this.listener.get().release(event.getOldEntry());
+			this.listener.get().bindTo(event.getNewEntry());
+		}
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
+		if (aotProcessing()) {
+			return;
+		}
+		AbstractSlackListener slackListener = this.listener.get();
 		List<CircuitBreakerRegistry> found = this.registries.orderedStream().toList();
 		if (found.isEmpty()) {
 			logger.info("No CircuitBreakerRegistry bean: no circuit breaker is announced in Slack. Add "
 					+ "resilience4j-spring-boot4, or call bindTo(...) on the {} bean",
-					this.listener.getClass().getSimpleName());
+					slackListener.getClass().getSimpleName());
 		}
-		found.forEach(this.listener::bindTo);
+		found.forEach(slackListener::bindTo);
+	}
+
+	private static boolean aotProcessing() {
+		return Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING);
 	}
 
 }

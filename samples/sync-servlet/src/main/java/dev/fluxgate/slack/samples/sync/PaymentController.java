@@ -25,4 +25,10 @@ class PaymentController {
 		}
 	}
 
+	@PostMapping("/provider")
+	ResponseEntity<Void> provider(@RequestParam boolean down) {
+		this.payments.providerDown(down);
+		return ResponseEntity.noContent().build();
+	}
+
 }
