@@ -22,15 +22,8 @@ public class SlackHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		builder.withDetail("channel", this.channel);
-		this.status.getLastDelivery().ifPresent((at) -> builder.withDetail("lastDelivery", at.toString()));
-		this.status.getPermanentFailure().ifPresentOrElse((failure) -> {
-			builder.down().withDetail("error", failure.error()).withDetail("circuitBreaker", failure.circuitBreaker());
-			builder.withDetail("failedAt", failure.at().toString());
-			if (failure.hint() != null) {
-				builder.withDetail("hint", failure.hint());
-			}
-		}, builder::up);
+		SlackHealthDetails health = SlackHealthDetails.of(this.status, this.channel);
+		(health.up() ? builder.up() : builder.down()).withDetails(health.details());
 	}
 
 }

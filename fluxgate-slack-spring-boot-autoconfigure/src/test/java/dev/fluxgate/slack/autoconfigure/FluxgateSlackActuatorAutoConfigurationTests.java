@@ -26,7 +26,8 @@ class FluxgateSlackActuatorAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(FluxgateSlackAutoConfiguration.class,
 				FluxgateSlackEndpointAutoConfiguration.class, FluxgateSlackHealthAutoConfiguration.class,
-				FluxgateSlackMetricsAutoConfiguration.class, EndpointAutoConfiguration.class))
+				FluxgateSlackMetricsAutoConfiguration.class, FluxgateSlackBoot3HealthAutoConfiguration.class,
+				EndpointAutoConfiguration.class))
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withPropertyValues("fluxgate.slack.channel=" + SlackStandIn.CHANNEL,
 				"fluxgate.slack.token=" + SlackStandIn.TOKEN,
@@ -72,6 +73,15 @@ class FluxgateSlackActuatorAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(SlackThreadsEndpoint.class);
 			assertThat(context).doesNotHaveBean(SlackHealthIndicator.class);
 			assertThat(context).doesNotHaveBean(SlackMetrics.class);
+		});
+	}
+
+	@Test
+	void springBoot4GetsOneHealthIndicatorAndTheSpringBoot3OneBacksOff() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(HealthIndicator.class);
+			assertThat(context.getBeanNamesForType(Object.class)).containsOnlyOnce("slackHealthIndicator");
+			assertThat(context.getBean("slackHealthIndicator")).isInstanceOf(SlackHealthIndicator.class);
 		});
 	}
 

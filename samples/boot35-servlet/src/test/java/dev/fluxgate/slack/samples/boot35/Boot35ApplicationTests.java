@@ -1,6 +1,7 @@
 package dev.fluxgate.slack.samples.boot35;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.fluxgate.slack.AsyncSlackListener;
 import dev.fluxgate.slack.SlackStandIn;
@@ -12,6 +13,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.web.client.RestClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -19,11 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
-@SpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class Boot35ApplicationTests {
 
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
+
+	@LocalServerPort
+	private int port;
 
 	@Autowired
 	private ShippingClient shipping;
@@ -66,6 +73,33 @@ class Boot35ApplicationTests {
 		assertThat(posts.get(2).broadcast()).isTrue();
 		assertThat(posts.get(0).header("Authorization")).isEqualTo("Bearer " + SlackStandIn.TOKEN);
 		await().until(() -> this.listener.getThreadStore().findAll().isEmpty());
+	}
+
+	@Test
+	void slackHealthShowsWhetherSlackTakesTheMessages() {
+		assertThat(slackHealth()).containsEntry("status", "UP");
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("invalid_auth")));
+		this.registry.circuitBreaker("health-broken").transitionToOpenState();
+		await().untilAsserted(() -> assertThat(slackHealth()).containsEntry("status", "DOWN")
+			.extractingByKey("details")
+			.satisfies((details) -> assertThat(details).asString().contains("error=invalid_auth")
+				.contains("circuitBreaker=health-broken")));
+		slack.reset();
+		this.registry.circuitBreaker("health-fine").transitionToOpenState();
+		await().untilAsserted(() -> assertThat(slackHealth()).containsEntry("status", "UP")
+			.extractingByKey("details")
+			.satisfies((details) -> assertThat(details).asString().contains("lastDelivery=")));
+	}
+
+	private Map<String, Object> slackHealth() {
+		return RestClient.create("http://localhost:" + this.port)
+			.get()
+			.uri("/actuator/health/slack")
+			.retrieve()
+			.onStatus((status) -> true, (request, response) -> {
+			})
+			.body(new ParameterizedTypeReference<Map<String, Object>>() {
+			});
 	}
 
 }
