@@ -119,7 +119,7 @@ class DeliveryTests {
 	@ParameterizedTest
 	@EnumSource
 	void transientFailuresStopAfterMaxAttempts(ListenerMode mode) {
-		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(aResponse().withStatus(503)));
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("service_unavailable")));
 		bound(mode).transitionToOpenState();
 		await().until(() -> this.outcomes.failed.size() == 1);
 		assertThat(slack.posts()).hasSize(ListenerMode.FAST_RETRIES.maxAttempts());

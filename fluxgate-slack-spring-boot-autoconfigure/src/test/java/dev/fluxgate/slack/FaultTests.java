@@ -134,7 +134,7 @@ class FaultTests {
 	}
 
 	@Test
-	void timeoutIsRetried() {
+	void timeoutIsRetriedOnceAtMostBecauseSlackMayHavePosted() {
 		slack.stub(SlackStandIn.postMessage()
 			.atPriority(1)
 			.inScenario("slow")
@@ -147,6 +147,26 @@ class FaultTests {
 		circuitBreaker.transitionToOpenState();
 		await().until(() -> this.outcomes.delivered.size() == 1);
 		assertThat(this.outcomes.retried).extracting((ex) -> ex.getError()).containsExactly("timeout");
+
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(1500)));
+		CircuitBreaker inventory = CircuitBreaker.ofDefaults("inventory");
+		listener.bindTo(inventory);
+		inventory.transitionToOpenState();
+		await().until(() -> this.outcomes.failed.size() == 1);
+		assertThat(this.outcomes.failed).extracting((ex) -> ex.getError()).containsExactly("timeout");
+		assertThat(slack.posts()).as("two attempts for the first, two for the second").hasSize(4);
+	}
+
+	@Test
+	void serverErrorIsRetriedOnceAtMost() {
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(aResponse().withStatus(503)));
+		AsyncSlackListener listener = async(slack.baseUrl(), ListenerMode.FAST_RETRIES);
+		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
+		listener.bindTo(circuitBreaker);
+		circuitBreaker.transitionToOpenState();
+		await().until(() -> this.outcomes.failed.size() == 1);
+		assertThat(this.outcomes.failed).extracting((ex) -> ex.getError()).containsExactly("http_503");
+		assertThat(slack.posts()).hasSize(2);
 	}
 
 	@ParameterizedTest

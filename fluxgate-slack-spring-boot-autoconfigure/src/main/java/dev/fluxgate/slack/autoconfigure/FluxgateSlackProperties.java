@@ -262,6 +262,11 @@ public class FluxgateSlackProperties {
 		 */
 		private Duration maxBackoff = Duration.ofSeconds(30);
 
+		/**
+		 * Longest Retry-After honoured; a message Slack asks to hold longer is given up, counted and logged.
+		 */
+		private Duration maxRetryAfter = Duration.ofMinutes(5);
+
 		public int getMaxAttempts() {
 			return this.maxAttempts;
 		}
@@ -284,6 +289,14 @@ public class FluxgateSlackProperties {
 
 		public void setMaxBackoff(Duration maxBackoff) {
 			this.maxBackoff = maxBackoff;
+		}
+
+		public Duration getMaxRetryAfter() {
+			return this.maxRetryAfter;
+		}
+
+		public void setMaxRetryAfter(Duration maxRetryAfter) {
+			this.maxRetryAfter = maxRetryAfter;
 		}
 
 	}

@@ -1,8 +1,5 @@
 package dev.fluxgate.slack.autoconfigure;
 
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +15,7 @@ import dev.fluxgate.slack.Templates;
 import dev.fluxgate.slack.Transition;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.Route;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.TemplateProperties;
+import dev.fluxgate.slack.client.SlackBaseUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +65,8 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 		checkBaseUrl(properties.getBaseUrl());
 		checkPositive("fluxgate.slack.timeout", properties.getTimeout());
 		checkPositive("fluxgate.slack.shutdown-timeout", properties.getShutdownTimeout());
-		checkPositive("fluxgate.slack.digest.backlog", properties.getDigest().getBacklog());
-		checkPositive("fluxgate.slack.digest.interval", properties.getDigest().getInterval());
+		checkAtLeast("fluxgate.slack.digest.backlog", properties.getDigest().getBacklog(), Duration.ofSeconds(1));
+		checkAtLeast("fluxgate.slack.digest.interval", properties.getDigest().getInterval(), Duration.ofSeconds(1));
 		if (properties.getCoalescing().getAfter() < 1) {
 			throw new InvalidSlackPropertyException("fluxgate.slack.coalescing.after",
 					String.valueOf(properties.getCoalescing().getAfter()), "at least one message must wait before "
@@ -191,38 +189,19 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 	}
 
 	private static void checkBaseUrl(String baseUrl) {
-		String action = "Set fluxgate.slack.base-url to an https URL such as https://slack.com/api (plain http only "
-				+ "for localhost).";
-		URI uri;
-		try {
-			uri = URI.create((baseUrl != null) ? baseUrl : "");
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.base-url", quoted(baseUrl),
-					"it is not a URL: " + ex.getMessage(), action);
-		}
-		if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.base-url", quoted(baseUrl),
-					"it is not an http(s) URL with a host", action);
-		}
-		if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.base-url", quoted(baseUrl),
-					"plain http would send the bot token across the network unencrypted", action);
+		String problem = SlackBaseUrl.problem(baseUrl);
+		if (problem != null) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.base-url", quoted(SlackBaseUrl.mask(baseUrl)),
+					problem, "Set fluxgate.slack.base-url to an https URL such as https://slack.com/api, without "
+							+ "credentials (plain http only for localhost, 127.0.0.0/8 and [::1]).");
 		}
 	}
 
-	private static boolean isLoopback(String host) {
-		if ("localhost".equalsIgnoreCase(host)) {
-			return true;
-		}
-		if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-			return false;
-		}
-		try {
-			return InetAddress.getByName(host).isLoopbackAddress();
-		}
-		catch (UnknownHostException ex) {
-			return false;
+	private static void checkAtLeast(String property, Duration duration, Duration minimum) {
+		if (duration == null || duration.compareTo(minimum) < 0) {
+			throw new InvalidSlackPropertyException(property, String.valueOf(duration),
+					"it must be at least " + minimum.toMillis() + "ms",
+					"Set " + property + " to " + minimum.toMillis() + "ms or more, such as 10s.");
 		}
 	}
 
@@ -242,7 +221,9 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 		}
 		checkPositive("fluxgate.slack.retry.initial-backoff", retry.getInitialBackoff());
 		checkPositive("fluxgate.slack.retry.max-backoff", retry.getMaxBackoff());
-		return new RetryPolicy(retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff());
+		checkPositive("fluxgate.slack.retry.max-retry-after", retry.getMaxRetryAfter());
+		return new RetryPolicy(retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(),
+				retry.getMaxRetryAfter());
 	}
 
 	static Templates templates(FluxgateSlackProperties properties) {

@@ -11,8 +11,10 @@ public class SlackApiException extends RuntimeException {
 	/** The error codes of a call Slack refused for its rate limit: HTTP 429, or {@code ok:false} with one of these. */
 	public static final Set<String> RATE_LIMITED = Set.of("ratelimited", "rate_limited");
 
-	private static final Set<String> TRANSIENT_CODES = Set.of("ratelimited", "rate_limited", "internal_error",
-			"service_unavailable", "request_timeout");
+	private static final Set<String> TRANSIENT_CODES = Set.of("ratelimited", "rate_limited", "service_unavailable",
+			"request_timeout");
+
+	private static final Set<String> UNCERTAIN_CODES = Set.of("internal_error", "fatal_error");
 
 	private final String error;
 
@@ -43,7 +45,7 @@ public class SlackApiException extends RuntimeException {
 	 */
 	public static SlackApiException fromErrorCode(String method, String error) {
 		Kind kind = TRANSIENT_CODES.contains(error) ? Kind.TRANSIENT
-				: "fatal_error".equals(error) ? Kind.RETRY_ONCE : Kind.PERMANENT;
+				: UNCERTAIN_CODES.contains(error) ? Kind.RETRY_ONCE : Kind.PERMANENT;
 		String hint = SlackErrorHints.hintFor(error);
 		return new SlackApiException(error, kind, null,
 				method + " failed: " + error + ((hint != null) ? " (" + hint + ")" : ""), null);
@@ -97,10 +99,13 @@ public class SlackApiException extends RuntimeException {
 	 */
 	public enum Kind {
 
-		/** Rate limited, overloaded or unreachable: try again after a backoff. */
+		/** Rate limited, or the request surely did not reach Slack: try again after a backoff. */
 		TRANSIENT,
 
-		/** Slack may have posted the message: try again at most once. */
+		/**
+		 * Slack may have posted the message (a timeout after the request was sent, HTTP 5xx, {@code internal_error},
+		 * {@code fatal_error}): try again at most once, since a retry may post it twice.
+		 */
 		RETRY_ONCE,
 
 		/** Trying again will not help: the configuration or the message must change. */

@@ -1,7 +1,12 @@
 package dev.fluxgate.slack.client;
 
-import java.net.URI;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -110,7 +115,7 @@ public class WebClientSlackClient implements SlackClient {
 						method + " was rate limited (HTTP 429, Retry-After " + retryAfter + ")", null)));
 		}
 		if (!status.is2xxSuccessful()) {
-			SlackApiException.Kind kind = status.is5xxServerError() ? SlackApiException.Kind.TRANSIENT
+			SlackApiException.Kind kind = status.is5xxServerError() ? SlackApiException.Kind.RETRY_ONCE
 					: SlackApiException.Kind.PERMANENT;
 			return response.releaseBody()
 				.then(Mono.error(new SlackApiException("http_" + status.value(), kind, null,
@@ -149,24 +154,39 @@ public class WebClientSlackClient implements SlackClient {
 
 	private SlackApiException transportFailure(String method, Throwable ex) {
 		if (ex instanceof TimeoutException) {
-			return new SlackApiException("timeout", SlackApiException.Kind.TRANSIENT, null,
+			return new SlackApiException("timeout", SlackApiException.Kind.RETRY_ONCE, null,
 					method + " got no answer within " + this.timeout, null);
 		}
 		if (ex instanceof WebClientRequestException requestFailure) {
-			return new SlackApiException("connect_error", SlackApiException.Kind.TRANSIENT, null,
-					method + " could not reach " + this.baseUrl + ": " + requestFailure.getMostSpecificCause(), null);
+			Throwable cause = requestFailure.getMostSpecificCause();
+			boolean notSent = cause instanceof ConnectException || cause instanceof UnknownHostException
+					|| cause.getClass().getSimpleName().startsWith("PoolAcquire");
+			return new SlackApiException(notSent ? "connect_error" : "connection_lost",
+					notSent ? SlackApiException.Kind.TRANSIENT : SlackApiException.Kind.RETRY_ONCE, null,
+					method + " could not reach " + this.baseUrl + ": " + cause, null);
 		}
 		return new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null,
 				method + " failed: " + ex, ex);
 	}
 
-	private static Duration retryAfter(List<String> values) {
+	/**
+	 * Read {@code Retry-After}: delay seconds, or an HTTP-date; one second when absent or unreadable.
+	 */
+	static Duration retryAfter(List<String> values) {
 		if (!values.isEmpty()) {
+			String value = values.get(0).trim();
 			try {
-				return Duration.ofSeconds(Math.max(0, Long.parseLong(values.get(0).trim())));
+				return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
 			}
 			catch (NumberFormatException ex) {
-				// fall through to the default
+				try {
+					Duration until = Duration.between(Instant.now(),
+							ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+					return until.isNegative() ? Duration.ZERO : until;
+				}
+				catch (DateTimeParseException notADate) {
+					logger.debug("Unreadable Retry-After '{}'; waiting one second", value);
+				}
 			}
 		}
 		return Duration.ofSeconds(1);
@@ -175,16 +195,12 @@ public class WebClientSlackClient implements SlackClient {
 	private static String validBaseUrl(String baseUrl) {
 		Objects.requireNonNull(baseUrl, "baseUrl must not be null");
 		String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-		try {
-			URI uri = URI.create(trimmed);
-			if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-				return trimmed;
-			}
+		String problem = SlackBaseUrl.problem(trimmed);
+		if (problem != null) {
+			throw new IllegalArgumentException("base URL '" + SlackBaseUrl.mask(baseUrl) + "' cannot be used: "
+					+ problem + "; use an https URL like " + DEFAULT_BASE_URL + " (plain http only on loopback)");
 		}
-		catch (IllegalArgumentException ex) {
-			// reported below
-		}
-		throw new IllegalArgumentException("base URL '" + baseUrl + "' is not an http(s) URL like " + DEFAULT_BASE_URL);
+		return trimmed;
 	}
 
 	@Override

@@ -491,6 +491,27 @@ class FluxgateSlackAutoConfigurationTests {
 	}
 
 	@Test
+	void failsOnABaseUrlWithCredentialsWithoutShowingThem() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.base-url=https://alerts:hunter2@slack.com/api")
+			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.base-url")
+					.contains("credentials")
+					.doesNotContain("hunter2");
+				assertThat(analysis.getAction()).contains("without credentials");
+			}));
+	}
+
+	@Test
+	void failsOnADigestIntervalThatWouldSpinTheScheduler() {
+		this.configuredRunner.withPropertyValues("fluxgate.slack.digest.interval=1ns")
+			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.digest.interval")
+					.contains("at least 1000ms");
+				assertThat(analysis.getAction()).contains("10s");
+			}));
+	}
+
+	@Test
 	void startupCheckIsOffByDefault() {
 		this.configuredRunner.run((context) -> assertThat(slack.server().getAllServeEvents()).isEmpty());
 	}

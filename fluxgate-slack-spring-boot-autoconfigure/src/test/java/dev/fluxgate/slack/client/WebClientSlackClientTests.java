@@ -70,13 +70,17 @@ class WebClientSlackClientTests {
 	}
 
 	@Test
-	void serverErrorsAndTransientCodesAreTransient() {
+	void serverErrorsAndInternalErrorsMayHavePostedSoTheyAreRetriedOnceAtMost() {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(aResponse().withStatus(503)));
-		assertThat(failure().getKind()).isEqualTo(SlackApiException.Kind.TRANSIENT);
+		assertThat(failure().getKind()).isEqualTo(SlackApiException.Kind.RETRY_ONCE);
 		assertThat(failure().getError()).isEqualTo("http_503");
-		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("ratelimited")));
-		assertThat(failure().getKind()).isEqualTo(SlackApiException.Kind.TRANSIENT);
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("internal_error")));
+		assertThat(failure().getKind()).isEqualTo(SlackApiException.Kind.RETRY_ONCE);
+	}
+
+	@Test
+	void rateLimitIsTransient() {
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("ratelimited")));
 		assertThat(failure().getKind()).isEqualTo(SlackApiException.Kind.TRANSIENT);
 	}
 
@@ -145,11 +149,11 @@ class WebClientSlackClientTests {
 	}
 
 	@Test
-	void slowAnswerTimesOutAsTransient() {
+	void slowAnswerTimesOutAsUncertainBecauseTheRequestWasSent() {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(3000)));
 		SlackApiException ex = failure();
 		assertThat(ex.getError()).isEqualTo("timeout");
-		assertThat(ex.getKind()).isEqualTo(SlackApiException.Kind.TRANSIENT);
+		assertThat(ex.getKind()).isEqualTo(SlackApiException.Kind.RETRY_ONCE);
 	}
 
 	@Test
@@ -201,6 +205,31 @@ class WebClientSlackClientTests {
 		assertThat(ex.getError()).isEqualTo("malformed_response");
 		assertThat(ex.getKind()).isEqualTo(SlackApiException.Kind.PERMANENT);
 		assertThat(ex.getMessage()).contains(detail);
+	}
+
+	@Test
+	void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
+		assertThat(WebClientSlackClient.retryAfter(java.util.List.of("30"))).isEqualTo(java.time.Duration.ofSeconds(30));
+		String inTenSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+			.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
+		assertThat(WebClientSlackClient.retryAfter(java.util.List.of(inTenSeconds)))
+			.isBetween(java.time.Duration.ofSeconds(8), java.time.Duration.ofSeconds(10));
+		assertThat(WebClientSlackClient.retryAfter(java.util.List.of("soon"))).isEqualTo(java.time.Duration.ofSeconds(1));
+	}
+
+	@Test
+	void builderRefusesPlainHttpOffLoopbackCredentialsInTheUrlAndHexLookingHostNames() {
+		for (String url : new String[] { "http://slack.example.com/api", "http://cafe/api", "http://10.0.0.1/api",
+				"https://user:secret@slack.com/api" }) {
+			org.assertj.core.api.Assertions
+				.assertThatIllegalArgumentException()
+				.isThrownBy(() -> WebClientSlackClient.builder().token("xoxb-test").baseUrl(url).build())
+				.withMessageNotContaining("secret");
+		}
+		for (String url : new String[] { "http://localhost:8080/api", "http://127.0.0.1:1/api", "http://127.1.2.3/api",
+				"http://[::1]:8080/api", "https://slack.com/api" }) {
+			assertThat(WebClientSlackClient.builder().token("xoxb-test").baseUrl(url).build()).isNotNull();
+		}
 	}
 
 }
