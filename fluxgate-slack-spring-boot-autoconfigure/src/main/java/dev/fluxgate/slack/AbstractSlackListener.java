@@ -89,7 +89,8 @@ public abstract class AbstractSlackListener {
 		this.templates = Objects.requireNonNull(builder.templates, "templates must not be null");
 		this.threads = Objects.requireNonNull(builder.threadStore, "threadStore must not be null");
 		this.retryPolicy = Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null");
-		this.observer = Objects.requireNonNull(builder.observer, "observer must not be null");
+		this.observer = IsolatingDeliveryObserver
+			.of(Objects.requireNonNull(builder.observer, "observer must not be null"));
 		this.circuitBreakerFilter = Objects.requireNonNull(builder.circuitBreakerFilter,
 				"circuitBreakerFilter must not be null");
 		this.renderer = Objects.requireNonNull(builder.renderer, "renderer must not be null");
@@ -149,11 +150,19 @@ public abstract class AbstractSlackListener {
 		try {
 			if (this.bound.remove(circuitBreaker)) {
 				this.threads.remove(circuitBreaker.getName());
+				released(circuitBreaker.getName());
 			}
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not release circuit breaker '{}' from Slack", circuitBreaker.getName(), ex);
 		}
+	}
+
+	/**
+	 * Forget what a listener keeps of a circuit breaker that was released; override to prune more.
+	 * @param circuitBreaker the circuit breaker's name
+	 */
+	protected void released(String circuitBreaker) {
 	}
 
 	/**
@@ -284,7 +293,7 @@ public abstract class AbstractSlackListener {
 			SlackThread open = this.threads.find(snapshot.circuitBreaker()).orElse(null);
 			ThreadRules.Step step = ThreadRules.next(snapshot.transition().to(), open);
 			Template template = getTemplates().forTransition(snapshot.transition());
-			String channel = (open != null) ? open.channel() : this.channelResolver.apply(snapshot.circuitBreaker());
+			String channel = (open != null) ? open.channel() : channelFor(snapshot.circuitBreaker());
 			Mono<String> permalink = (open != null && snapshot.transition().to() == CircuitBreaker.State.CLOSED)
 					? this.workspaceUrl.map((url) -> permalink(url, open)) : Mono.just("");
 			Mono<SlackResponse> call = permalink.flatMap((link) -> post(batch, template, channel, step, open,
@@ -301,6 +310,13 @@ public abstract class AbstractSlackListener {
 				failed(snapshot, step, open, ex);
 				return Mono.just(Mono.empty());
 			});
+		}).onErrorResume((ex) -> {
+			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
+			logger.error("Could not deliver {} of circuit breaker '{}': a collaborator failed", snapshot.transition(),
+					snapshot.circuitBreaker(), ex);
+			this.observer.failed(snapshot, new SlackApiException("client_error", SlackApiException.Kind.PERMANENT,
+					null, ex.toString(), ex));
+			return Mono.just(Mono.empty());
 		});
 	}
 
@@ -371,11 +387,13 @@ public abstract class AbstractSlackListener {
 		}).doOnDiscard(ChannelPacer.Permit.class, (permit) -> permit.release(null));
 	}
 
-	private static Duration rateLimitedFor(SlackApiException ex) {
+	private Duration rateLimitedFor(SlackApiException ex) {
 		if (!SlackApiException.RATE_LIMITED.contains(ex.getError())) {
 			return null;
 		}
-		return (ex.getRetryAfter() != null) ? ex.getRetryAfter() : Duration.ofSeconds(1);
+		Duration retryAfter = (ex.getRetryAfter() != null) ? ex.getRetryAfter() : Duration.ofSeconds(1);
+		return (retryAfter.compareTo(this.retryPolicy.maxRetryAfter()) > 0) ? this.retryPolicy.maxRetryAfter()
+				: retryAfter;
 	}
 
 	private <T> Mono<T> timed(String method, Supplier<Mono<T>> call) {
@@ -407,6 +425,12 @@ public abstract class AbstractSlackListener {
 					|| signal.totalRetries() + 1 >= this.retryPolicy.maxAttempts()
 					|| (ex.getKind() == SlackApiException.Kind.RETRY_ONCE && uncertainRetries[0]++ > 0)) {
 				return Mono.error(failure);
+			}
+			if (ex.getRetryAfter() != null && ex.getRetryAfter().compareTo(this.retryPolicy.maxRetryAfter()) > 0) {
+				return Mono.error(new SlackApiException(ex.getError(), SlackApiException.Kind.PERMANENT,
+						ex.getRetryAfter(), "Slack asked to wait " + ex.getRetryAfter() + " (Retry-After), longer than "
+								+ "fluxgate.slack.retry.max-retry-after (" + this.retryPolicy.maxRetryAfter()
+								+ "); the message is given up", ex));
 			}
 			Duration wait = (this.pacer != null && rateLimitedFor(ex) != null) ? Duration.ZERO
 					: (ex.getRetryAfter() != null) ? ex.getRetryAfter() : this.retryPolicy.backoff(signal.totalRetries() + 1);
@@ -485,7 +509,15 @@ public abstract class AbstractSlackListener {
 	 * @return the channel ID
 	 */
 	protected final String channelFor(String circuitBreaker) {
-		return this.channelResolver.apply(circuitBreaker);
+		try {
+			String resolved = this.channelResolver.apply(circuitBreaker);
+			return (resolved != null) ? resolved : this.channel;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("The channel resolver failed for circuit breaker '{}'; posting to {}", circuitBreaker,
+					this.channel, ex);
+			return this.channel;
+		}
 	}
 
 	/**

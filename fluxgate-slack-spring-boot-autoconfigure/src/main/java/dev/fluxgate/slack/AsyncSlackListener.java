@@ -113,7 +113,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			return;
 		}
 		String channel = channelFor(snapshot.circuitBreaker());
-		if (this.digest != null && this.digest.absorb(snapshot, channel)) {
+		if (this.digest != null && absorbed(snapshot, channel)) {
 			return;
 		}
 		if (this.pending.incrementAndGet() > this.queueCapacity) {
@@ -122,8 +122,12 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			return;
 		}
 		backlog(channel).incrementAndGet();
-		Lane lane = this.lanes.computeIfAbsent(snapshot.circuitBreaker(), (name) -> new Lane());
-		lane.queue.offer(snapshot);
+		Lane lane = this.lanes.compute(snapshot.circuitBreaker(), (name, existing) -> {
+			Lane target = (existing != null) ? existing : new Lane(name);
+			target.channel = channel;
+			target.queue.offer(snapshot);
+			return target;
+		});
 		if (lane.active.compareAndSet(false, true)) {
 			this.scheduler.schedule(() -> drain(lane));
 		}
@@ -134,18 +138,21 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		while (first == null) {
 			lane.active.set(false);
 			if (lane.queue.isEmpty() || !lane.active.compareAndSet(false, true)) {
+				this.lanes.computeIfPresent(lane.name,
+						(name, current) -> (current == lane && lane.queue.isEmpty() && !lane.active.get()) ? null
+								: current);
 				return;
 			}
 			first = lane.queue.poll();
 		}
-		List<TransitionSnapshot> batch = batch(first, lane.queue);
+		List<TransitionSnapshot> batch = safeBatch(first, lane.queue);
 		lane.inFlight = deliver(batch, null).onErrorResume((ex) -> {
 			logger.error("Could not deliver {} of circuit breaker '{}'", batch.get(0).transition(),
 					batch.get(0).circuitBreaker(), ex);
 			return Mono.empty();
 		}).doFinally((signal) -> {
 			this.pending.addAndGet(-batch.size());
-			backlog(channelFor(batch.get(0).circuitBreaker())).addAndGet(-batch.size());
+			backlog(lane.channel).addAndGet(-batch.size());
 			if (signal == SignalType.CANCEL) {
 				batch.forEach(this::drop);
 			}
@@ -153,6 +160,35 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 				this.scheduler.schedule(() -> drain(lane));
 			}
 		}).subscribe();
+	}
+
+	@Override
+	protected void released(String circuitBreaker) {
+		if (this.digest != null) {
+			this.digest.release(circuitBreaker);
+		}
+	}
+
+	private boolean absorbed(TransitionSnapshot snapshot, String channel) {
+		try {
+			return this.digest.absorb(snapshot, channel);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not tell {} of circuit breaker '{}' in the storm digest; it gets a message of its own",
+					snapshot.transition(), snapshot.circuitBreaker(), ex);
+			return false;
+		}
+	}
+
+	private List<TransitionSnapshot> safeBatch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
+		try {
+			return batch(first, queue);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not decide whether to coalesce the messages of circuit breaker '{}'; telling {} alone",
+					first.circuitBreaker(), first.transition(), ex);
+			return List.of(first);
+		}
 	}
 
 	private AtomicInteger backlog(String channel) {
@@ -264,11 +300,27 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.scheduler.dispose();
 	}
 
+	/**
+	 * Return how many breakers have a lane: those with messages waiting or in flight.
+	 * @return the number of lanes
+	 */
+	int laneCount() {
+		return this.lanes.size();
+	}
+
 	private static final class Lane {
+
+		private final String name;
 
 		private final Queue<TransitionSnapshot> queue = new ConcurrentLinkedQueue<>();
 
 		private final AtomicBoolean active = new AtomicBoolean();
+
+		private volatile String channel;
+
+		Lane(String name) {
+			this.name = name;
+		}
 
 		private volatile Disposable inFlight;
 

@@ -213,6 +213,21 @@ public class MessageRenderer {
 	}
 
 	/**
+	 * Render the root of a storm digest: the breakers that opened, with the mention each of their own roots would
+	 * have carried.
+	 * @param channel the channel ID of the digest
+	 * @param title the digest's title
+	 * @param color the attachment's colour
+	 * @param states the state of each circuit breaker, by name
+	 * @return the {@code chat.postMessage} body
+	 */
+	public ChatPostMessage renderDigestRoot(String channel, String title, String color, Map<String, State> states) {
+		String heading = (this.mention != null) ? this.mention + " " + title : title;
+		return new ChatPostMessage(channel, truncate(heading + ": " + names(states), TEXT_LIMIT),
+				List.of(new Attachment(color, digestBlocks(title, states))), null, null);
+	}
+
+	/**
 	 * Render the edit of a storm digest's root, as a live list of its circuit breakers' states.
 	 * @param channel the channel ID of the digest
 	 * @param ts the digest root's timestamp

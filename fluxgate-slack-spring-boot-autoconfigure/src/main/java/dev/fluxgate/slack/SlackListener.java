@@ -22,8 +22,9 @@ import reactor.core.scheduler.Schedulers;
  * deadline passed.
  * <p>
  * Transitions of one breaker are posted one at a time, in order. The caller waits for its own message only: the edit
- * of the thread's root goes on in the background, and the breaker's next message waits for it. On a non-blocking thread, such as a Reactor Netty
- * event loop, it does not wait: use {@link AsyncSlackListener} there.
+ * of the thread's root goes on in the background, and the breaker's next message in that thread waits for it, so
+ * that the root tells the cycle's states in order. A new cycle's root does not wait for the old root's last edit. On a
+ * non-blocking thread, such as a Reactor Netty event loop, it does not wait: use {@link AsyncSlackListener} there.
  */
 public class SlackListener extends AbstractSlackListener {
 
@@ -31,7 +32,7 @@ public class SlackListener extends AbstractSlackListener {
 
 	private final Duration deadline;
 
-	private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, BreakerLock> locks = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, CompletableFuture<Void>> rootEdits = new ConcurrentHashMap<>();
 
@@ -72,7 +73,12 @@ public class SlackListener extends AbstractSlackListener {
 			deliver(snapshot, this.deadline).subscribe();
 			return;
 		}
-		ReentrantLock lock = this.locks.computeIfAbsent(snapshot.circuitBreaker(), (name) -> new ReentrantLock());
+		String circuitBreaker = snapshot.circuitBreaker();
+		BreakerLock lock = this.locks.compute(circuitBreaker, (name, existing) -> {
+			BreakerLock target = (existing != null) ? existing : new BreakerLock();
+			target.users++;
+			return target;
+		});
 		lock.lock();
 		try {
 			awaitRootEdit(snapshot.circuitBreaker());
@@ -85,12 +91,31 @@ public class SlackListener extends AbstractSlackListener {
 		}
 		finally {
 			lock.unlock();
+			this.locks.computeIfPresent(circuitBreaker, (name, current) -> (--current.users == 0) ? null : current);
 		}
+	}
+
+	/**
+	 * Return how many breakers hold or wait for their lock.
+	 * @return the number of locks
+	 */
+	int lockCount() {
+		return this.locks.size();
+	}
+
+	/**
+	 * The lock that keeps one breaker's messages in order, with how many callers use it, so that it is dropped when
+	 * the last one is done. {@code users} changes only inside the map's atomic compute.
+	 */
+	private static final class BreakerLock extends ReentrantLock {
+
+		private int users;
+
 	}
 
 	private void awaitRootEdit(String circuitBreaker) {
 		CompletableFuture<Void> edit = this.rootEdits.get(circuitBreaker);
-		if (edit != null) {
+		if (edit != null && getThreadStore().find(circuitBreaker).isPresent()) {
 			try {
 				edit.get(this.deadline.toNanos(), TimeUnit.NANOSECONDS);
 			}

@@ -38,6 +38,8 @@ final class StormDigest {
 
 	private final ConcurrentMap<String, AtomicInteger> cycles = new ConcurrentHashMap<>();
 
+	private final ConcurrentMap<String, String> cycleChannels = new ConcurrentHashMap<>();
+
 	private final ConcurrentMap<String, ChannelDigest> digests = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, ChannelDigest> digestedBreakers = new ConcurrentHashMap<>();
@@ -83,10 +85,33 @@ final class StormDigest {
 	 */
 	private void countCycle(String channel, TransitionSnapshot snapshot) {
 		if (ThreadRules.trips(snapshot.transition())) {
-			cycles(channel).incrementAndGet();
+			if (this.cycleChannels.putIfAbsent(snapshot.circuitBreaker(), channel) == null) {
+				cycles(channel).incrementAndGet();
+			}
 		}
 		else if (ThreadRules.endsCycle(snapshot.transition().to())) {
+			endCycle(snapshot.circuitBreaker());
+		}
+	}
+
+	private void endCycle(String circuitBreaker) {
+		String channel = this.cycleChannels.remove(circuitBreaker);
+		if (channel != null) {
 			cycles(channel).updateAndGet((count) -> Math.max(0, count - 1));
+		}
+	}
+
+	/**
+	 * Forget a circuit breaker that left its registry: its cycle in progress no longer counts toward the channel's
+	 * backlog, and it leaves any digest.
+	 * @param circuitBreaker the circuit breaker's name
+	 */
+	void release(String circuitBreaker) {
+		endCycle(circuitBreaker);
+		ChannelDigest digest = this.digestedBreakers.remove(circuitBreaker);
+		if (digest != null) {
+			digest.members.decrementAndGet();
+			digest.forget(circuitBreaker);
 		}
 	}
 
@@ -180,6 +205,18 @@ final class StormDigest {
 			this.channel = channel;
 		}
 
+		synchronized void forget(String name) {
+			this.opened.remove(name);
+			this.recoveredUnposted.remove(name);
+			Root root = this.roots.remove(name);
+			if (root != null) {
+				synchronized (root.states) {
+					root.states.remove(name);
+				}
+				this.changed.add(root);
+			}
+		}
+
 		synchronized void record(TransitionSnapshot snapshot) {
 			String name = snapshot.circuitBreaker();
 			CircuitBreaker.State to = snapshot.transition().to();
@@ -252,7 +289,7 @@ final class StormDigest {
 			Map<String, CircuitBreaker.State> states = new LinkedHashMap<>();
 			newlyOpened.forEach((name, snapshot) -> states.put(name, snapshot.transition().to()));
 			String title = "🚨 " + states.size() + " more circuit breakers opened";
-			return post(renderer().renderDigest(this.channel, title, "#FF4C4C", states, null)).doOnNext((answer) -> {
+			return post(renderer().renderDigestRoot(this.channel, title, "#FF4C4C", states)).doOnNext((answer) -> {
 				String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
 				Root root = new Root(answerChannel, answer.ts(), title, states);
 				synchronized (this) {

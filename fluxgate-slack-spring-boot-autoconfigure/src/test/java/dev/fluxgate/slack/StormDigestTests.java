@@ -84,4 +84,41 @@ class StormDigestTests {
 		assertThat(slack.delivered()).as("bounded: the first four, one digest and one recovery").hasSize(6);
 	}
 
+	@Test
+	void breakersRemovedWhileOpenLeaveTheStormCountSoTheNextTripGetsItsOwnRootWithTheMention() {
+		ChannelPacer pacer = new ChannelPacer(5, 1);
+		this.listener = AsyncSlackListener.builder()
+			.channel(SlackStandIn.CHANNEL)
+			.token(SlackStandIn.TOKEN)
+			.baseUrl(slack.baseUrl())
+			.pacer(pacer)
+			.digest(Duration.ofSeconds(2), Duration.ofSeconds(1))
+			.renderer(new MessageRenderer("<!here>"))
+			.updateRoot(false)
+			.observer(this.outcomes)
+			.build();
+		io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
+			.ofDefaults();
+		this.listener.bindTo(registry);
+		for (int i = 0; i < 100; i++) {
+			registry.circuitBreaker("old-" + i).transitionToOpenState();
+		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.listener.getPending() == 0);
+		for (int i = 0; i < 100; i++) {
+			registry.remove("old-" + i);
+		}
+		slack.enforceRateLimit(5, 1);
+		registry.circuitBreaker("warm-1").transitionToOpenState();
+		registry.circuitBreaker("warm-2").transitionToOpenState();
+		await().until(() -> pacer.isLimited(SlackStandIn.CHANNEL));
+
+		registry.circuitBreaker("payment").transitionToOpenState();
+		await().until(() -> this.listener.getPending() == 0
+				&& slack.delivered().stream().anyMatch((post) -> post.text().contains("payment")));
+		assertThat(this.outcomes.digested).isEmpty();
+		Post root = slack.delivered().stream().filter((post) -> post.text().contains("payment")).findFirst().get();
+		assertThat(root.threadTs()).isNull();
+		assertThat(root.section()).startsWith("<!here>");
+	}
+
 }

@@ -1,0 +1,179 @@
+package dev.fluxgate.slack;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Nothing a collaborator throws, and nothing Slack answers, stops delivery or loses a message uncounted; nothing the
+ * caller waits for outlives its deadline.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DeliveryRobustnessTests {
+
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
+
+	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
+
+	private AbstractSlackListener listener;
+
+	@AfterEach
+	void close() throws Exception {
+		if (this.listener instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
+	}
+
+	private <B extends AbstractSlackListener.Builder<B>> B configure(B builder) {
+		return builder.channel(SlackStandIn.CHANNEL)
+			.token(SlackStandIn.TOKEN)
+			.baseUrl(slack.baseUrl())
+			.timeout(Duration.ofMillis(500))
+			.retryPolicy(ListenerMode.FAST_RETRIES)
+			.observer(this.outcomes);
+	}
+
+	private CircuitBreaker bound(String name) {
+		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults(name);
+		this.listener.bindTo(circuitBreaker);
+		return circuitBreaker;
+	}
+
+	@Test
+	void laneGoesOnWhenTheThreadStoreFailsOnceAndTheFailureIsCounted(CapturedOutput output) {
+		AtomicBoolean failed = new AtomicBoolean();
+		ThreadStore flaky = new InMemoryThreadStore() {
+			@Override
+			public java.util.Optional<SlackThread> find(String circuitBreaker) {
+				if (failed.compareAndSet(false, true)) {
+					throw new IllegalStateException("store unreachable");
+				}
+				return super.find(circuitBreaker);
+			}
+		};
+		this.listener = configure(AsyncSlackListener.builder()).threadStore(flaky).build();
+		CircuitBreaker payment = bound("payment");
+		payment.transitionToOpenState();
+		payment.transitionToHalfOpenState();
+		bound("inventory").transitionToOpenState();
+		await().until(() -> this.listener.getPending() == 0 && this.outcomes.delivered.size() == 2);
+		assertThat(this.outcomes.failed).singleElement()
+			.satisfies((failure) -> assertThat(failure.getMessage()).contains("store unreachable"));
+		assertThat(output).contains("Could not deliver CLOSED → OPEN of circuit breaker 'payment'");
+		assertThat(slack.delivered()).extracting(SlackStandIn.Post::circuitBreaker).contains("payment", "inventory");
+	}
+
+	@Test
+	void aChannelResolverThatThrowsFallsBackToTheDefaultChannel() {
+		AtomicInteger calls = new AtomicInteger();
+		this.listener = configure(AsyncSlackListener.builder()).channelResolver((name) -> {
+			if (calls.incrementAndGet() == 2) {
+				throw new IllegalStateException("routing table unavailable");
+			}
+			return SlackStandIn.CHANNEL;
+		}).build();
+		CircuitBreaker payment = bound("payment");
+		payment.transitionToOpenState();
+		payment.transitionToHalfOpenState();
+		bound("inventory").transitionToOpenState();
+		await().until(() -> this.listener.getPending() == 0 && slack.delivered().size() == 3);
+		assertThat(slack.delivered()).extracting(SlackStandIn.Post::channel).containsOnly(SlackStandIn.CHANNEL);
+		assertThat(this.outcomes.failed).isEmpty();
+	}
+
+	@Test
+	void anObserverThatThrowsDoesNotChangeWhatBecomesOfAMessage() {
+		DeliveryObserver throwing = new DeliveryObserver() {
+			@Override
+			public void requested(String method, Duration took, String outcome) {
+				throw new IllegalStateException("metrics backend down");
+			}
+		};
+		this.listener = configure(SlackListener.builder())
+			.observer(DeliveryObserver.of(List.of(this.outcomes, throwing)))
+			.build();
+		bound("payment").transitionToOpenState();
+		assertThat(this.outcomes.delivered).hasSize(1);
+		assertThat(this.outcomes.failed).isEmpty();
+		assertThat(this.listener.getThreadStore().find("payment")).isPresent();
+	}
+
+	@Test
+	void retryAfterBeyondTheCapGivesTheMessageUpInsteadOfParkingIt(CapturedOutput output) {
+		slack.stub(SlackStandIn.postMessage().atPriority(1)
+			.willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));
+		this.listener = configure(AsyncSlackListener.builder()).build();
+		bound("payment").transitionToOpenState();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.outcomes.failed.size() == 1);
+		assertThat(slack.posts()).hasSize(1);
+		assertThat(this.outcomes.failed).extracting((failure) -> failure.getError()).containsExactly("ratelimited");
+		assertThat(output).contains("Slack asked to wait PT1H (Retry-After)").contains("max-retry-after");
+	}
+
+	@Test
+	void syncTripsWithPacingEachReturnWithinTheDeadline() {
+		this.listener = configure(SlackListener.builder()).deadline(Duration.ofSeconds(1))
+			.pacer(new ChannelPacer(1, 1))
+			.build();
+		for (int i = 0; i < 5; i++) {
+			long start = System.nanoTime();
+			bound("svc-" + i).transitionToOpenState();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+		}
+		assertThat(this.outcomes.failed).isEmpty();
+		assertThat(slack.delivered()).hasSize(5);
+	}
+
+	@Test
+	void asyncListenerKeepsNothingOfBreakersThatCameAndWent() {
+		AsyncSlackListener async = configure(AsyncSlackListener.builder()).queueCapacity(30_000)
+			.timeout(Duration.ofSeconds(30))
+			.pacer(new ChannelPacer(1, 200))
+			.build();
+		this.listener = async;
+		io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
+			.ofDefaults();
+		async.bindTo(registry);
+		for (int i = 0; i < 10_000; i++) {
+			CircuitBreaker circuitBreaker = registry.circuitBreaker("tenant-" + i);
+			circuitBreaker.transitionToOpenState();
+			circuitBreaker.transitionToClosedState();
+		}
+		await().atMost(Duration.ofSeconds(120)).until(() -> async.getPending() == 0);
+		for (int i = 0; i < 10_000; i++) {
+			registry.remove("tenant-" + i);
+		}
+		assertThat(async.laneCount()).isZero();
+		assertThat(async.getThreadStore().findAll()).isEmpty();
+		assertThat(this.outcomes.delivered).hasSize(20_000);
+	}
+
+	@Test
+	void syncListenerKeepsNoLockOfBreakersThatCameAndWent() {
+		SlackListener sync = configure(SlackListener.builder()).build();
+		this.listener = sync;
+		for (int i = 0; i < 200; i++) {
+			CircuitBreaker circuitBreaker = bound("tenant-" + i);
+			circuitBreaker.transitionToOpenState();
+			circuitBreaker.transitionToClosedState();
+		}
+		assertThat(sync.lockCount()).isZero();
+		assertThat(sync.getThreadStore().findAll()).isEmpty();
+	}
+
+}
