@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +20,12 @@ import reactor.core.scheduler.Schedulers;
  * Posts each circuit-breaker transition to Slack on the thread that caused it, returning once Slack answered or the
  * deadline passed.
  * <p>
- * Transitions of one breaker are posted one at a time, in order. The caller waits for its own message only: the edit
- * of the thread's root goes on in the background, and the breaker's next message in that thread waits for it, so
- * that the root tells the cycle's states in order. A new cycle's root does not wait for the old root's last edit. On a
- * non-blocking thread, such as a Reactor Netty event loop, it does not wait: use {@link AsyncSlackListener} there.
+ * Transitions of one breaker are posted one at a time, in order: each waits for the breaker's previous message. The
+ * caller waits for its own message only: the edit of the thread's root goes on in the background, and the breaker's
+ * next message in that thread waits for it, so that the root tells the cycle's states in order; a new cycle's root
+ * does not wait for the old root's last edit. On a non-blocking thread, such as a Reactor Netty event loop, it does
+ * not wait at all: the message is chained after the breaker's previous one and posted in the background. Use
+ * {@link AsyncSlackListener} there.
  */
 public class SlackListener extends AbstractSlackListener {
 
@@ -32,9 +33,7 @@ public class SlackListener extends AbstractSlackListener {
 
 	private final Duration deadline;
 
-	private final ConcurrentMap<String, BreakerLock> locks = new ConcurrentHashMap<>();
-
-	private final ConcurrentMap<String, CompletableFuture<Void>> rootEdits = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, Pending> pending = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean warnedNonBlocking = new AtomicBoolean();
 
@@ -65,68 +64,88 @@ public class SlackListener extends AbstractSlackListener {
 
 	@Override
 	protected void accept(TransitionSnapshot snapshot) {
+		String circuitBreaker = snapshot.circuitBreaker();
+		Pending mine = new Pending(new CompletableFuture<>(), new CompletableFuture<>());
+		Pending[] previous = new Pending[1];
+		this.pending.compute(circuitBreaker, (name, current) -> {
+			previous[0] = current;
+			return mine;
+		});
+		mine.done().whenComplete((result, ex) -> this.pending.remove(circuitBreaker, mine));
 		if (Schedulers.isInNonBlockingThread()) {
 			if (this.warnedNonBlocking.compareAndSet(false, true)) {
 				logger.warn("A circuit breaker changed state on non-blocking thread {}; the sync Slack listener does "
 						+ "not wait there. Set fluxgate.slack.mode=async.", Thread.currentThread().getName());
 			}
-			deliver(snapshot, this.deadline).subscribe();
+			ready(previous[0], circuitBreaker)
+				.thenCompose((ignored) -> deliverMessage(List.of(snapshot), this.deadline).toFuture())
+				.whenComplete((rootEdit, ex) -> finish(mine, rootEdit));
 			return;
 		}
-		String circuitBreaker = snapshot.circuitBreaker();
-		BreakerLock lock = this.locks.compute(circuitBreaker, (name, existing) -> {
-			BreakerLock target = (existing != null) ? existing : new BreakerLock();
-			target.users++;
-			return target;
-		});
-		lock.lock();
+		long start = System.nanoTime();
+		Mono<Void> rootEdit = null;
 		try {
-			awaitRootEdit(snapshot.circuitBreaker());
-			Mono<Void> rootEdit = deliverMessage(List.of(snapshot), this.deadline).block();
-			if (rootEdit != null) {
-				CompletableFuture<Void> edit = rootEdit.toFuture();
-				this.rootEdits.put(snapshot.circuitBreaker(), edit);
-				edit.whenComplete((result, ex) -> this.rootEdits.remove(snapshot.circuitBreaker(), edit));
-			}
+			awaitPrevious(previous[0], circuitBreaker);
+			Duration left = this.deadline.minusNanos(System.nanoTime() - start);
+			rootEdit = deliverMessage(List.of(snapshot), left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left)
+				.block();
 		}
 		finally {
-			lock.unlock();
-			this.locks.computeIfPresent(circuitBreaker, (name, current) -> (--current.users == 0) ? null : current);
+			finish(mine, rootEdit);
 		}
 	}
 
 	/**
-	 * Return how many breakers hold or wait for their lock.
-	 * @return the number of locks
+	 * When the breaker's previous message no longer holds the next one back: once it was posted, and, if the next
+	 * one goes into the same thread, once the root's edit it made is done.
 	 */
-	int lockCount() {
-		return this.locks.size();
+	private CompletableFuture<Void> ready(Pending previous, String circuitBreaker) {
+		if (previous == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return previous.posted()
+			.handle((result, ex) -> null)
+			.thenCompose((ignored) -> getThreadStore().find(circuitBreaker).isPresent()
+					? previous.done().handle((result, ex) -> null) : CompletableFuture.completedFuture(null));
 	}
 
-	/**
-	 * The lock that keeps one breaker's messages in order, with how many callers use it, so that it is dropped when
-	 * the last one is done. {@code users} changes only inside the map's atomic compute.
-	 */
-	private static final class BreakerLock extends ReentrantLock {
-
-		private int users;
-
-	}
-
-	private void awaitRootEdit(String circuitBreaker) {
-		CompletableFuture<Void> edit = this.rootEdits.get(circuitBreaker);
-		if (edit != null && getThreadStore().find(circuitBreaker).isPresent()) {
+	private void awaitPrevious(Pending previous, String circuitBreaker) {
+		if (previous != null) {
 			try {
-				edit.get(this.deadline.toNanos(), TimeUnit.NANOSECONDS);
+				ready(previous, circuitBreaker).get(this.deadline.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
 			catch (ExecutionException | TimeoutException ex) {
-				logger.debug("Posting the next message of '{}' without waiting longer for its root's edit: {}",
+				logger.debug("Posting the next message of '{}' without waiting longer for its previous one: {}",
 						circuitBreaker, ex.toString());
 			}
 		}
+	}
+
+	private static void finish(Pending mine, Mono<Void> rootEdit) {
+		mine.posted().complete(null);
+		if (rootEdit == null) {
+			mine.done().complete(null);
+		}
+		else {
+			rootEdit.toFuture().whenComplete((result, ex) -> mine.done().complete(null));
+		}
+	}
+
+	/**
+	 * Return how many breakers have a message, or a root's edit, still under way.
+	 * @return the number of breakers
+	 */
+	int pendingCount() {
+		return this.pending.size();
+	}
+
+	/**
+	 * A breaker's latest message: when it was posted, and when the root's edit it made is done.
+	 */
+	private record Pending(CompletableFuture<Void> posted, CompletableFuture<Void> done) {
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
@@ -49,7 +50,13 @@ final class StormDigest {
 	StormDigest(AsyncSlackListener listener, long threshold, Duration interval, Scheduler scheduler) {
 		this.listener = listener;
 		this.threshold = threshold;
-		this.flusher = Flux.interval(interval, scheduler).onBackpressureDrop().concatMap((tick) -> flush()).subscribe();
+		this.flusher = Flux.interval(interval, scheduler)
+			.onBackpressureDrop()
+			.concatMap((tick) -> Mono.defer(this::flush).onErrorResume((ex) -> {
+				logger.warn("Could not flush the storm digests; the next interval tries again", ex);
+				return Mono.empty();
+			}))
+			.subscribe();
 	}
 
 	/**
@@ -263,24 +270,35 @@ final class StormDigest {
 			}
 			Mono<Void> flush = Mono.empty();
 			if (!newlyOpened.isEmpty()) {
-				flush = flush.then(postRoot(newlyOpened));
+				flush = flush.then(alone("the root of " + newlyOpened.size() + " breakers that opened",
+						() -> postRoot(newlyOpened)));
 			}
 			for (Root root : edited) {
-				flush = flush.then(Mono.defer(() -> update(renderer().renderDigestUpdate(root.channel, root.ts,
-						root.title, "#FF4C4C", root.statesCopy()))).then());
+				flush = flush.then(alone("the edit of the digest root " + root.ts, () -> update(renderer()
+					.renderDigestUpdate(root.channel, root.ts, root.title, "#FF4C4C", root.statesCopy()))));
 			}
 			for (Map.Entry<Root, Map<String, CircuitBreaker.State>> entry : recoveries.entrySet()) {
-				flush = flush.then(post(renderer().renderDigest(entry.getKey().channel,
-						"✅ " + entry.getValue().size() + " circuit breakers recovered", "#36a64f", entry.getValue(),
-						entry.getKey().ts)).then());
+				flush = flush.then(alone("the recovery of " + entry.getValue().size() + " breakers",
+						() -> post(renderer().renderDigest(entry.getKey().channel,
+								"✅ " + entry.getValue().size() + " circuit breakers recovered", "#36a64f",
+								entry.getValue(), entry.getKey().ts))));
 			}
 			if (!recoveredEarly.isEmpty()) {
-				flush = flush.then(post(renderer().renderDigest(this.channel,
-						"✅ " + recoveredEarly.size() + " circuit breakers recovered", "#36a64f", recoveredEarly, null))
-					.then());
+				flush = flush.then(alone("the recovery of " + recoveredEarly.size() + " breakers",
+						() -> post(renderer().renderDigest(this.channel,
+								"✅ " + recoveredEarly.size() + " circuit breakers recovered", "#36a64f", recoveredEarly,
+								null))));
 			}
-			return flush.onErrorResume((ex) -> {
-				logger.warn("Could not post the storm digest of channel {}: {}", this.channel, ex.getMessage());
+			return flush;
+		}
+
+		/**
+		 * One step of a flush, rendered when it runs and failing alone, so that the steps after it are still posted.
+		 */
+		private Mono<Void> alone(String what, Supplier<Mono<?>> step) {
+			return Mono.defer(step).then().onErrorResume((ex) -> {
+				logger.warn("Could not post {} in the storm digest of channel {}: {}", what, this.channel,
+						ex.toString());
 				return Mono.empty();
 			});
 		}

@@ -164,7 +164,7 @@ class DeliveryRobustnessTests {
 	}
 
 	@Test
-	void syncListenerKeepsNoLockOfBreakersThatCameAndWent() {
+	void syncListenerKeepsNothingOfBreakersThatCameAndWent() {
 		SlackListener sync = configure(SlackListener.builder()).build();
 		this.listener = sync;
 		for (int i = 0; i < 200; i++) {
@@ -172,8 +172,25 @@ class DeliveryRobustnessTests {
 			circuitBreaker.transitionToOpenState();
 			circuitBreaker.transitionToClosedState();
 		}
-		assertThat(sync.lockCount()).isZero();
+		await().until(() -> sync.pendingCount() == 0);
 		assertThat(sync.getThreadStore().findAll()).isEmpty();
+	}
+
+	@Test
+	void syncListenerOnANonBlockingThreadKeepsTheBreakersOrder() {
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(300)));
+		this.listener = configure(SlackListener.builder()).build();
+		CircuitBreaker payment = bound("payment");
+		reactor.core.publisher.Mono.fromRunnable(() -> {
+			payment.transitionToOpenState();
+			payment.transitionToHalfOpenState();
+			payment.transitionToOpenState();
+		}).subscribeOn(reactor.core.scheduler.Schedulers.parallel()).block();
+		await().until(() -> slack.delivered().size() == 3);
+		List<SlackStandIn.Post> posts = slack.delivered();
+		assertThat(posts).extracting(SlackStandIn.Post::transition)
+			.containsExactly("CLOSED → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → OPEN");
+		assertThat(posts.subList(1, 3)).extracting(SlackStandIn.Post::threadTs).containsOnly(posts.get(0).ts());
 	}
 
 }

@@ -121,4 +121,50 @@ class StormDigestTests {
 		assertThat(root.section()).startsWith("<!here>");
 	}
 
+	@Test
+	void aRenderingFailureLosesOneFlushButTheDigestGoesOn() {
+		slack.enforceRateLimit(4, 2);
+		ChannelPacer pacer = new ChannelPacer(4, 1);
+		java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+		MessageRenderer failingOnce = new MessageRenderer() {
+			@Override
+			public dev.fluxgate.slack.client.ChatPostMessage renderDigestRoot(String channel, String title, String color,
+					java.util.Map<String, CircuitBreaker.State> states) {
+				if (failed.compareAndSet(false, true)) {
+					throw new IllegalStateException("template engine down");
+				}
+				return super.renderDigestRoot(channel, title, color, states);
+			}
+		};
+		this.listener = AsyncSlackListener.builder()
+			.channel(SlackStandIn.CHANNEL)
+			.token(SlackStandIn.TOKEN)
+			.baseUrl(slack.baseUrl())
+			.pacer(pacer)
+			.renderer(failingOnce)
+			.digest(Duration.ofMillis(500), Duration.ofMillis(500))
+			.updateRoot(false)
+			.observer(this.outcomes)
+			.build();
+		for (int i = 0; i < 4; i++) {
+			CircuitBreaker first = CircuitBreaker.ofDefaults("first-" + i);
+			this.listener.bindTo(first);
+			first.transitionToOpenState();
+		}
+		await().until(() -> pacer.isLimited(SlackStandIn.CHANNEL));
+		for (int i = 0; i < 5; i++) {
+			CircuitBreaker lost = CircuitBreaker.ofDefaults("lost-" + i);
+			this.listener.bindTo(lost);
+			lost.transitionToOpenState();
+		}
+		await().until(failed::get);
+		for (int i = 0; i < 3; i++) {
+			CircuitBreaker later = CircuitBreaker.ofDefaults("later-" + i);
+			this.listener.bindTo(later);
+			later.transitionToOpenState();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
+			.anyMatch((post) -> post.text().startsWith("🚨 3 more circuit breakers opened: later-")));
+	}
+
 }
