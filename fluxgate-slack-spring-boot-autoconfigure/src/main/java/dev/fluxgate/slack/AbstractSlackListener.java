@@ -375,13 +375,14 @@ public abstract class AbstractSlackListener {
 	/**
 	 * Post a message in its channel's turn, telling the pacer when Slack rate-limited it.
 	 */
-	private <T> Mono<T> paced(String channel, boolean retry, Supplier<Mono<T>> call) {
+	private Mono<SlackResponse> paced(String channel, boolean retry, Supplier<Mono<SlackResponse>> call) {
 		if (this.pacer == null) {
 			return timed("chat.postMessage", call);
 		}
 		return this.pacer.acquire(channel, retry).flatMap((permit) -> {
 			AtomicReference<Duration> limitedFor = new AtomicReference<>();
 			return timed("chat.postMessage", call)
+				.doOnNext((answer) -> this.pacer.learnChannelId(channel, answer.channel()))
 				.doOnError(SlackApiException.class, (ex) -> limitedFor.set(rateLimitedFor(ex)))
 				.doFinally((signal) -> permit.release(limitedFor.get()));
 		}).doOnDiscard(ChannelPacer.Permit.class, (permit) -> permit.release(null));

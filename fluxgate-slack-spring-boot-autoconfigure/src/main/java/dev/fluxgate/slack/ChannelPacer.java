@@ -48,6 +48,8 @@ public class ChannelPacer {
 
 	private final ConcurrentMap<String, Gate> gates = new ConcurrentHashMap<>();
 
+	private final ConcurrentMap<String, String> channelIds = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a pacer with Slack's limits: {@value #DEFAULT_RATE} message per second once limited, a burst of
 	 * {@value #DEFAULT_BURST} before.
@@ -84,7 +86,7 @@ public class ChannelPacer {
 	 * @return the permit, to be {@link Permit#release released} once Slack answered
 	 */
 	public Mono<Permit> acquire(String channel, boolean retry) {
-		Gate gate = this.gates.computeIfAbsent(channel, (id) -> new Gate());
+		Gate gate = this.gates.computeIfAbsent(channelId(channel), (id) -> new Gate());
 		return Mono.create((sink) -> {
 			Waiter waiter = new Waiter(gate, sink);
 			sink.onCancel(() -> gate.cancel(waiter));
@@ -98,8 +100,27 @@ public class ChannelPacer {
 	 * @return whether the channel is limited
 	 */
 	public boolean isLimited(String channel) {
-		Gate gate = this.gates.get(channel);
+		Gate gate = this.gates.get(channelId(channel));
 		return gate != null && gate.isLimited();
+	}
+
+	/**
+	 * Learn the ID Slack answered for a channel that was addressed by another name, such as {@code #alerts}, so
+	 * that both share one pace: Slack limits the channel, whatever it is called.
+	 * @param channel the channel as addressed
+	 * @param channelId the channel's ID from Slack's answer
+	 */
+	public void learnChannelId(String channel, String channelId) {
+		if (channelId != null && !channelId.equals(channel) && this.channelIds.putIfAbsent(channel, channelId) == null) {
+			Gate named = this.gates.remove(channel);
+			if (named != null) {
+				this.gates.putIfAbsent(channelId, named);
+			}
+		}
+	}
+
+	private String channelId(String channel) {
+		return this.channelIds.getOrDefault(channel, channel);
 	}
 
 	/**

@@ -157,4 +157,30 @@ class LearnedPacingTests {
 		assertThat(pacer.isLimited(SlackStandIn.CHANNEL)).isFalse();
 	}
 
+	@Test
+	void aChannelAddressedByNameSharesThePaceOfItsId() {
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.json(
+				"{\"ok\":true,\"channel\":\"" + SlackStandIn.CHANNEL + "\",\"ts\":\"1700000000.{{randomValue length=9 type='NUMERIC'}}\"}")
+			.withTransformers("response-template")));
+		ChannelPacer pacer = ChannelPacer.slackDefault();
+		this.listener = AsyncSlackListener.builder()
+			.channel("#alerts")
+			.token(SlackStandIn.TOKEN)
+			.baseUrl(slack.baseUrl())
+			.pacer(pacer)
+			.observer(this.outcomes)
+			.closeTimeout(Duration.ofMillis(500))
+			.build();
+		bound("payment").transitionToOpenState();
+		await().until(() -> this.outcomes.delivered.size() == 1);
+		slack.stub(SlackStandIn.postMessage().atPriority(1)
+			.willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(429).withHeader("Retry-After", "30")));
+		bound("inventory").transitionToOpenState();
+		await().until(() -> slack.posts().size() >= 2);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(pacer.isLimited(SlackStandIn.CHANNEL))
+			.as("the root to #alerts held the channel's ID").isTrue());
+		assertThat(pacer.isLimited("#alerts")).isTrue();
+		assertThat(slack.posts()).as("the refused root waits for Retry-After").hasSize(2);
+	}
+
 }
