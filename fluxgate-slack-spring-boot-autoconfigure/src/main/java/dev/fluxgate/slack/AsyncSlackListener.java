@@ -29,8 +29,7 @@ import reactor.core.scheduler.Schedulers;
  * {@link ChannelPacer} holds or paces it: a breaker with more than {@code coalescingAfter} messages waiting in its
  * open thread has them told in one reply, the root and the end of a cycle always getting their own; and breakers that
  * trip while the channel owes more than it can send in the digest backlog time are told together in a storm digest.
- * At most
- * {@code queueCapacity} messages wait; more are dropped, counted and logged.
+ * At most {@code queueCapacity} messages wait; more are dropped, counted and logged.
  */
 public class AsyncSlackListener extends AbstractSlackListener implements AutoCloseable {
 

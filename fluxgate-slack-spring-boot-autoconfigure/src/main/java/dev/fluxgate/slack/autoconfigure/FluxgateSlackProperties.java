@@ -402,8 +402,14 @@ public class FluxgateSlackProperties {
 		 */
 		private int burst = 3;
 
+		/**
+		 * Messages a channel took per period under the old fixed-window pacing; with pacing.period, sets the rate.
+		 */
 		private Integer messages;
 
+		/**
+		 * Period of the old fixed-window pacing; with pacing.messages, sets the rate.
+		 */
 		private Duration period;
 
 		public boolean isEnabled() {
