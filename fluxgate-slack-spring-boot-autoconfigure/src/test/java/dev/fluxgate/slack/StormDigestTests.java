@@ -32,8 +32,11 @@ class StormDigestTests {
 	}
 
 
-	@Test
-	void breakersTrippingWhileTheirRateLimitedChannelIsBackedUpAreToldInADigest() {
+	/**
+	 * A listener whose channel Slack rate-limits at 4 messages/s, then four breakers tripped, enough for the first
+	 * 429: the channel is limited when this returns.
+	 */
+	private void rateLimitedChannel(MessageRenderer renderer) {
 		slack.enforceRateLimit(4, 2);
 		ChannelPacer pacer = new ChannelPacer(4, 1);
 		this.listener = AsyncSlackListener.builder()
@@ -41,6 +44,7 @@ class StormDigestTests {
 			.token(SlackStandIn.TOKEN)
 			.baseUrl(slack.baseUrl())
 			.pacer(pacer)
+			.renderer(renderer)
 			.digest(Duration.ofMillis(500), Duration.ofMillis(500))
 			.updateRoot(false)
 			.observer(this.outcomes)
@@ -52,6 +56,11 @@ class StormDigestTests {
 		}
 		assertThat(this.outcomes.digested).as("a channel Slack never refused has no backlog").isEmpty();
 		await().until(() -> pacer.isLimited(SlackStandIn.CHANNEL));
+	}
+
+	@Test
+	void breakersTrippingWhileTheirRateLimitedChannelIsBackedUpAreToldInADigest() {
+		rateLimitedChannel(new MessageRenderer());
 
 		List<CircuitBreaker> breakers = new ArrayList<>();
 		for (int i = 0; i < 30; i++) {
@@ -123,8 +132,6 @@ class StormDigestTests {
 
 	@Test
 	void aRenderingFailureLosesOneFlushButTheDigestGoesOn() {
-		slack.enforceRateLimit(4, 2);
-		ChannelPacer pacer = new ChannelPacer(4, 1);
 		java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
 		MessageRenderer failingOnce = new MessageRenderer() {
 			@Override
@@ -136,22 +143,7 @@ class StormDigestTests {
 				return super.renderDigestRoot(channel, title, color, states);
 			}
 		};
-		this.listener = AsyncSlackListener.builder()
-			.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
-			.pacer(pacer)
-			.renderer(failingOnce)
-			.digest(Duration.ofMillis(500), Duration.ofMillis(500))
-			.updateRoot(false)
-			.observer(this.outcomes)
-			.build();
-		for (int i = 0; i < 4; i++) {
-			CircuitBreaker first = CircuitBreaker.ofDefaults("first-" + i);
-			this.listener.bindTo(first);
-			first.transitionToOpenState();
-		}
-		await().until(() -> pacer.isLimited(SlackStandIn.CHANNEL));
+		rateLimitedChannel(failingOnce);
 		for (int i = 0; i < 5; i++) {
 			CircuitBreaker lost = CircuitBreaker.ofDefaults("lost-" + i);
 			this.listener.bindTo(lost);
