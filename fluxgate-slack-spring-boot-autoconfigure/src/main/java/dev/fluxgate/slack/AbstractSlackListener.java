@@ -373,7 +373,8 @@ public abstract class AbstractSlackListener {
 	}
 
 	/**
-	 * Post a message in its channel's turn, telling the pacer when Slack rate-limited it.
+	 * Post a message in its channel's turn, telling the pacer when Slack rate-limited it. The turn is given back
+	 * before the answer travels on, so that a retry of a refused message already finds its channel held.
 	 */
 	private Mono<SlackResponse> paced(String channel, boolean retry, Supplier<Mono<SlackResponse>> call) {
 		if (this.pacer == null) {
@@ -384,7 +385,8 @@ public abstract class AbstractSlackListener {
 			return timed("chat.postMessage", call)
 				.doOnNext((answer) -> this.pacer.learnChannelId(channel, answer.channel()))
 				.doOnError(SlackApiException.class, (ex) -> limitedFor.set(rateLimitedFor(ex)))
-				.doFinally((signal) -> permit.release(limitedFor.get()));
+				.doOnTerminate(() -> permit.release(limitedFor.get()))
+				.doOnCancel(() -> permit.release(null));
 		}).doOnDiscard(ChannelPacer.Permit.class, (permit) -> permit.release(null));
 	}
 
