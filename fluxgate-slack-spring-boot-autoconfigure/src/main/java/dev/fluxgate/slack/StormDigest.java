@@ -204,6 +204,8 @@ final class StormDigest {
 
 		private final Map<String, CircuitBreaker.State> recoveredUnposted = new LinkedHashMap<>();
 
+		private final Map<String, CircuitBreaker.State> announcing = new HashMap<>();
+
 		private final AtomicInteger members = new AtomicInteger();
 
 		private volatile boolean storm;
@@ -214,6 +216,7 @@ final class StormDigest {
 
 		synchronized void forget(String name) {
 			this.opened.remove(name);
+			this.announcing.remove(name);
 			this.recoveredUnposted.remove(name);
 			Root root = this.roots.remove(name);
 			if (root != null) {
@@ -229,6 +232,10 @@ final class StormDigest {
 			CircuitBreaker.State to = snapshot.transition().to();
 			boolean ending = ThreadRules.endsCycle(to);
 			Root root = this.roots.get(name);
+			if (root == null && this.announcing.containsKey(name)) {
+				this.announcing.put(name, to);
+				return;
+			}
 			if (root == null) {
 				if (ending) {
 					this.opened.remove(name);
@@ -263,6 +270,7 @@ final class StormDigest {
 				edited = new ArrayList<>(this.changed);
 				recoveries = new LinkedHashMap<>(this.recovered);
 				recoveredEarly = new LinkedHashMap<>(this.recoveredUnposted);
+				newlyOpened.forEach((name, snapshot) -> this.announcing.put(name, snapshot.transition().to()));
 				this.opened.clear();
 				this.changed.clear();
 				this.recovered.clear();
@@ -311,15 +319,38 @@ final class StormDigest {
 				String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
 				Root root = new Root(answerChannel, answer.ts(), title, states);
 				synchronized (this) {
-					newlyOpened.forEach((name, snapshot) -> {
-						if (StormDigest.this.digestedBreakers.get(name) == this) {
-							this.roots.put(name, root);
-							threads().save(new SlackThread(name, answerChannel, answer.ts(),
-									root.states.get(name), snapshot.time(), snapshot.time(), 1, null));
-						}
-					});
+					newlyOpened.forEach((name, snapshot) -> announced(name, snapshot, root));
+				}
+			}).doOnError((ex) -> {
+				synchronized (this) {
+					newlyOpened.keySet().forEach(this.announcing::remove);
 				}
 			}).then();
+		}
+
+		/**
+		 * A breaker's digest root was posted: it now belongs to that root, at the state it reached meanwhile; one
+		 * that moved gets the root edited, and one that ended meanwhile is told recovered in the root's thread.
+		 */
+		private void announced(String name, TransitionSnapshot snapshot, Root root) {
+			CircuitBreaker.State latest = this.announcing.remove(name);
+			if (latest == null) {
+				return;
+			}
+			if (latest != root.states.get(name)) {
+				synchronized (root.states) {
+					root.states.put(name, latest);
+				}
+				this.changed.add(root);
+			}
+			if (ThreadRules.endsCycle(latest)) {
+				this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, latest);
+			}
+			else if (StormDigest.this.digestedBreakers.get(name) == this) {
+				this.roots.put(name, root);
+				threads().save(new SlackThread(name, root.channel, root.ts, latest, snapshot.time(), snapshot.time(),
+						1, null));
+			}
 		}
 
 	}

@@ -159,4 +159,31 @@ class StormDigestTests {
 			.anyMatch((post) -> post.text().startsWith("🚨 3 more circuit breakers opened: later-")));
 	}
 
+	@Test
+	void aMemberThatMovesWhileItsDigestRootIsOnItsWayIsAnnouncedOnceAtItsLatestState() {
+		rateLimitedChannel(new MessageRenderer());
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("more circuit breakers opened"))
+			.atPriority(1)
+			.willReturn(SlackStandIn.ok().withFixedDelay(1500)));
+		List<CircuitBreaker> members = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			CircuitBreaker member = CircuitBreaker.ofDefaults("member-" + i);
+			this.listener.bindTo(member);
+			member.transitionToOpenState();
+			members.add(member);
+		}
+		assertThat(this.outcomes.digested).hasSize(3);
+		await().pollDelay(Duration.ofMillis(800)).until(() -> true);
+		members.forEach(CircuitBreaker::transitionToHalfOpenState);
+		await().atMost(Duration.ofSeconds(10)).until(() -> slack.updates().stream()
+			.anyMatch((update) -> update.rawBody().contains("member-2 — HALF_OPEN")) || slack.delivered().stream()
+				.anyMatch((post) -> post.rawBody().contains("member-2 — HALF_OPEN")));
+		await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+		assertThat(slack.posts().stream().filter((post) -> post.text().contains("more circuit breakers opened")))
+			.as("announced once").hasSize(1);
+		assertThat(this.listener.getThreadStore().find("member-2")).get()
+			.satisfies((thread) -> assertThat(thread.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN));
+	}
+
 }
