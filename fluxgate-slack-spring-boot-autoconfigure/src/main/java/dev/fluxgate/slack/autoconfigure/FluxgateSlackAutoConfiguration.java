@@ -15,6 +15,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -30,7 +31,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
-import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -62,13 +62,13 @@ public final class FluxgateSlackAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(SlackClient.class)
 		WebClientSlackClient slackClient(ObjectProvider<WebClient.Builder> webClientBuilder,
-				ObjectProvider<ClientHttpConnector> connector) {
+				BeanFactory beanFactory, ResourceLoader resourceLoader) {
 			return WebClientSlackClient.builder()
 				.token(this.settings.token())
 				.baseUrl(this.properties.getBaseUrl())
 				.timeout(this.properties.getTimeout())
 				.webClientBuilder(webClientBuilder.getIfAvailable())
-				.connector(connector.getIfAvailable())
+				.connector(NoRedirectConnector.of(beanFactory, resourceLoader.getClassLoader()))
 				.build();
 		}
 

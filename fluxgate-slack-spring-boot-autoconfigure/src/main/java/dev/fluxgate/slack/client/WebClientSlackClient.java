@@ -1,6 +1,7 @@
 package dev.fluxgate.slack.client;
 
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,6 +115,15 @@ public class WebClientSlackClient implements SlackClient {
 				.then(Mono.error(new SlackApiException("ratelimited", SlackApiException.Kind.TRANSIENT, retryAfter,
 						method + " was rate limited (HTTP 429, Retry-After " + retryAfter + ")", null)));
 		}
+		if (status.is3xxRedirection()) {
+			return response.releaseBody()
+				.then(Mono.error(new SlackApiException("http_" + status.value(), SlackApiException.Kind.PERMANENT,
+						null, method + " answered HTTP " + status.value() + ", a redirect to "
+								+ origin(response.headers().header("Location"))
+								+ "; the Slack client follows no redirect, which would carry the bot token to another"
+								+ " host. Set fluxgate.slack.base-url to Slack's Web API, " + DEFAULT_BASE_URL,
+						null)));
+		}
 		if (!status.is2xxSuccessful()) {
 			SlackApiException.Kind kind = status.is5xxServerError() ? SlackApiException.Kind.RETRY_ONCE
 					: SlackApiException.Kind.PERMANENT;
@@ -192,6 +202,21 @@ public class WebClientSlackClient implements SlackClient {
 		return Duration.ofSeconds(1);
 	}
 
+	/** Where a redirect points, as scheme, host and port only: its path or query may hold anything. */
+	private static String origin(List<String> location) {
+		if (location.isEmpty()) {
+			return "nowhere (no Location header)";
+		}
+		try {
+			URI uri = URI.create(location.get(0).trim());
+			return (uri.getHost() != null) ? uri.getScheme() + "://" + uri.getHost()
+					+ ((uri.getPort() != -1) ? ":" + uri.getPort() : "") : "a path on the same host";
+		}
+		catch (IllegalArgumentException ex) {
+			return "an unreadable Location";
+		}
+	}
+
 	private static String validBaseUrl(String baseUrl) {
 		Objects.requireNonNull(baseUrl, "baseUrl must not be null");
 		String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -267,8 +292,11 @@ public class WebClientSlackClient implements SlackClient {
 		}
 
 		/**
-		 * Set the HTTP connector, to use the application's proxy and connection settings.
-		 * @param connector the connector, a new {@link ReactorClientHttpConnector} by default
+		 * Set the HTTP connector, to use the application's proxy and connection settings. It must follow no
+		 * redirect: a followed redirect would carry the bot token to wherever it points. The client treats every
+		 * 3xx answer it sees as an error.
+		 * @param connector the connector, a new {@link ReactorClientHttpConnector} (which follows no redirect) by
+		 * default
 		 * @return this builder
 		 */
 		public Builder connector(ClientHttpConnector connector) {
