@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -327,7 +328,8 @@ public abstract class AbstractSlackListener {
 		return Mono.defer(() -> paced(channel, attempts.getAndIncrement() > 0, () -> this.client.postMessage(
 				(batch.size() == 1) ? this.renderer.render(snapshot, template, channel, step, open, permalink)
 						: this.renderer.renderCoalesced(batch, template, channel, step))))
-			.retryWhen(retry(snapshot, start, deadline))
+			.retryWhen(retry(snapshot.transition() + " of '" + snapshot.circuitBreaker() + "'",
+					(ex) -> this.observer.retrying(snapshot, ex), start, deadline))
 			.onErrorResume(SlackApiException.class, (ex) -> {
 				if (PAYLOAD_ERRORS.contains(ex.getError())) {
 					logger.warn("Slack refused the message about '{}' ({}); posting it as plain text",
@@ -420,7 +422,11 @@ public abstract class AbstractSlackListener {
 				+ thread.threadTs().replace(".", "");
 	}
 
-	private Retry retry(TransitionSnapshot snapshot, long start, Duration deadline) {
+	/**
+	 * Retry what failed where the request surely did not reach Slack, up to the policy's attempts; what failed
+	 * where Slack may already have posted, once at most.
+	 */
+	private Retry retry(String what, Consumer<SlackApiException> retrying, long start, Duration deadline) {
 		int[] uncertainRetries = { 0 };
 		return Retry.from((signals) -> signals.concatMap((signal) -> {
 			Throwable failure = signal.failure();
@@ -440,9 +446,8 @@ public abstract class AbstractSlackListener {
 			if (deadline != null && Duration.ofNanos(System.nanoTime() - start).plus(wait).compareTo(deadline) > 0) {
 				return Mono.error(failure);
 			}
-			logger.debug("Retrying {} of '{}' in {}: {}", snapshot.transition(), snapshot.circuitBreaker(), wait,
-					ex.getMessage());
-			this.observer.retrying(snapshot, ex);
+			logger.debug("Retrying {} in {}: {}", what, wait, ex.getMessage());
+			retrying.accept(ex);
 			return Mono.delay(wait);
 		}));
 	}
@@ -532,21 +537,28 @@ public abstract class AbstractSlackListener {
 	}
 
 	/**
-	 * Post a message that tells no single transition, paced like the others.
+	 * Post a message that tells no single transition, paced and retried like the others.
 	 * @param message the message
+	 * @param what what it tells, for the log
 	 * @return Slack's answer
 	 */
-	protected final Mono<SlackResponse> post(ChatPostMessage message) {
-		return paced(message.channel(), false, () -> this.client.postMessage(message));
+	protected final Mono<SlackResponse> post(ChatPostMessage message, String what) {
+		AtomicInteger attempts = new AtomicInteger();
+		return Mono
+			.defer(() -> paced(message.channel(), attempts.getAndIncrement() > 0, () -> this.client.postMessage(message)))
+			.retryWhen(retry(what, (ex) -> { }, System.nanoTime(), null));
 	}
 
 	/**
-	 * Edit a message. Edits are not paced: Slack limits {@code chat.update} apart from {@code chat.postMessage}.
+	 * Edit a message, retried like a post. Edits are not paced: Slack limits {@code chat.update} apart from
+	 * {@code chat.postMessage}.
 	 * @param update the new content
+	 * @param what what it tells, for the log
 	 * @return Slack's answer
 	 */
-	protected final Mono<SlackResponse> update(ChatUpdate update) {
-		return timed("chat.update", () -> this.client.update(update));
+	protected final Mono<SlackResponse> update(ChatUpdate update, String what) {
+		return timed("chat.update", () -> this.client.update(update))
+			.retryWhen(retry(what, (ex) -> { }, System.nanoTime(), null));
 	}
 
 	/**

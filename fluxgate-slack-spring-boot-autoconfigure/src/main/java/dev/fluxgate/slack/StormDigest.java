@@ -2,6 +2,7 @@ package dev.fluxgate.slack;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,6 +16,7 @@ import java.util.function.Supplier;
 
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
+import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackResponse;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.slf4j.Logger;
@@ -165,12 +167,12 @@ final class StormDigest {
 		return this.listener.renderer();
 	}
 
-	private Mono<SlackResponse> post(ChatPostMessage message) {
-		return this.listener.post(message);
+	private Mono<SlackResponse> post(ChatPostMessage message, String what) {
+		return this.listener.post(message, what);
 	}
 
-	private Mono<SlackResponse> update(ChatUpdate update) {
-		return this.listener.update(update);
+	private Mono<SlackResponse> update(ChatUpdate update, String what) {
+		return this.listener.update(update, what);
 	}
 
 	/**
@@ -200,11 +202,11 @@ final class StormDigest {
 
 		private final Set<Root> changed = new LinkedHashSet<>();
 
-		private final Map<Root, Map<String, CircuitBreaker.State>> recovered = new LinkedHashMap<>();
+		private final Map<Root, Map<String, TransitionSnapshot>> recovered = new LinkedHashMap<>();
 
-		private final Map<String, CircuitBreaker.State> recoveredUnposted = new LinkedHashMap<>();
+		private final Map<String, TransitionSnapshot> recoveredUnposted = new LinkedHashMap<>();
 
-		private final Map<String, CircuitBreaker.State> announcing = new HashMap<>();
+		private final Map<String, TransitionSnapshot> announcing = new HashMap<>();
 
 		private final AtomicInteger members = new AtomicInteger();
 
@@ -233,13 +235,13 @@ final class StormDigest {
 			boolean ending = ThreadRules.endsCycle(to);
 			Root root = this.roots.get(name);
 			if (root == null && this.announcing.containsKey(name)) {
-				this.announcing.put(name, to);
+				this.announcing.put(name, snapshot);
 				return;
 			}
 			if (root == null) {
 				if (ending) {
 					this.opened.remove(name);
-					this.recoveredUnposted.put(name, to);
+					this.recoveredUnposted.put(name, snapshot);
 				}
 				else {
 					this.opened.put(name, snapshot);
@@ -252,7 +254,7 @@ final class StormDigest {
 			this.changed.add(root);
 			if (ending) {
 				this.roots.remove(name);
-				this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, to);
+				this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, snapshot);
 				threads().remove(name);
 			}
 			else {
@@ -263,14 +265,14 @@ final class StormDigest {
 		Mono<Void> flush() {
 			Map<String, TransitionSnapshot> newlyOpened;
 			List<Root> edited;
-			Map<Root, Map<String, CircuitBreaker.State>> recoveries;
-			Map<String, CircuitBreaker.State> recoveredEarly;
+			Map<Root, Map<String, TransitionSnapshot>> recoveries;
+			Map<String, TransitionSnapshot> recoveredEarly;
 			synchronized (this) {
 				newlyOpened = new LinkedHashMap<>(this.opened);
 				edited = new ArrayList<>(this.changed);
 				recoveries = new LinkedHashMap<>(this.recovered);
 				recoveredEarly = new LinkedHashMap<>(this.recoveredUnposted);
-				newlyOpened.forEach((name, snapshot) -> this.announcing.put(name, snapshot.transition().to()));
+				this.announcing.putAll(newlyOpened);
 				this.opened.clear();
 				this.changed.clear();
 				this.recovered.clear();
@@ -278,44 +280,50 @@ final class StormDigest {
 			}
 			Mono<Void> flush = Mono.empty();
 			if (!newlyOpened.isEmpty()) {
-				flush = flush.then(alone("the root of " + newlyOpened.size() + " breakers that opened",
-						() -> postRoot(newlyOpened)));
+				String what = "the root of " + newlyOpened.size() + " breakers that opened";
+				flush = flush.then(alone(what, newlyOpened.values(), () -> postRoot(newlyOpened, what)));
 			}
 			for (Root root : edited) {
-				flush = flush.then(alone("the edit of the digest root " + root.ts, () -> update(renderer()
-					.renderDigestUpdate(root.channel, root.ts, root.title, "#FF4C4C", root.statesCopy()))));
+				String what = "the edit of the digest root " + root.ts;
+				flush = flush.then(alone(what, List.of(), () -> update(renderer().renderDigestUpdate(root.channel,
+						root.ts, root.title, "#FF4C4C", root.statesCopy()), what)));
 			}
-			for (Map.Entry<Root, Map<String, CircuitBreaker.State>> entry : recoveries.entrySet()) {
-				flush = flush.then(alone("the recovery of " + entry.getValue().size() + " breakers",
-						() -> post(renderer().renderDigest(entry.getKey().channel,
-								"✅ " + entry.getValue().size() + " circuit breakers recovered", "#36a64f",
-								entry.getValue(), entry.getKey().ts))));
+			for (Map.Entry<Root, Map<String, TransitionSnapshot>> entry : recoveries.entrySet()) {
+				flush = flush.then(recovery(entry.getKey().channel, entry.getValue(), entry.getKey().ts));
 			}
 			if (!recoveredEarly.isEmpty()) {
-				flush = flush.then(alone("the recovery of " + recoveredEarly.size() + " breakers",
-						() -> post(renderer().renderDigest(this.channel,
-								"✅ " + recoveredEarly.size() + " circuit breakers recovered", "#36a64f", recoveredEarly,
-								null))));
+				flush = flush.then(recovery(this.channel, recoveredEarly, null));
 			}
 			return flush;
 		}
 
+		private Mono<Void> recovery(String channel, Map<String, TransitionSnapshot> recoveries, String threadTs) {
+			String what = "the recovery of " + recoveries.size() + " breakers";
+			return alone(what, recoveries.values(), () -> post(renderer().renderDigest(channel,
+					"✅ " + recoveries.size() + " circuit breakers recovered", "#36a64f", states(recoveries), threadTs),
+					what));
+		}
+
 		/**
-		 * One step of a flush, rendered when it runs and failing alone, so that the steps after it are still posted.
+		 * One step of a flush, rendered when it runs, retried like any message, and failing alone, so that the steps
+		 * after it are still posted. The transitions a step that finally failed was to tell are counted failed.
 		 */
-		private Mono<Void> alone(String what, Supplier<Mono<?>> step) {
+		private Mono<Void> alone(String what, Collection<TransitionSnapshot> telling, Supplier<Mono<?>> step) {
 			return Mono.defer(step).then().onErrorResume((ex) -> {
-				logger.warn("Could not post {} in the storm digest of channel {}: {}", what, this.channel,
-						ex.toString());
+				logger.warn("Could not post {} in the storm digest of channel {}; {} transitions are lost: {}", what,
+						this.channel, telling.size(), ex.toString());
+				SlackApiException failure = (ex instanceof SlackApiException slack) ? slack
+						: new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null, ex.toString(),
+								ex);
+				telling.forEach((snapshot) -> StormDigest.this.listener.observer().failed(snapshot, failure));
 				return Mono.empty();
 			});
 		}
 
-		private Mono<Void> postRoot(Map<String, TransitionSnapshot> newlyOpened) {
-			Map<String, CircuitBreaker.State> states = new LinkedHashMap<>();
-			newlyOpened.forEach((name, snapshot) -> states.put(name, snapshot.transition().to()));
+		private Mono<Void> postRoot(Map<String, TransitionSnapshot> newlyOpened, String what) {
+			Map<String, CircuitBreaker.State> states = states(newlyOpened);
 			String title = "🚨 " + states.size() + " more circuit breakers opened";
-			return post(renderer().renderDigestRoot(this.channel, title, "#FF4C4C", states)).doOnNext((answer) -> {
+			return post(renderer().renderDigestRoot(this.channel, title, "#FF4C4C", states), what).doOnNext((answer) -> {
 				String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
 				Root root = new Root(answerChannel, answer.ts(), title, states);
 				synchronized (this) {
@@ -333,10 +341,11 @@ final class StormDigest {
 		 * that moved gets the root edited, and one that ended meanwhile is told recovered in the root's thread.
 		 */
 		private void announced(String name, TransitionSnapshot snapshot, Root root) {
-			CircuitBreaker.State latest = this.announcing.remove(name);
-			if (latest == null) {
+			TransitionSnapshot latestSnapshot = this.announcing.remove(name);
+			if (latestSnapshot == null) {
 				return;
 			}
+			CircuitBreaker.State latest = latestSnapshot.transition().to();
 			if (latest != root.states.get(name)) {
 				synchronized (root.states) {
 					root.states.put(name, latest);
@@ -344,7 +353,7 @@ final class StormDigest {
 				this.changed.add(root);
 			}
 			if (ThreadRules.endsCycle(latest)) {
-				this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, latest);
+				this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, latestSnapshot);
 			}
 			else if (StormDigest.this.digestedBreakers.get(name) == this) {
 				this.roots.put(name, root);
@@ -353,6 +362,12 @@ final class StormDigest {
 			}
 		}
 
+	}
+
+	private static Map<String, CircuitBreaker.State> states(Map<String, TransitionSnapshot> snapshots) {
+		Map<String, CircuitBreaker.State> states = new LinkedHashMap<>();
+		snapshots.forEach((name, snapshot) -> states.put(name, snapshot.transition().to()));
+		return states;
 	}
 
 	/**

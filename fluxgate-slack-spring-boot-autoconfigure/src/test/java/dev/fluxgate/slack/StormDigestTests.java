@@ -8,8 +8,16 @@ import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * A storm: more breakers trip than their channel can take. Beyond the backlog threshold they are told together in a
  * digest, kept up to date, and still accounted for.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class StormDigestTests {
 
 	@RegisterExtension
@@ -184,6 +193,47 @@ class StormDigestTests {
 			.as("announced once").hasSize(1);
 		assertThat(this.listener.getThreadStore().find("member-2")).get()
 			.satisfies((thread) -> assertThat(thread.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN));
+	}
+
+	@Test
+	void aDigestStepThatFailsIsRetriedOnceThenCountedFailedAndTheStepsAfterItAreStillPosted(CapturedOutput output) {
+		rateLimitedChannel(new MessageRenderer());
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(containing("more circuit breakers opened"))
+			.inScenario("root")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willSetStateTo("answered once")
+			.atPriority(1)
+			.willReturn(aResponse().withStatus(503)));
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(containing("circuit breakers recovered"))
+			.atPriority(1)
+			.willReturn(aResponse().withStatus(500)));
+		List<CircuitBreaker> members = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			CircuitBreaker member = CircuitBreaker.ofDefaults("member-" + i);
+			this.listener.bindTo(member);
+			member.transitionToOpenState();
+			members.add(member);
+		}
+		assertThat(this.outcomes.digested).hasSize(3);
+		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
+			.anyMatch((post) -> post.text().startsWith("🚨 3 more circuit breakers opened")));
+		assertThat(slack.posts().stream().filter((post) -> post.text().contains("more circuit breakers opened")))
+			.as("the root, refused once with 503, then retried once").hasSize(2);
+
+		members.forEach(CircuitBreaker::transitionToClosedState);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.outcomes.failed.size() == 3);
+		assertThat(slack.posts().stream().filter((post) -> post.text().contains("circuit breakers recovered")))
+			.as("the recovery, refused with 500, retried once").hasSize(2);
+		assertThat(this.outcomes.failed).allSatisfy((failure) -> assertThat(failure.getError()).isEqualTo("http_500"));
+		await().until(() -> output.getAll().contains("Could not post the recovery of 3 breakers"));
+
+		CircuitBreaker after = CircuitBreaker.ofDefaults("after");
+		this.listener.bindTo(after);
+		after.transitionToOpenState();
+		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
+			.anyMatch((post) -> post.rawBody().contains("after")));
 	}
 
 }
