@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -72,6 +73,10 @@ public abstract class AbstractSlackListener {
 
 	private final Set<CircuitBreaker> bound = ConcurrentHashMap.newKeySet();
 
+	private final ConcurrentMap<String, Integer> boundNames = new ConcurrentHashMap<>();
+
+	private volatile boolean binding;
+
 	private final Set<String> reportedErrors = ConcurrentHashMap.newKeySet();
 
 	private volatile Templates effectiveTemplates;
@@ -114,6 +119,8 @@ public abstract class AbstractSlackListener {
 	public void bindTo(CircuitBreaker circuitBreaker) {
 		try {
 			if (this.circuitBreakerFilter.test(circuitBreaker.getName()) && this.bound.add(circuitBreaker)) {
+				this.binding = true;
+				this.boundNames.merge(circuitBreaker.getName(), 1, Integer::sum);
 				circuitBreaker.getEventPublisher().onStateTransition((event) -> {
 					if (this.bound.contains(circuitBreaker)) {
 						announce(event, circuitBreaker);
@@ -150,6 +157,7 @@ public abstract class AbstractSlackListener {
 	public void release(CircuitBreaker circuitBreaker) {
 		try {
 			if (this.bound.remove(circuitBreaker)) {
+				this.boundNames.computeIfPresent(circuitBreaker.getName(), (name, count) -> (count > 1) ? count - 1 : null);
 				this.threads.remove(circuitBreaker.getName());
 				released(circuitBreaker.getName());
 			}
@@ -346,7 +354,7 @@ public abstract class AbstractSlackListener {
 						.doOnNext((answer) -> {
 							if (!step.endsThread()) {
 								String rootChannel = (answer.channel() != null) ? answer.channel() : channel;
-								this.threads.save(SlackThread.started(snapshot, rootChannel, answer.ts()));
+								saveThread(SlackThread.started(snapshot, rootChannel, answer.ts()));
 							}
 						});
 				}
@@ -459,10 +467,10 @@ public abstract class AbstractSlackListener {
 		}
 		else if (step.startsThread()) {
 			String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
-			this.threads.save(SlackThread.started(snapshot, answerChannel, answer.ts()));
+			saveThread(SlackThread.started(snapshot, answerChannel, answer.ts()));
 		}
 		else if (open != null && !replacedDuringDelivery(open, step)) {
-			this.threads.save(open.followedBy(snapshot));
+			saveThread(open.followedBy(snapshot));
 		}
 		if (!this.reportedErrors.isEmpty()) {
 			this.reportedErrors.clear();
@@ -478,7 +486,7 @@ public abstract class AbstractSlackListener {
 			this.threads.remove(snapshot.circuitBreaker());
 		}
 		else if (open != null) {
-			this.threads.save(open.movedTo(snapshot));
+			saveThread(open.movedTo(snapshot));
 		}
 		SlackApiException ex = (failure instanceof SlackApiException slack) ? slack
 				: new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null, failure.toString(),
@@ -501,6 +509,17 @@ public abstract class AbstractSlackListener {
 	 */
 	protected final void dropped(TransitionSnapshot snapshot) {
 		this.observer.dropped(snapshot);
+	}
+
+	/**
+	 * Keep a thread, unless its circuit breaker was released meanwhile: a delivery that finishes after its breaker left
+	 * writes no thread. A listener that was never bound, and is told transitions by hand, keeps every thread.
+	 * @param thread the thread
+	 */
+	final void saveThread(SlackThread thread) {
+		if (!this.binding || this.boundNames.containsKey(thread.circuitBreaker())) {
+			this.threads.save(thread);
+		}
 	}
 
 	/**

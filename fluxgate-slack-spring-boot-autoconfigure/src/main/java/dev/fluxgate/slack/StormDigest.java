@@ -258,7 +258,7 @@ final class StormDigest {
 				threads().remove(name);
 			}
 			else {
-				threads().find(name).ifPresent((thread) -> threads().save(thread.movedTo(snapshot)));
+				threads().find(name).ifPresent((thread) -> StormDigest.this.listener.saveThread(thread.movedTo(snapshot)));
 			}
 		}
 
@@ -357,8 +357,8 @@ final class StormDigest {
 			}
 			else if (StormDigest.this.digestedBreakers.get(name) == this) {
 				this.roots.put(name, root);
-				threads().save(new SlackThread(name, root.channel, root.ts, latest, snapshot.time(), snapshot.time(),
-						1, null));
+				StormDigest.this.listener.saveThread(
+						new SlackThread(name, root.channel, root.ts, latest, snapshot.time(), snapshot.time(), 1, null));
 			}
 		}
 

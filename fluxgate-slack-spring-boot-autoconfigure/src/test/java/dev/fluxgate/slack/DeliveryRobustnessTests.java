@@ -193,4 +193,38 @@ class DeliveryRobustnessTests {
 		assertThat(posts.subList(1, 3)).extracting(SlackStandIn.Post::threadTs).containsOnly(posts.get(0).ts());
 	}
 
+	@Test
+	void asyncRootStillQueuedWhenItsBreakerIsReleasedLeavesNoThread() {
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(300)));
+		AsyncSlackListener async = configure(AsyncSlackListener.builder()).timeout(Duration.ofSeconds(5)).build();
+		this.listener = async;
+		io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
+			.ofDefaults();
+		async.bindTo(registry);
+		CircuitBreaker tenant = registry.circuitBreaker("tenant-1");
+		tenant.transitionToOpenState();
+		tenant.transitionToHalfOpenState();
+		registry.remove("tenant-1");
+		await().until(() -> async.getPending() == 0 && slack.delivered().size() == 2);
+		assertThat(async.getThreadStore().findAll()).as("threads of released breakers").isEmpty();
+	}
+
+	@Test
+	void syncRootInFlightWhenItsBreakerIsReleasedLeavesNoThread() throws Exception {
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(300)));
+		SlackListener sync = configure(SlackListener.builder()).build();
+		this.listener = sync;
+		io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
+			.ofDefaults();
+		sync.bindTo(registry);
+		CircuitBreaker tenant = registry.circuitBreaker("tenant-1");
+		Thread tripping = new Thread(tenant::transitionToOpenState);
+		tripping.start();
+		await().until(() -> slack.posts().size() == 1);
+		registry.remove("tenant-1");
+		tripping.join();
+		await().until(() -> sync.pendingCount() == 0);
+		assertThat(sync.getThreadStore().findAll()).as("threads of released breakers").isEmpty();
+	}
+
 }
