@@ -300,6 +300,15 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	}
 
 	/**
+	 * Whether a breaker has messages waiting or in flight in its lane.
+	 * @param circuitBreaker the circuit breaker's name
+	 * @return whether its lane exists
+	 */
+	boolean hasLane(String circuitBreaker) {
+		return this.lanes.containsKey(circuitBreaker);
+	}
+
+	/**
 	 * Return how many breakers have a lane: those with messages waiting or in flight.
 	 * @return the number of lanes
 	 */

@@ -63,14 +63,16 @@ final class StormDigest {
 
 	/**
 	 * Tell a transition in its channel's storm digest instead of a message of its own: when its breaker is already in
-	 * a digest, or trips while the channel's backlog is longer than it can send in the digest backlog time.
+	 * a digest, or trips while the channel's backlog is longer than it can send in the digest backlog time. This is the
+	 * one place that decides who owns a breaker's messages: a breaker with messages in its lane, or with a thread of
+	 * its own, stays with its lane until its cycle ends; one in a digest stays there until its cycle ends.
 	 */
 	boolean absorb(TransitionSnapshot snapshot, String channel) {
 		String name = snapshot.circuitBreaker();
 		ChannelDigest digest = this.digestedBreakers.get(name);
 		if (digest == null) {
 			if (!ThreadRules.trips(snapshot.transition()) || load(channel) < this.threshold
-					|| threads().find(name).isPresent()) {
+					|| this.listener.hasLane(name) || threads().find(name).isPresent()) {
 				countCycle(channel, snapshot);
 				return false;
 			}

@@ -46,6 +46,10 @@ class StormDigestTests {
 	 * 429: the channel is limited when this returns.
 	 */
 	private void rateLimitedChannel(MessageRenderer renderer) {
+		rateLimitedChannel(renderer, Duration.ofMillis(500));
+	}
+
+	private void rateLimitedChannel(MessageRenderer renderer, Duration digestBacklog) {
 		slack.enforceRateLimit(4, 2);
 		ChannelPacer pacer = new ChannelPacer(4, 1);
 		this.listener = AsyncSlackListener.builder()
@@ -54,7 +58,7 @@ class StormDigestTests {
 			.baseUrl(slack.baseUrl())
 			.pacer(pacer)
 			.renderer(renderer)
-			.digest(Duration.ofMillis(500), Duration.ofMillis(500))
+			.digest(digestBacklog, Duration.ofMillis(500))
 			.updateRoot(false)
 			.observer(this.outcomes)
 			.build();
@@ -234,6 +238,35 @@ class StormDigestTests {
 		after.transitionToOpenState();
 		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
 			.anyMatch((post) -> post.rawBody().contains("after")));
+	}
+
+	@Test
+	void aBreakerWithMessagesWaitingInItsLaneStaysThereWhenItTripsAgainInAStorm() {
+		rateLimitedChannel(new MessageRenderer(), Duration.ofSeconds(2));
+		CircuitBreaker queued = CircuitBreaker.ofDefaults("queued");
+		this.listener.bindTo(queued);
+		queued.transitionToOpenState();
+		for (int i = 0; i < 8; i++) {
+			CircuitBreaker more = CircuitBreaker.ofDefaults("more-" + i);
+			this.listener.bindTo(more);
+			more.transitionToOpenState();
+		}
+		assertThat(this.outcomes.digested).as("the channel is in a storm").isNotEmpty();
+		queued.transitionToClosedState();
+		queued.transitionToOpenState();
+		assertThat(this.outcomes.digested).extracting(TransitionSnapshot::circuitBreaker)
+			.as("a breaker whose lane holds messages belongs to its lane")
+			.doesNotContain("queued");
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.listener.getPending() == 0
+				&& slack.delivered().stream().filter(StormDigestTests::ofQueued).count() == 3);
+		List<Post> posts = slack.delivered().stream().filter(StormDigestTests::ofQueued).toList();
+		assertThat(posts).extracting(Post::transition).containsExactly("CLOSED → OPEN", "OPEN → CLOSED", "CLOSED → OPEN");
+		assertThat(posts.get(1).threadTs()).isEqualTo(posts.get(0).ts());
+		assertThat(posts.get(2).threadTs()).isNull();
+	}
+
+	private static boolean ofQueued(Post post) {
+		return post.field(0) != null && "queued".equals(post.circuitBreaker());
 	}
 
 }
