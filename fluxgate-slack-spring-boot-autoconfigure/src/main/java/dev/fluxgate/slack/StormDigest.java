@@ -47,6 +47,8 @@ final class StormDigest {
 
 	private final ConcurrentMap<String, ChannelDigest> digestedBreakers = new ConcurrentHashMap<>();
 
+	private final ConcurrentMap<Object, List<TransitionSnapshot>> unsent = new ConcurrentHashMap<>();
+
 	private final Disposable flusher;
 
 	StormDigest(AsyncSlackListener listener, long threshold, Duration interval, Scheduler scheduler) {
@@ -189,6 +191,14 @@ final class StormDigest {
 		catch (RuntimeException ex) {
 			logger.warn("Could not post the last storm digest: {}", ex.getMessage());
 		}
+		List<TransitionSnapshot> lost = new ArrayList<>();
+		this.unsent.values().forEach(lost::addAll);
+		this.unsent.clear();
+		if (!lost.isEmpty()) {
+			lost.forEach((snapshot) -> this.listener.observer().dropped(snapshot));
+			logger.warn("Gave up the storm digest posts still on their way at shutdown; {} transitions are not told "
+					+ "(fluxgate.slack.shutdown-timeout is {})", lost.size(), timeout);
+		}
 	}
 
 	/**
@@ -310,8 +320,11 @@ final class StormDigest {
 		 * One step of a flush, rendered when it runs, retried like any message, and failing alone, so that the steps
 		 * after it are still posted. The transitions a step that finally failed was to tell are counted failed.
 		 */
-		private Mono<Void> alone(String what, Collection<TransitionSnapshot> telling, Supplier<Mono<?>> step) {
-			return Mono.defer(step).then().onErrorResume((ex) -> {
+		private Mono<Void> alone(String what, Collection<TransitionSnapshot> snapshots, Supplier<Mono<?>> step) {
+			List<TransitionSnapshot> telling = new ArrayList<>(snapshots);
+			Object key = new Object();
+			StormDigest.this.unsent.put(key, telling);
+			return Mono.defer(step).then().doOnTerminate(() -> StormDigest.this.unsent.remove(key)).onErrorResume((ex) -> {
 				logger.warn("Could not post {} in the storm digest of channel {}; {} transitions are lost: {}", what,
 						this.channel, telling.size(), ex.toString());
 				SlackApiException failure = (ex instanceof SlackApiException slack) ? slack

@@ -56,6 +56,8 @@ class StormDigestTests {
 			.channel(SlackStandIn.CHANNEL)
 			.token(SlackStandIn.TOKEN)
 			.baseUrl(slack.baseUrl())
+			.timeout(Duration.ofSeconds(10))
+			.closeTimeout(Duration.ofSeconds(1))
 			.pacer(pacer)
 			.renderer(renderer)
 			.digest(digestBacklog, Duration.ofMillis(500))
@@ -263,6 +265,28 @@ class StormDigestTests {
 		assertThat(posts).extracting(Post::transition).containsExactly("CLOSED → OPEN", "OPEN → CLOSED", "CLOSED → OPEN");
 		assertThat(posts.get(1).threadTs()).isEqualTo(posts.get(0).ts());
 		assertThat(posts.get(2).threadTs()).isNull();
+	}
+
+	@Test
+	void closingDuringAStormCountsTheDigestContentItCouldNotPostAsDropped(CapturedOutput output) {
+		rateLimitedChannel(new MessageRenderer());
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(containing("more circuit breakers opened"))
+			.atPriority(1)
+			.willReturn(SlackStandIn.ok().withFixedDelay(5000)));
+		for (int i = 0; i < 3; i++) {
+			CircuitBreaker member = CircuitBreaker.ofDefaults("member-" + i);
+			this.listener.bindTo(member);
+			member.transitionToOpenState();
+		}
+		assertThat(this.outcomes.digested).hasSize(3);
+		await().atMost(Duration.ofSeconds(10)).until(() -> slack.posts().stream()
+			.anyMatch((post) -> post.text().contains("more circuit breakers opened")));
+		this.listener.close();
+		assertThat(this.outcomes.dropped).as("the digest root that was still on its way at shutdown")
+			.extracting(TransitionSnapshot::circuitBreaker)
+			.containsExactlyInAnyOrder("member-0", "member-1", "member-2");
+		assertThat(output.getAll()).contains("3 transitions");
 	}
 
 	private static boolean ofQueued(Post post) {
