@@ -6,10 +6,13 @@ import java.util.List;
 
 import dev.fluxgate.slack.RequiresPrograms;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -19,8 +22,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The demo page in a real browser: after the autopilot's cycle it shows the root with its title and colour bar, the
- * replies in its thread, and the recovery also in the channel. Its screenshot is the README's picture.
+ * replies in its thread, and the recovery also in the channel. Its screenshot is the README's picture. A browser
+ * that goes away while the page polls leaves no error in the demo's log.
  */
+@ExtendWith(OutputCaptureExtension.class)
 @RequiresPrograms(value = { "/usr/bin/chromium", "/usr/bin/chromedriver" },
 		install = "chromium and chromedriver (Debian: apt-get install chromium chromium-driver)")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
@@ -74,6 +79,18 @@ class DemoPageBrowserTests {
 				page.screenshot(Path.of(readmePicture));
 			}
 		}
+	}
+
+	@Test
+	void aBrowserThatGoesAwayMidPollLeavesNoErrorInTheLog(CapturedOutput output) throws Exception {
+		for (int i = 0; i < 3; i++) {
+			DemoPage page = new DemoPage("http://localhost:" + this.port + "/");
+			page.waitFor(By.cssSelector("#target"), Duration.ofSeconds(20));
+			await().pollDelay(Duration.ofMillis(1500 + 700 * i)).until(() -> true);
+			page.close();
+		}
+		await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+		assertThat(output.getAll()).doesNotContain("onErrorDropped").doesNotContain(" ERROR ");
 	}
 
 }
