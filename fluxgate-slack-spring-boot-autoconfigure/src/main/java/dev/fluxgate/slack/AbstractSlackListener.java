@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -21,6 +22,11 @@ import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.client.WebClientSlackClient;
+import dev.fluxgate.slack.thread.InMemoryThreadStore;
+import dev.fluxgate.slack.thread.SlackThread;
+import dev.fluxgate.slack.thread.ThreadRules;
+import dev.fluxgate.slack.thread.ThreadStore;
+import dev.fluxgate.slack.thread.ThreadTracker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
@@ -36,7 +42,7 @@ import reactor.util.retry.Retry;
  * To change the messages the fluxgate way, subclass a listener and override {@link #transitionTemplates()} and
  * {@link #fallbackTemplate()}, or pass {@link Templates} to the builder.
  */
-public abstract class AbstractSlackListener {
+public abstract class AbstractSlackListener implements SlackListenerInfo {
 
 	private static final Logger logger = LoggerFactory.getLogger(AbstractSlackListener.class);
 
@@ -51,7 +57,7 @@ public abstract class AbstractSlackListener {
 
 	private final Templates templates;
 
-	private final ThreadStore threads;
+	private final ThreadTracker tracker;
 
 	private final RetryPolicy retryPolicy;
 
@@ -93,7 +99,8 @@ public abstract class AbstractSlackListener {
 					.timeout(builder.timeout)
 					.build();
 		this.templates = Objects.requireNonNull(builder.templates, "templates must not be null");
-		this.threads = Objects.requireNonNull(builder.threadStore, "threadStore must not be null");
+		this.tracker = new ThreadTracker(Objects.requireNonNull(builder.threadStore, "threadStore must not be null"),
+				this::keepsThreadsOf);
 		this.retryPolicy = Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null");
 		this.observer = IsolatingDeliveryObserver
 			.of(Objects.requireNonNull(builder.observer, "observer must not be null"));
@@ -158,8 +165,10 @@ public abstract class AbstractSlackListener {
 		try {
 			if (this.bound.remove(circuitBreaker)) {
 				this.boundNames.computeIfPresent(circuitBreaker.getName(), (name, count) -> (count > 1) ? count - 1 : null);
-				this.threads.remove(circuitBreaker.getName());
 				released(circuitBreaker.getName());
+				this.tracker.forget(circuitBreaker.getName())
+					.subscribe(null, (ex) -> logger.warn("Could not forget the thread of released circuit breaker '{}'",
+							circuitBreaker.getName(), ex));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -235,6 +244,7 @@ public abstract class AbstractSlackListener {
 	 * Return the channel ID messages are posted to.
 	 * @return the channel ID
 	 */
+	@Override
 	public String getChannel() {
 		return this.channel;
 	}
@@ -243,8 +253,14 @@ public abstract class AbstractSlackListener {
 	 * Return where the open threads are kept.
 	 * @return the thread store
 	 */
+	@Override
 	public ThreadStore getThreadStore() {
-		return this.threads;
+		return this.tracker.store();
+	}
+
+	@Override
+	public Mono<Boolean> forget(String circuitBreaker) {
+		return this.tracker.forget(circuitBreaker);
 	}
 
 	/**
@@ -260,6 +276,7 @@ public abstract class AbstractSlackListener {
 	 * Return how many messages wait to be delivered.
 	 * @return the number of pending messages
 	 */
+	@Override
 	public int getPending() {
 		return 0;
 	}
@@ -299,26 +316,10 @@ public abstract class AbstractSlackListener {
 			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 			batch.subList(0, batch.size() - 1).forEach(this.observer::coalesced);
 			long start = System.nanoTime();
-			SlackThread open = this.threads.find(snapshot.circuitBreaker()).orElse(null);
-			ThreadRules.Step step = ThreadRules.next(snapshot.transition().to(), open);
-			Template template = getTemplates().forTransition(snapshot.transition());
-			String channel = (open != null) ? open.channel() : channelFor(snapshot.circuitBreaker());
-			Mono<String> permalink = (open != null && snapshot.transition().to() == CircuitBreaker.State.CLOSED)
-					? this.workspaceUrl.map((url) -> permalink(url, open)) : Mono.just("");
-			Mono<SlackResponse> call = permalink.flatMap((link) -> post(batch, template, channel, step, open,
-					link.isEmpty() ? null : link, start, deadline));
-			if (deadline != null) {
-				call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
-						SlackApiException.Kind.TRANSIENT, null, "no answer within the deadline of " + deadline, null)));
-			}
-			return call.map((answer) -> {
-				delivered(snapshot, step, open, answer, start);
-				return (open != null && this.updateRoot && !replacedDuringDelivery(open, step))
-						? updateRoot(open, snapshot, template, step) : Mono.<Void>empty();
-			}).onErrorResume((ex) -> {
-				failed(snapshot, step, open, ex);
-				return Mono.just(Mono.empty());
-			});
+			return this.tracker.open(snapshot.circuitBreaker())
+				.map(Optional::of)
+				.defaultIfEmpty(Optional.empty())
+				.flatMap((open) -> deliverIn(batch, open.orElse(null), start, deadline));
 		}).onErrorResume((ex) -> {
 			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 			logger.error("Could not deliver {} of circuit breaker '{}': a collaborator failed", snapshot.transition(),
@@ -327,6 +328,36 @@ public abstract class AbstractSlackListener {
 					null, ex.toString(), ex));
 			return Mono.just(Mono.empty());
 		});
+	}
+
+	private Mono<Mono<Void>> deliverIn(List<TransitionSnapshot> batch, SlackThread open, long start,
+			Duration deadline) {
+		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
+		ThreadRules.Step step = ThreadRules.next(snapshot.transition().to(), open);
+		Template template = getTemplates().forTransition(snapshot.transition());
+		String channel = (open != null) ? open.channel() : channelFor(snapshot.circuitBreaker());
+		Mono<String> permalink = (open != null && snapshot.transition().to() == CircuitBreaker.State.CLOSED)
+				? this.workspaceUrl.map((url) -> permalink(url, open)) : Mono.just("");
+		Mono<SlackResponse> call = permalink.flatMap((link) -> post(batch, template, channel, step, open,
+				link.isEmpty() ? null : link, start, deadline));
+		if (deadline != null) {
+			call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
+					SlackApiException.Kind.TRANSIENT, null, "no answer within the deadline of " + deadline, null)));
+		}
+		return call.flatMap((answer) -> this.tracker
+			.delivered(snapshot, step, open, (answer.channel() != null) ? answer.channel() : channel, answer.ts())
+			.map((current) -> {
+				delivered(snapshot, step, answer, start);
+				return (open != null && this.updateRoot && current) ? updateRoot(open, snapshot, template, step)
+						: Mono.<Void>empty();
+			})).onErrorResume((ex) -> this.tracker.undelivered(snapshot, step, open).onErrorResume((storeFailure) -> {
+				logger.warn("Could not record the undelivered message of '{}' in the thread store",
+						snapshot.circuitBreaker(), storeFailure);
+				return Mono.empty();
+			}).then(Mono.fromSupplier(() -> {
+				failed(snapshot, ex);
+				return Mono.<Void>empty();
+			})));
 	}
 
 	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Template template, String channel,
@@ -348,24 +379,16 @@ public abstract class AbstractSlackListener {
 				if (THREAD_ERRORS.contains(ex.getError()) && step.isReply()) {
 					logger.warn("Slack refused a reply in the thread of '{}' ({}); starting a new thread",
 							snapshot.circuitBreaker(), ex.getError());
-					this.threads.remove(snapshot.circuitBreaker());
 					ThreadRules.Step root = new ThreadRules.Step(null, false, true, step.endsThread());
-					return post(batch, template, channel, root, null, null, start, deadline)
-						.doOnNext((answer) -> {
-							if (!step.endsThread()) {
-								String rootChannel = (answer.channel() != null) ? answer.channel() : channel;
-								saveThread(SlackThread.started(snapshot, rootChannel, answer.ts()));
-							}
-						});
+					return this.tracker.end(open)
+						.then(post(batch, template, channel, root, null, null, start, deadline))
+						.flatMap((answer) -> step.endsThread() ? Mono.just(answer) : this.tracker
+							.started(SlackThread.started(snapshot,
+									(answer.channel() != null) ? answer.channel() : channel, answer.ts()))
+							.thenReturn(answer));
 				}
 				return Mono.error(ex);
 			});
-	}
-
-	private boolean replacedDuringDelivery(SlackThread open, ThreadRules.Step step) {
-		return !step.endsThread() && !this.threads.find(open.circuitBreaker())
-			.map((current) -> current.threadTs().equals(open.threadTs()))
-			.orElse(false);
 	}
 
 	private Mono<Void> updateRoot(SlackThread open, TransitionSnapshot snapshot, Template template,
@@ -460,18 +483,7 @@ public abstract class AbstractSlackListener {
 		}));
 	}
 
-	private void delivered(TransitionSnapshot snapshot, ThreadRules.Step step, SlackThread open, SlackResponse answer,
-			long start) {
-		if (step.endsThread()) {
-			this.threads.remove(snapshot.circuitBreaker());
-		}
-		else if (step.startsThread()) {
-			String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
-			saveThread(SlackThread.started(snapshot, answerChannel, answer.ts()));
-		}
-		else if (open != null && !replacedDuringDelivery(open, step)) {
-			saveThread(open.followedBy(snapshot));
-		}
+	private void delivered(TransitionSnapshot snapshot, ThreadRules.Step step, SlackResponse answer, long start) {
 		if (!this.reportedErrors.isEmpty()) {
 			this.reportedErrors.clear();
 			logger.info("Slack accepts messages again");
@@ -481,13 +493,7 @@ public abstract class AbstractSlackListener {
 		this.observer.delivered(snapshot, Duration.ofNanos(System.nanoTime() - start));
 	}
 
-	private void failed(TransitionSnapshot snapshot, ThreadRules.Step step, SlackThread open, Throwable failure) {
-		if (step.endsThread()) {
-			this.threads.remove(snapshot.circuitBreaker());
-		}
-		else if (open != null) {
-			saveThread(open.movedTo(snapshot));
-		}
+	private void failed(TransitionSnapshot snapshot, Throwable failure) {
 		SlackApiException ex = (failure instanceof SlackApiException slack) ? slack
 				: new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null, failure.toString(),
 						failure);
@@ -512,14 +518,20 @@ public abstract class AbstractSlackListener {
 	}
 
 	/**
-	 * Keep a thread, unless its circuit breaker was released meanwhile: a delivery that finishes after its breaker left
-	 * writes no thread. A listener that was never bound, and is told transitions by hand, keeps every thread.
-	 * @param thread the thread
+	 * Whether the threads of a circuit breaker are kept: not once it was released, so that a delivery that finishes
+	 * after its breaker left writes no thread. A listener that was never bound, and is told transitions by hand, keeps
+	 * every thread.
 	 */
-	final void saveThread(SlackThread thread) {
-		if (!this.binding || this.boundNames.containsKey(thread.circuitBreaker())) {
-			this.threads.save(thread);
-		}
+	private boolean keepsThreadsOf(String circuitBreaker) {
+		return !this.binding || this.boundNames.containsKey(circuitBreaker);
+	}
+
+	/**
+	 * Return the one writer of thread state.
+	 * @return the thread tracker
+	 */
+	protected final ThreadTracker tracker() {
+		return this.tracker;
 	}
 
 	/**

@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
+import dev.fluxgate.slack.thread.ThreadRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -106,6 +108,11 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	}
 
 	@Override
+	public String getMode() {
+		return "async";
+	}
+
+	@Override
 	protected void accept(TransitionSnapshot snapshot) {
 		if (this.closed) {
 			drop(snapshot);
@@ -144,12 +151,17 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			}
 			first = lane.queue.poll();
 		}
-		List<TransitionSnapshot> batch = safeBatch(first, lane.queue);
-		lane.inFlight = deliver(batch, null).onErrorResume((ex) -> {
-			logger.error("Could not deliver {} of circuit breaker '{}'", batch.get(0).transition(),
-					batch.get(0).circuitBreaker(), ex);
+		TransitionSnapshot head = first;
+		AtomicReference<List<TransitionSnapshot>> taken = new AtomicReference<>(List.of(head));
+		lane.inFlight = threadOpenIfCoalescible(head).map((threadOpen) -> {
+			List<TransitionSnapshot> batch = safeBatch(head, lane.queue, threadOpen);
+			taken.set(batch);
+			return batch;
+		}).flatMap((batch) -> deliver(batch, null)).onErrorResume((ex) -> {
+			logger.error("Could not deliver {} of circuit breaker '{}'", head.transition(), head.circuitBreaker(), ex);
 			return Mono.empty();
 		}).doFinally((signal) -> {
+			List<TransitionSnapshot> batch = taken.get();
 			this.pending.addAndGet(-batch.size());
 			backlog(lane.channel).addAndGet(-batch.size());
 			if (signal == SignalType.CANCEL) {
@@ -159,6 +171,23 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 				this.scheduler.schedule(() -> drain(lane));
 			}
 		}).subscribe();
+	}
+
+	/**
+	 * Whether the breaker's thread is open, asked of the store only when its messages could be coalesced at all:
+	 * coalescing is on and Slack limits its channel.
+	 */
+	private Mono<Boolean> threadOpenIfCoalescible(TransitionSnapshot first) {
+		return Mono.defer(() -> {
+			if (!this.coalescing || pacer() == null || !pacer().isLimited(channelFor(first.circuitBreaker()))) {
+				return Mono.just(false);
+			}
+			return tracker().open(first.circuitBreaker()).hasElement();
+		}).onErrorResume((ex) -> {
+			logger.warn("Could not read the thread of circuit breaker '{}'; telling {} alone",
+					first.circuitBreaker(), first.transition(), ex);
+			return Mono.just(false);
+		});
 	}
 
 	@Override
@@ -179,9 +208,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}
 	}
 
-	private List<TransitionSnapshot> safeBatch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
+	private List<TransitionSnapshot> safeBatch(TransitionSnapshot first, Queue<TransitionSnapshot> queue,
+			boolean threadOpen) {
 		try {
-			return batch(first, queue);
+			return threadOpen ? batch(first, queue) : List.of(first);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not decide whether to coalesce the messages of circuit breaker '{}'; telling {} alone",
@@ -204,21 +234,17 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	}
 
 	/**
-	 * Take the transitions to tell in one message: the first alone, unless its channel is limited by Slack, its
-	 * breaker's thread is open and more than {@code coalescingAfter} of its messages wait, which are then coalesced up
-	 * to, not including, the one that ends the cycle. During a storm, from the channel's first digested breaker until
+	 * Take the transitions to tell in one message, when coalescing is on, Slack limits the channel and the breaker's
+	 * thread is open: the first alone, unless more than {@code coalescingAfter} of its messages wait, which are then
+	 * coalesced up to, not including, the one that ends the cycle. During a storm, from the channel's first digested breaker until
 	 * its backlog is drained, the end of the cycle is coalesced too, so that each breaker with a thread of its own needs
 	 * one more message at most.
 	 */
 	private List<TransitionSnapshot> batch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
 		String channel = channelFor(first.circuitBreaker());
-		if (!this.coalescing || pacer() == null || !pacer().isLimited(channel)) {
-			return List.of(first);
-		}
 		boolean storm = this.digest != null && this.digest.inStorm(channel);
 		if ((storm ? queue.isEmpty() : queue.size() + 1 <= this.coalescingAfter)
-				|| ThreadRules.endsCycle(first.transition().to())
-				|| getThreadStore().find(first.circuitBreaker()).isEmpty()) {
+				|| ThreadRules.endsCycle(first.transition().to())) {
 			return List.of(first);
 		}
 		List<TransitionSnapshot> batch = new ArrayList<>();

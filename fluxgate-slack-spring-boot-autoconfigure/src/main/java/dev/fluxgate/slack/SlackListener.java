@@ -63,6 +63,11 @@ public class SlackListener extends AbstractSlackListener {
 	}
 
 	@Override
+	public String getMode() {
+		return "sync";
+	}
+
+	@Override
 	protected void accept(TransitionSnapshot snapshot) {
 		String circuitBreaker = snapshot.circuitBreaker();
 		Pending mine = new Pending(new CompletableFuture<>(), new CompletableFuture<>());
@@ -105,8 +110,9 @@ public class SlackListener extends AbstractSlackListener {
 		}
 		return previous.posted()
 			.handle((result, ex) -> null)
-			.thenCompose((ignored) -> getThreadStore().find(circuitBreaker).isPresent()
-					? previous.done().handle((result, ex) -> null) : CompletableFuture.completedFuture(null));
+			.thenCompose((ignored) -> tracker().open(circuitBreaker).hasElement().onErrorReturn(true).toFuture())
+			.thenCompose((threadOpen) -> threadOpen ? previous.done().handle((result, ex) -> null)
+					: CompletableFuture.completedFuture(null));
 	}
 
 	private void awaitPrevious(Pending previous, String circuitBreaker) {

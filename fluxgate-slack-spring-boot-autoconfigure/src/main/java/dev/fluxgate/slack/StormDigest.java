@@ -18,6 +18,9 @@ import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackResponse;
+import dev.fluxgate.slack.thread.SlackThread;
+import dev.fluxgate.slack.thread.ThreadRules;
+import dev.fluxgate.slack.thread.ThreadTracker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +77,7 @@ final class StormDigest {
 		ChannelDigest digest = this.digestedBreakers.get(name);
 		if (digest == null) {
 			if (!ThreadRules.trips(snapshot.transition()) || load(channel) < this.threshold
-					|| this.listener.hasLane(name) || threads().find(name).isPresent()) {
+					|| this.listener.hasLane(name) || this.cycleChannels.containsKey(name)) {
 				countCycle(channel, snapshot);
 				return false;
 			}
@@ -163,8 +166,8 @@ final class StormDigest {
 		return Flux.fromIterable(this.digests.values()).concatMap(ChannelDigest::flush).then();
 	}
 
-	private ThreadStore threads() {
-		return this.listener.getThreadStore();
+	private ThreadTracker tracker() {
+		return this.listener.tracker();
 	}
 
 	private MessageRenderer renderer() {
@@ -220,6 +223,8 @@ final class StormDigest {
 
 		private final Map<String, TransitionSnapshot> announcing = new HashMap<>();
 
+		private final List<TransitionSnapshot> moves = new ArrayList<>();
+
 		private final AtomicInteger members = new AtomicInteger();
 
 		private volatile boolean storm;
@@ -264,13 +269,10 @@ final class StormDigest {
 				root.states.put(name, to);
 			}
 			this.changed.add(root);
+			this.moves.add(snapshot);
 			if (ending) {
 				this.roots.remove(name);
 				this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, snapshot);
-				threads().remove(name);
-			}
-			else {
-				threads().find(name).ifPresent((thread) -> StormDigest.this.listener.saveThread(thread.movedTo(snapshot)));
 			}
 		}
 
@@ -279,7 +281,10 @@ final class StormDigest {
 			List<Root> edited;
 			Map<Root, Map<String, TransitionSnapshot>> recoveries;
 			Map<String, TransitionSnapshot> recoveredEarly;
+			List<TransitionSnapshot> moved;
 			synchronized (this) {
+				moved = new ArrayList<>(this.moves);
+				this.moves.clear();
 				newlyOpened = new LinkedHashMap<>(this.opened);
 				edited = new ArrayList<>(this.changed);
 				recoveries = new LinkedHashMap<>(this.recovered);
@@ -290,7 +295,13 @@ final class StormDigest {
 				this.recovered.clear();
 				this.recoveredUnposted.clear();
 			}
-			Mono<Void> flush = Mono.empty();
+			Mono<Void> flush = Flux.fromIterable(moved)
+				.concatMap((snapshot) -> tracker().moved(snapshot).onErrorResume((ex) -> {
+					logger.warn("Could not record {} of digested circuit breaker '{}' in the thread store",
+							snapshot.transition(), snapshot.circuitBreaker(), ex);
+					return Mono.empty();
+				}))
+				.then();
 			if (!newlyOpened.isEmpty()) {
 				String what = "the root of " + newlyOpened.size() + " breakers that opened";
 				flush = flush.then(alone(what, newlyOpened.values(), () -> postRoot(newlyOpened, what)));
@@ -338,24 +349,26 @@ final class StormDigest {
 		private Mono<Void> postRoot(Map<String, TransitionSnapshot> newlyOpened, String what) {
 			Map<String, CircuitBreaker.State> states = states(newlyOpened);
 			String title = "🚨 " + states.size() + " more circuit breakers opened";
-			return post(renderer().renderDigestRoot(this.channel, title, "#FF4C4C", states), what).doOnNext((answer) -> {
+			return post(renderer().renderDigestRoot(this.channel, title, "#FF4C4C", states), what).flatMap((answer) -> {
 				String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
 				Root root = new Root(answerChannel, answer.ts(), title, states);
+				List<SlackThread> started = new ArrayList<>();
 				synchronized (this) {
-					newlyOpened.forEach((name, snapshot) -> announced(name, snapshot, root));
+					newlyOpened.forEach((name, snapshot) -> announced(name, snapshot, root, started));
 				}
+				return Flux.fromIterable(started).concatMap(tracker()::started).then();
 			}).doOnError((ex) -> {
 				synchronized (this) {
 					newlyOpened.keySet().forEach(this.announcing::remove);
 				}
-			}).then();
+			});
 		}
 
 		/**
 		 * A breaker's digest root was posted: it now belongs to that root, at the state it reached meanwhile; one
 		 * that moved gets the root edited, and one that ended meanwhile is told recovered in the root's thread.
 		 */
-		private void announced(String name, TransitionSnapshot snapshot, Root root) {
+		private void announced(String name, TransitionSnapshot snapshot, Root root, List<SlackThread> started) {
 			TransitionSnapshot latestSnapshot = this.announcing.remove(name);
 			if (latestSnapshot == null) {
 				return;
@@ -372,7 +385,7 @@ final class StormDigest {
 			}
 			else if (StormDigest.this.digestedBreakers.get(name) == this) {
 				this.roots.put(name, root);
-				StormDigest.this.listener.saveThread(
+				started.add(
 						new SlackThread(name, root.channel, root.ts, latest, snapshot.time(), snapshot.time(), 1, null));
 			}
 		}

@@ -152,7 +152,7 @@ class AsyncSlackListenerTests {
 			assertThat(thread.get(4).broadcast()).isTrue();
 		});
 		assertThat(byBreaker.values().stream().map((thread) -> thread.get(0).ts()).distinct()).hasSize(count);
-		await().until(() -> this.listener.getThreadStore().findAll().isEmpty());
+		await().until(() -> this.listener.getThreadStore().findAll().collectList().block().isEmpty());
 	}
 
 }

@@ -57,7 +57,7 @@ class BindingTests {
 		old.transitionToOpenState();
 		CircuitBreaker replacement = CircuitBreaker.ofDefaults("payment");
 		registry.replace("payment", replacement);
-		assertThat(this.listener.getThreadStore().find("payment")).as("the old cycle's thread is dropped").isEmpty();
+		assertThat(this.listener.getThreadStore().find("payment").blockOptional()).as("the old cycle's thread is dropped").isEmpty();
 		old.transitionToHalfOpenState();
 		replacement.transitionToOpenState();
 		List<Post> posts = slack.posts();
@@ -75,7 +75,7 @@ class BindingTests {
 		registry.remove("payment");
 		removed.transitionToHalfOpenState();
 		assertThat(slack.posts()).hasSize(1);
-		assertThat(this.listener.getThreadStore().findAll()).isEmpty();
+		assertThat(this.listener.getThreadStore().findAll().collectList().block()).isEmpty();
 	}
 
 	@Test

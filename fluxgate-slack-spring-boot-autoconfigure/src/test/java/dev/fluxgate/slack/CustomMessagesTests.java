@@ -1,5 +1,6 @@
 package dev.fluxgate.slack;
 
+import dev.fluxgate.slack.thread.ThreadRules;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,8 @@
 package dev.fluxgate.slack;
 
+import dev.fluxgate.slack.thread.InMemoryThreadStore;
+import dev.fluxgate.slack.thread.SlackThread;
+import dev.fluxgate.slack.thread.ThreadStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +62,7 @@ class DeliveryRobustnessTests {
 		AtomicBoolean failed = new AtomicBoolean();
 		ThreadStore flaky = new InMemoryThreadStore() {
 			@Override
-			public java.util.Optional<SlackThread> find(String circuitBreaker) {
+			public reactor.core.publisher.Mono<SlackThread> find(String circuitBreaker) {
 				if (failed.compareAndSet(false, true)) {
 					throw new IllegalStateException("store unreachable");
 				}
@@ -110,7 +113,7 @@ class DeliveryRobustnessTests {
 		bound("payment").transitionToOpenState();
 		assertThat(this.outcomes.delivered).hasSize(1);
 		assertThat(this.outcomes.failed).isEmpty();
-		assertThat(this.listener.getThreadStore().find("payment")).isPresent();
+		assertThat(this.listener.getThreadStore().find("payment").blockOptional()).isPresent();
 	}
 
 	@Test
@@ -159,7 +162,7 @@ class DeliveryRobustnessTests {
 			registry.remove("tenant-" + i);
 		}
 		assertThat(async.laneCount()).isZero();
-		assertThat(async.getThreadStore().findAll()).isEmpty();
+		assertThat(async.getThreadStore().findAll().collectList().block()).isEmpty();
 		assertThat(this.outcomes.delivered).hasSize(20_000);
 	}
 
@@ -173,7 +176,7 @@ class DeliveryRobustnessTests {
 			circuitBreaker.transitionToClosedState();
 		}
 		await().until(() -> sync.pendingCount() == 0);
-		assertThat(sync.getThreadStore().findAll()).isEmpty();
+		assertThat(sync.getThreadStore().findAll().collectList().block()).isEmpty();
 	}
 
 	@Test
@@ -206,7 +209,7 @@ class DeliveryRobustnessTests {
 		tenant.transitionToHalfOpenState();
 		registry.remove("tenant-1");
 		await().until(() -> async.getPending() == 0 && slack.delivered().size() == 2);
-		assertThat(async.getThreadStore().findAll()).as("threads of released breakers").isEmpty();
+		assertThat(async.getThreadStore().findAll().collectList().block()).as("threads of released breakers").isEmpty();
 	}
 
 	@Test
@@ -224,7 +227,7 @@ class DeliveryRobustnessTests {
 		registry.remove("tenant-1");
 		tripping.join();
 		await().until(() -> sync.pendingCount() == 0);
-		assertThat(sync.getThreadStore().findAll()).as("threads of released breakers").isEmpty();
+		assertThat(sync.getThreadStore().findAll().collectList().block()).as("threads of released breakers").isEmpty();
 	}
 
 }

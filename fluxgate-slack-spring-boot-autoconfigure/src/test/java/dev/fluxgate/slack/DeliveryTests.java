@@ -93,7 +93,7 @@ class DeliveryTests {
 		bound(mode).transitionToOpenState();
 		List<Post> posts = slack.awaitPosts(2);
 		assertThat(posts.get(1).ts()).isNotNull();
-		await().until(() -> this.listener.getThreadStore().find("payment").isPresent());
+		await().until(() -> this.listener.getThreadStore().find("payment").blockOptional().isPresent());
 		assertThat(this.outcomes.delivered).hasSize(1);
 	}
 

@@ -84,7 +84,7 @@ class SeedFidelityTests {
 			.containsExactly(false, false, false, false, true, false, false, true, false, false, false);
 		assertThat(this.outcomes.delivered).hasSize(11);
 		assertThat(this.outcomes.coalesced).isEmpty();
-		assertThat(this.listener.getThreadStore().findAll()).isEmpty();
+		assertThat(this.listener.getThreadStore().findAll().collectList().block()).isEmpty();
 	}
 
 	@Test

@@ -38,7 +38,7 @@ class SlackListenerTests {
 		listener.bindTo(circuitBreaker);
 		circuitBreaker.transitionToOpenState();
 		assertThat(slack.delivered()).hasSize(1);
-		assertThat(listener.getThreadStore().find("payment")).isPresent();
+		assertThat(listener.getThreadStore().find("payment").blockOptional()).isPresent();
 	}
 
 	@Test

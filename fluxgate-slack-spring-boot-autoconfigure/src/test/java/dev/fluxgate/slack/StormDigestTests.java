@@ -89,8 +89,8 @@ class StormDigestTests {
 		await().until(() -> slack.posts().stream()
 			.anyMatch((post) -> post.text() != null && post.text().startsWith("🚨 30 more circuit breakers opened: svc-")));
 		Post digest = slack.delivered().stream().filter((post) -> post.text().contains("more circuit breakers")).findFirst().get();
-		await().until(() -> this.listener.getThreadStore().findAll().size() == 34);
-		assertThat(this.listener.getThreadStore().find("svc-29").get().threadTs()).isEqualTo(digest.ts());
+		await().until(() -> this.listener.getThreadStore().findAll().collectList().block().size() == 34);
+		assertThat(this.listener.getThreadStore().find("svc-29").blockOptional().get().threadTs()).isEqualTo(digest.ts());
 
 		breakers.forEach(CircuitBreaker::transitionToHalfOpenState);
 		await().until(() -> slack.updates().stream().anyMatch((update) -> update.rawBody().contains("svc-29 — HALF_OPEN")));
@@ -100,7 +100,7 @@ class StormDigestTests {
 		Post recovery = slack.delivered().stream().filter((post) -> post.text().contains("circuit breakers recovered")).findFirst().get();
 		assertThat(recovery.threadTs()).isEqualTo(digest.ts());
 		assertThat(recovery.broadcast()).isTrue();
-		await().until(() -> this.listener.getThreadStore().findAll().size() == 4);
+		await().until(() -> this.listener.getThreadStore().findAll().collectList().block().size() == 4);
 
 		assertThat(this.outcomes.delivered.size() + this.outcomes.coalesced.size() + this.outcomes.digested.size()
 				+ this.outcomes.dropped.size() + this.outcomes.failed.size()).as("every transition accounted for").isEqualTo(4 + 90);
@@ -197,7 +197,7 @@ class StormDigestTests {
 		await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
 		assertThat(slack.posts().stream().filter((post) -> post.text().contains("more circuit breakers opened")))
 			.as("announced once").hasSize(1);
-		assertThat(this.listener.getThreadStore().find("member-2")).get()
+		assertThat(this.listener.getThreadStore().find("member-2").blockOptional()).get()
 			.satisfies((thread) -> assertThat(thread.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN));
 	}
 

@@ -51,7 +51,7 @@ class ThreadedListenerTests {
 		assertThat(root.title()).isEqualTo("🚨 Circuit Breaker Triggered");
 		assertThat(root.color()).isEqualTo("#FF4C4C");
 		assertThat(root.transition()).isEqualTo("CLOSED → OPEN");
-		assertThat(this.listener.getThreadStore().find("payment")).get()
+		assertThat(this.listener.getThreadStore().find("payment").blockOptional()).get()
 			.satisfies((thread) -> assertThat(thread.threadTs()).isEqualTo(root.ts()));
 	}
 
@@ -97,7 +97,7 @@ class ThreadedListenerTests {
 		assertThat(recovered.threadTs()).isEqualTo(posts.get(0).ts());
 		assertThat(recovered.broadcast()).isTrue();
 		assertThat(posts.get(3).threadTs()).as("the next cycle starts a new thread").isNull();
-		assertThat(this.listener.getThreadStore().find("payment")).get()
+		assertThat(this.listener.getThreadStore().find("payment").blockOptional()).get()
 			.satisfies((thread) -> assertThat(thread.threadTs()).isEqualTo(posts.get(3).ts()));
 	}
 
@@ -127,7 +127,7 @@ class ThreadedListenerTests {
 		assertThat(posts.get(1).threadTs()).isEqualTo(posts.get(0).ts());
 		assertThat(posts.get(1).hasReplyBroadcast()).isFalse();
 		assertThat(posts.get(2).threadTs()).isNull();
-		assertThat(this.listener.getThreadStore().findAll()).isEmpty();
+		assertThat(this.listener.getThreadStore().findAll().collectList().block()).isEmpty();
 	}
 
 	@ParameterizedTest
@@ -237,7 +237,7 @@ class ThreadedListenerTests {
 		List<Post> posts = slack.awaitPosts(4);
 		assertThat(posts.get(2).ts()).isNull();
 		assertThat(posts.get(3).threadTs()).isNull();
-		assertThat(this.listener.getThreadStore().find("payment")).get()
+		assertThat(this.listener.getThreadStore().find("payment").blockOptional()).get()
 			.satisfies((thread) -> assertThat(thread.threadTs()).isEqualTo(posts.get(3).ts()));
 	}
 
@@ -249,7 +249,7 @@ class ThreadedListenerTests {
 		circuitBreaker.transitionToHalfOpenState();
 		slack.awaitPosts(2);
 		org.awaitility.Awaitility.await()
-			.untilAsserted(() -> assertThat(this.listener.getThreadStore().find("payment")).get()
+			.untilAsserted(() -> assertThat(this.listener.getThreadStore().find("payment").blockOptional()).get()
 				.satisfies((thread) -> {
 					assertThat(thread.state()).isEqualTo(State.HALF_OPEN);
 					assertThat(thread.messages()).isEqualTo(2);

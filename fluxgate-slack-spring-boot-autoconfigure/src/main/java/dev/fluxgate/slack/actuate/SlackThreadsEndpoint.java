@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
-import dev.fluxgate.slack.AbstractSlackListener;
-import dev.fluxgate.slack.AsyncSlackListener;
-import dev.fluxgate.slack.SlackThread;
+import dev.fluxgate.slack.SlackListenerInfo;
+import dev.fluxgate.slack.thread.SlackThread;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -21,36 +21,31 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 @Endpoint(id = "slackthreads", defaultAccess = Access.UNRESTRICTED)
 public class SlackThreadsEndpoint {
 
-	private final AbstractSlackListener listener;
+	private final SlackListenerInfo listener;
 
-	public SlackThreadsEndpoint(AbstractSlackListener listener) {
+	public SlackThreadsEndpoint(SlackListenerInfo listener) {
 		this.listener = listener;
 	}
 
 	@ReadOperation
-	public SlackThreadsDescriptor threads() {
-		List<ThreadDescriptor> threads = this.listener.getThreadStore()
+	public Mono<SlackThreadsDescriptor> threads() {
+		return this.listener.getThreadStore()
 			.findAll()
-			.stream()
-			.sorted(Comparator.comparing(SlackThread::openedAt).thenComparing(SlackThread::circuitBreaker))
+			.sort(Comparator.comparing(SlackThread::openedAt).thenComparing(SlackThread::circuitBreaker))
 			.map(ThreadDescriptor::of)
-			.toList();
-		return new SlackThreadsDescriptor(this.listener.getChannel(),
-				(this.listener instanceof AsyncSlackListener) ? "async" : "sync", this.listener.getPending(), threads);
+			.collectList()
+			.map((threads) -> new SlackThreadsDescriptor(this.listener.getChannel(), this.listener.getMode(),
+					this.listener.getPending(), threads));
 	}
 
 	@ReadOperation
-	public ThreadDescriptor thread(@Selector String name) {
-		return this.listener.getThreadStore().find(name).map(ThreadDescriptor::of).orElse(null);
+	public Mono<ThreadDescriptor> thread(@Selector String name) {
+		return this.listener.getThreadStore().find(name).map(ThreadDescriptor::of);
 	}
 
 	@DeleteOperation
-	public ThreadDescriptor forget(@Selector String name) {
-		ThreadDescriptor thread = thread(name);
-		if (thread != null) {
-			this.listener.getThreadStore().remove(name);
-		}
-		return thread;
+	public Mono<ThreadDescriptor> forget(@Selector String name) {
+		return thread(name).flatMap((thread) -> this.listener.forget(name).thenReturn(thread));
 	}
 
 	/**

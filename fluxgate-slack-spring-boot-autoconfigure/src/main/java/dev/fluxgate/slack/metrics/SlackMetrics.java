@@ -1,6 +1,7 @@
 package dev.fluxgate.slack.metrics;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.DeliveryObserver;
@@ -102,10 +103,20 @@ public class SlackMetrics implements DeliveryObserver {
 			Gauge.builder(PENDING, listener, AbstractSlackListener::getPending)
 				.description("Slack messages waiting to be delivered")
 				.register(registry);
-			Gauge.builder(THREADS_ACTIVE, listener, (bound) -> bound.getThreadStore().count())
+			AtomicLong threads = new AtomicLong();
+			Gauge.builder(THREADS_ACTIVE, listener, (bound) -> lastCount(bound, threads))
 				.description("Open Slack threads, one per circuit breaker in a failure cycle")
 				.register(registry);
 		};
+	}
+
+	/**
+	 * Ask the store for its count without blocking the meter registry: the gauge shows the count the store last
+	 * answered, which an in-memory store answers at once.
+	 */
+	private static double lastCount(AbstractSlackListener listener, AtomicLong last) {
+		listener.getThreadStore().count().subscribe(last::set, (ex) -> { });
+		return last.get();
 	}
 
 }

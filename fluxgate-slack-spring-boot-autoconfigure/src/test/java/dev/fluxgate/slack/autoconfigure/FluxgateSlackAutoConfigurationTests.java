@@ -5,13 +5,13 @@ import java.util.Map;
 
 import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.AsyncSlackListener;
-import dev.fluxgate.slack.InMemoryThreadStore;
+import dev.fluxgate.slack.thread.InMemoryThreadStore;
 import dev.fluxgate.slack.MessageRenderer;
 import dev.fluxgate.slack.SlackListener;
 import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.Template;
 import dev.fluxgate.slack.Templates;
-import dev.fluxgate.slack.ThreadStore;
+import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.Transition;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.WebClientSlackClient;

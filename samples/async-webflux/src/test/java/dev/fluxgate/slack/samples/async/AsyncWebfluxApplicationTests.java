@@ -64,7 +64,7 @@ class AsyncWebfluxApplicationTests {
 		assertThat(posts.subList(1, 3)).extracting(SlackStandIn.Post::threadTs).containsOnly(posts.get(0).ts());
 		assertThat(posts.get(2).broadcast()).isTrue();
 		this.http.get().uri("/actuator/slackthreads").exchange().expectBody().jsonPath("$.mode").isEqualTo("async");
-		await().until(() -> this.listener.getThreadStore().findAll().isEmpty());
+		await().until(() -> this.listener.getThreadStore().findAll().collectList().block().isEmpty());
 	}
 
 }

@@ -72,7 +72,7 @@ class Boot35ApplicationTests {
 		assertThat(posts.subList(1, 3)).extracting(SlackStandIn.Post::threadTs).containsOnly(posts.get(0).ts());
 		assertThat(posts.get(2).broadcast()).isTrue();
 		assertThat(posts.get(0).header("Authorization")).isEqualTo("Bearer " + SlackStandIn.TOKEN);
-		await().until(() -> this.listener.getThreadStore().findAll().isEmpty());
+		await().until(() -> this.listener.getThreadStore().findAll().collectList().block().isEmpty());
 	}
 
 	@Test

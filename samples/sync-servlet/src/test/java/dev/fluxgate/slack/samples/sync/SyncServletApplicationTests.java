@@ -60,7 +60,7 @@ class SyncServletApplicationTests {
 		assertThat(slack.posts()).hasSize(3);
 		assertThat(slack.posts().subList(1, 3)).extracting(SlackStandIn.Post::threadTs)
 			.containsOnly(slack.posts().get(0).ts());
-		assertThat(this.listener.getThreadStore().findAll()).isEmpty();
+		assertThat(this.listener.getThreadStore().findAll().collectList().block()).isEmpty();
 	}
 
 }

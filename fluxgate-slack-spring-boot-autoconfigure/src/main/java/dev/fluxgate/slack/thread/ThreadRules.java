@@ -1,8 +1,9 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.thread;
 
 import java.util.EnumSet;
 import java.util.Set;
 
+import dev.fluxgate.slack.Transition;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**

@@ -1,7 +1,8 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.thread;
 
 import java.time.Instant;
 
+import dev.fluxgate.slack.TransitionSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**
@@ -15,9 +16,27 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
  * @param lastTransitionAt when the last transition of the cycle happened
  * @param messages how many messages the thread holds, root included
  * @param root the transition the root message told, to edit it as the cycle goes on
+ * @param version how many times the thread changed since its root was posted: a store replaces a thread only when
+ * the version it holds is the one the writer read
  */
 public record SlackThread(String circuitBreaker, String channel, String threadTs, State state, Instant openedAt,
-		Instant lastTransitionAt, int messages, TransitionSnapshot root) {
+		Instant lastTransitionAt, int messages, TransitionSnapshot root, long version) {
+
+	/**
+	 * Create a thread at version 0.
+	 * @param circuitBreaker the circuit breaker's name
+	 * @param channel the channel ID
+	 * @param threadTs the root's {@code ts}
+	 * @param state the breaker's state after the last transition
+	 * @param openedAt when the cycle started
+	 * @param lastTransitionAt when the last transition happened
+	 * @param messages how many messages the thread holds
+	 * @param root the transition the root told, or {@code null}
+	 */
+	public SlackThread(String circuitBreaker, String channel, String threadTs, State state, Instant openedAt,
+			Instant lastTransitionAt, int messages, TransitionSnapshot root) {
+		this(circuitBreaker, channel, threadTs, state, openedAt, lastTransitionAt, messages, root, 0);
+	}
 
 	/**
 	 * Start a thread whose root message was just posted.
@@ -28,7 +47,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public static SlackThread started(TransitionSnapshot snapshot, String channel, String ts) {
 		return new SlackThread(snapshot.circuitBreaker(), channel, ts, snapshot.transition().to(), snapshot.time(),
-				snapshot.time(), 1, snapshot);
+				snapshot.time(), 1, snapshot, 0);
 	}
 
 	/**
@@ -38,7 +57,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread followedBy(TransitionSnapshot snapshot) {
 		return new SlackThread(this.circuitBreaker, this.channel, this.threadTs, snapshot.transition().to(),
-				this.openedAt, snapshot.time(), this.messages + 1, this.root);
+				this.openedAt, snapshot.time(), this.messages + 1, this.root, this.version + 1);
 	}
 
 	/**
@@ -48,7 +67,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread movedTo(TransitionSnapshot snapshot) {
 		return new SlackThread(this.circuitBreaker, this.channel, this.threadTs, snapshot.transition().to(),
-				this.openedAt, snapshot.time(), this.messages, this.root);
+				this.openedAt, snapshot.time(), this.messages, this.root, this.version + 1);
 	}
 
 }

@@ -1,0 +1,183 @@
+package dev.fluxgate.slack.thread;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.fluxgate.slack.Transition;
+import dev.fluxgate.slack.TransitionSnapshot;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract of a {@link ThreadStore}: every write is atomic and says whether it took effect, so that two writers
+ * sharing a store race safely. A store implementation passes it by extending this class.
+ */
+public abstract class ThreadStoreContractTests {
+
+	private static final Instant OPENED = Instant.parse("2026-11-28T10:00:00Z");
+
+	private ThreadStore store;
+
+	private ExecutorService writers;
+
+	/**
+	 * Return a new, empty store.
+	 * @return the store under test
+	 */
+	protected abstract ThreadStore createStore();
+
+	@BeforeEach
+	void setUp() {
+		this.store = createStore();
+		this.writers = Executors.newFixedThreadPool(2);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.writers.shutdownNow();
+	}
+
+	@Test
+	void aBreakerWithoutAThreadHasNone() {
+		assertThat(this.store.find("payment").blockOptional()).isEmpty();
+		assertThat(this.store.findAll().collectList().block()).isEmpty();
+		assertThat(this.store.count().block()).isZero();
+	}
+
+	@Test
+	void aCreatedThreadIsFoundAndCounted() {
+		SlackThread thread = root("payment", "1.000100");
+		assertThat(this.store.create(thread).block()).isTrue();
+		assertThat(this.store.find("payment").block()).isEqualTo(thread);
+		assertThat(this.store.findAll().collectList().block()).containsExactly(thread);
+		assertThat(this.store.count().block()).isOne();
+	}
+
+	@Test
+	void createKeepsTheFirstThreadOfABreaker() {
+		SlackThread first = root("payment", "1.000100");
+		assertThat(this.store.create(first).block()).isTrue();
+		assertThat(this.store.create(root("payment", "2.000200")).block()).isFalse();
+		assertThat(this.store.find("payment").block()).isEqualTo(first);
+	}
+
+	@Test
+	void replaceTakesEffectOnlyOnTheVersionItRead() {
+		SlackThread read = root("payment", "1.000100");
+		this.store.create(read).block();
+		SlackThread next = read.followedBy(snapshot("payment", State.OPEN, State.HALF_OPEN));
+		assertThat(this.store.replace(read, next).block()).isTrue();
+		assertThat(this.store.find("payment").block()).isEqualTo(next);
+		assertThat(next.version()).isEqualTo(read.version() + 1);
+		SlackThread stale = read.movedTo(snapshot("payment", State.OPEN, State.FORCED_OPEN));
+		assertThat(this.store.replace(read, stale).block()).as("a write based on a version already replaced")
+			.isFalse();
+		assertThat(this.store.find("payment").block()).isEqualTo(next);
+	}
+
+	@Test
+	void replaceOfAThreadThatIsGoneOrAnotherTakesNoEffect() {
+		SlackThread old = root("payment", "1.000100");
+		assertThat(this.store.replace(old, old.followedBy(snapshot("payment", State.OPEN, State.HALF_OPEN))).block())
+			.isFalse();
+		assertThat(this.store.find("payment").blockOptional()).isEmpty();
+		SlackThread current = root("payment", "2.000200");
+		this.store.create(current).block();
+		assertThat(this.store.replace(old, old.followedBy(snapshot("payment", State.OPEN, State.HALF_OPEN))).block())
+			.as("same version, another root").isFalse();
+		assertThat(this.store.find("payment").block()).isEqualTo(current);
+	}
+
+	@Test
+	void removeForgetsOnlyTheThreadWithThatRoot() {
+		SlackThread current = root("payment", "2.000200");
+		this.store.create(current).block();
+		assertThat(this.store.remove("payment", "1.000100").block()).isFalse();
+		assertThat(this.store.find("payment").block()).isEqualTo(current);
+		assertThat(this.store.remove("payment", "2.000200").block()).isTrue();
+		assertThat(this.store.find("payment").blockOptional()).isEmpty();
+		assertThat(this.store.remove("payment", "2.000200").block()).isFalse();
+	}
+
+	@RepeatedTest(20)
+	void twoWritersCreatingAtOnceStartOneThread() throws Exception {
+		List<Boolean> created = race(() -> this.store.create(root("payment", "1.000100")).block(),
+				() -> this.store.create(root("payment", "2.000200")).block());
+		assertThat(created).containsExactlyInAnyOrder(true, false);
+		String kept = this.store.find("payment").block().threadTs();
+		assertThat(kept).isEqualTo(created.get(0) ? "1.000100" : "2.000200");
+	}
+
+	@RepeatedTest(20)
+	void twoWritersReplacingTheSameVersionAtOnceMakeOneChange() throws Exception {
+		SlackThread read = root("payment", "1.000100");
+		this.store.create(read).block();
+		SlackThread halfOpen = read.followedBy(snapshot("payment", State.OPEN, State.HALF_OPEN));
+		SlackThread forced = read.followedBy(snapshot("payment", State.OPEN, State.FORCED_OPEN));
+		List<Boolean> replaced = race(() -> this.store.replace(read, halfOpen).block(),
+				() -> this.store.replace(read, forced).block());
+		assertThat(replaced).containsExactlyInAnyOrder(true, false);
+		assertThat(this.store.find("payment").block()).isEqualTo(replaced.get(0) ? halfOpen : forced);
+	}
+
+	@RepeatedTest(20)
+	void aWriterReplacingWhileAnotherRemovesLeavesNoThread() throws Exception {
+		SlackThread read = root("payment", "1.000100");
+		this.store.create(read).block();
+		SlackThread next = read.followedBy(snapshot("payment", State.OPEN, State.HALF_OPEN));
+		List<Boolean> outcomes = race(() -> this.store.replace(read, next).block(),
+				() -> this.store.remove("payment", "1.000100").block());
+		assertThat(outcomes.get(1)).as("the remove finds the thread, replaced or not").isTrue();
+		assertThat(this.store.find("payment").blockOptional()).isEmpty();
+	}
+
+	@Test
+	void manyBreakersWrittenFromTwoThreadsAreAllKept() throws Exception {
+		race(() -> {
+			for (int i = 0; i < 500; i++) {
+				this.store.create(root("a-" + i, "1." + i)).block();
+			}
+			return true;
+		}, () -> {
+			for (int i = 0; i < 500; i++) {
+				this.store.create(root("b-" + i, "2." + i)).block();
+			}
+			return true;
+		});
+		assertThat(this.store.count().block()).isEqualTo(1000);
+	}
+
+	private List<Boolean> race(Callable<Boolean> first, Callable<Boolean> second) throws Exception {
+		CountDownLatch start = new CountDownLatch(1);
+		Future<Boolean> one = this.writers.submit(() -> {
+			start.await();
+			return first.call();
+		});
+		Future<Boolean> two = this.writers.submit(() -> {
+			start.await();
+			return second.call();
+		});
+		start.countDown();
+		return List.of(one.get(10, TimeUnit.SECONDS), two.get(10, TimeUnit.SECONDS));
+	}
+
+	private static SlackThread root(String circuitBreaker, String ts) {
+		return SlackThread.started(snapshot(circuitBreaker, State.CLOSED, State.OPEN), "C0123456789", ts);
+	}
+
+	private static TransitionSnapshot snapshot(String circuitBreaker, State from, State to) {
+		return new TransitionSnapshot(circuitBreaker, Transition.of(from, to), OPENED);
+	}
+
+}
