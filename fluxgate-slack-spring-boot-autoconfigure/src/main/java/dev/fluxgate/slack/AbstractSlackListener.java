@@ -4,27 +4,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import dev.fluxgate.slack.client.AuthTestResponse;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
-import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.client.WebClientSlackClient;
+import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.MessageDelivery;
+import dev.fluxgate.slack.delivery.Permalinks;
+import dev.fluxgate.slack.delivery.RetryPolicy;
+import dev.fluxgate.slack.delivery.SlackPoster;
 import dev.fluxgate.slack.thread.InMemoryThreadStore;
-import dev.fluxgate.slack.thread.SlackThread;
-import dev.fluxgate.slack.thread.ThreadRules;
 import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.thread.ThreadTracker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -33,7 +30,6 @@ import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransiti
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * What the sync and async Slack listeners share: binding to circuit breakers, templates, the thread rules and the
@@ -46,20 +42,17 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 
 	private static final Logger logger = LoggerFactory.getLogger(AbstractSlackListener.class);
 
-	private static final Set<String> PAYLOAD_ERRORS = Set.of("invalid_blocks", "invalid_blocks_format",
-			"msg_too_long", "invalid_attachments", "too_many_attachments");
-
-	private static final Set<String> THREAD_ERRORS = Set.of("cannot_reply_to_message", "thread_not_found");
-
 	private final String channel;
-
-	private final SlackClient client;
 
 	private final Templates templates;
 
 	private final ThreadTracker tracker;
 
-	private final RetryPolicy retryPolicy;
+	private final SlackPoster poster;
+
+	private final Permalinks permalinks;
+
+	private final MessageDelivery delivery;
 
 	private final DeliveryObserver observer;
 
@@ -69,21 +62,11 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 
 	private final Function<String, String> channelResolver;
 
-	private final boolean updateRoot;
-
-	private final Mono<AuthTestResponse> authTest;
-
-	private final Mono<String> workspaceUrl;
-
-	private final ChannelPacer pacer;
-
 	private final Set<CircuitBreaker> bound = ConcurrentHashMap.newKeySet();
 
 	private final ConcurrentMap<String, Integer> boundNames = new ConcurrentHashMap<>();
 
 	private volatile boolean binding;
-
-	private final Set<String> reportedErrors = ConcurrentHashMap.newKeySet();
 
 	private volatile Templates effectiveTemplates;
 
@@ -92,7 +75,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 			throw new IllegalArgumentException("A Slack channel ID is required: set SLACK_CHANNEL_ID");
 		}
 		this.channel = builder.channel.trim();
-		this.client = (builder.client != null) ? builder.client
+		SlackClient client = (builder.client != null) ? builder.client
 				: WebClientSlackClient.builder()
 					.token(builder.token)
 					.baseUrl(builder.baseUrl)
@@ -101,22 +84,17 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 		this.templates = Objects.requireNonNull(builder.templates, "templates must not be null");
 		this.tracker = new ThreadTracker(Objects.requireNonNull(builder.threadStore, "threadStore must not be null"),
 				this::keepsThreadsOf);
-		this.retryPolicy = Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null");
 		this.observer = IsolatingDeliveryObserver
 			.of(Objects.requireNonNull(builder.observer, "observer must not be null"));
 		this.circuitBreakerFilter = Objects.requireNonNull(builder.circuitBreakerFilter,
 				"circuitBreakerFilter must not be null");
 		this.renderer = Objects.requireNonNull(builder.renderer, "renderer must not be null");
 		this.channelResolver = (builder.channelResolver != null) ? builder.channelResolver : (name) -> this.channel;
-		this.updateRoot = builder.updateRoot;
-		this.pacer = builder.pacer;
-		this.authTest = Mono.defer(() -> this.client.authTest())
-			.cache((answer) -> Duration.ofHours(24), (ex) -> Duration.ZERO, () -> Duration.ZERO);
-		this.workspaceUrl = this.authTest.map((answer) -> (answer.url() != null) ? answer.url() : "")
-			.onErrorResume((ex) -> {
-				logger.debug("No workspace URL for permalinks: {}", ex.getMessage());
-				return Mono.just("");
-			});
+		this.poster = new SlackPoster(client, builder.pacer,
+				Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null"), this.observer);
+		this.permalinks = new Permalinks(client);
+		this.delivery = new MessageDelivery(this.poster, this.renderer, this::getTemplates, this.tracker,
+				this::channelFor, this.observer, this.permalinks, builder.updateRoot);
 	}
 
 	/**
@@ -269,7 +247,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 * @return Slack's answer
 	 */
 	public Mono<AuthTestResponse> authTest() {
-		return this.authTest;
+		return this.permalinks.authTest();
 	}
 
 	/**
@@ -312,201 +290,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 * @return the root's edit, to subscribe to before the breaker's next message; empty when there is none
 	 */
 	protected final Mono<Mono<Void>> deliverMessage(List<TransitionSnapshot> batch, Duration deadline) {
-		return Mono.defer(() -> {
-			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
-			batch.subList(0, batch.size() - 1).forEach(this.observer::coalesced);
-			long start = System.nanoTime();
-			return this.tracker.open(snapshot.circuitBreaker())
-				.map(Optional::of)
-				.defaultIfEmpty(Optional.empty())
-				.flatMap((open) -> deliverIn(batch, open.orElse(null), start, deadline));
-		}).onErrorResume((ex) -> {
-			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
-			logger.error("Could not deliver {} of circuit breaker '{}': a collaborator failed", snapshot.transition(),
-					snapshot.circuitBreaker(), ex);
-			this.observer.failed(snapshot, new SlackApiException("client_error", SlackApiException.Kind.PERMANENT,
-					null, ex.toString(), ex));
-			return Mono.just(Mono.empty());
-		});
-	}
-
-	private Mono<Mono<Void>> deliverIn(List<TransitionSnapshot> batch, SlackThread open, long start,
-			Duration deadline) {
-		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
-		ThreadRules.Step step = ThreadRules.next(snapshot.transition().to(), open);
-		Template template = getTemplates().forTransition(snapshot.transition());
-		String channel = (open != null) ? open.channel() : channelFor(snapshot.circuitBreaker());
-		Mono<String> permalink = (open != null && snapshot.transition().to() == CircuitBreaker.State.CLOSED)
-				? this.workspaceUrl.map((url) -> permalink(url, open)) : Mono.just("");
-		Mono<SlackResponse> call = permalink.flatMap((link) -> post(batch, template, channel, step, open,
-				link.isEmpty() ? null : link, start, deadline));
-		if (deadline != null) {
-			call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
-					SlackApiException.Kind.TRANSIENT, null, "no answer within the deadline of " + deadline, null)));
-		}
-		return call.flatMap((answer) -> this.tracker
-			.delivered(snapshot, step, open, (answer.channel() != null) ? answer.channel() : channel, answer.ts())
-			.map((current) -> {
-				delivered(snapshot, step, answer, start);
-				return (open != null && this.updateRoot && current) ? updateRoot(open, snapshot, template, step)
-						: Mono.<Void>empty();
-			})).onErrorResume((ex) -> this.tracker.undelivered(snapshot, step, open).onErrorResume((storeFailure) -> {
-				logger.warn("Could not record the undelivered message of '{}' in the thread store",
-						snapshot.circuitBreaker(), storeFailure);
-				return Mono.empty();
-			}).then(Mono.fromSupplier(() -> {
-				failed(snapshot, ex);
-				return Mono.<Void>empty();
-			})));
-	}
-
-	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Template template, String channel,
-			ThreadRules.Step step, SlackThread open, String permalink, long start, Duration deadline) {
-		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
-		AtomicInteger attempts = new AtomicInteger();
-		return Mono.defer(() -> paced(channel, attempts.getAndIncrement() > 0, () -> this.client.postMessage(
-				(batch.size() == 1) ? this.renderer.render(snapshot, template, channel, step, open, permalink)
-						: this.renderer.renderCoalesced(batch, template, channel, step))))
-			.retryWhen(retry(snapshot.transition() + " of '" + snapshot.circuitBreaker() + "'",
-					(ex) -> this.observer.retrying(snapshot, ex), start, deadline))
-			.onErrorResume(SlackApiException.class, (ex) -> {
-				if (PAYLOAD_ERRORS.contains(ex.getError())) {
-					logger.warn("Slack refused the message about '{}' ({}); posting it as plain text",
-							snapshot.circuitBreaker(), ex.getError());
-					return paced(channel, false,
-							() -> this.client.postMessage(this.renderer.renderPlain(snapshot, template, channel, step)));
-				}
-				if (THREAD_ERRORS.contains(ex.getError()) && step.isReply()) {
-					logger.warn("Slack refused a reply in the thread of '{}' ({}); starting a new thread",
-							snapshot.circuitBreaker(), ex.getError());
-					ThreadRules.Step root = new ThreadRules.Step(null, false, true, step.endsThread());
-					return this.tracker.end(open)
-						.then(post(batch, template, channel, root, null, null, start, deadline))
-						.flatMap((answer) -> step.endsThread() ? Mono.just(answer) : this.tracker
-							.started(SlackThread.started(snapshot,
-									(answer.channel() != null) ? answer.channel() : channel, answer.ts()))
-							.thenReturn(answer));
-				}
-				return Mono.error(ex);
-			});
-	}
-
-	private Mono<Void> updateRoot(SlackThread open, TransitionSnapshot snapshot, Template template,
-			ThreadRules.Step step) {
-		if (open.root() == null) {
-			return Mono.empty();
-		}
-		Template rootTemplate = getTemplates().forTransition(open.root().transition());
-		return timed("chat.update", () -> this.client.update(
-				this.renderer.renderRootUpdate(open, rootTemplate, snapshot, template, step.endsThread())))
-			.doOnError((ex) -> logger.warn("Could not update the root message of '{}' in Slack; the thread goes on: {}",
-					snapshot.circuitBreaker(), ex.getMessage()))
-			.onErrorResume((ex) -> Mono.empty())
-			.then();
-	}
-
-	/**
-	 * Post a message in its channel's turn, telling the pacer when Slack rate-limited it. The turn is given back
-	 * before the answer travels on, so that a retry of a refused message already finds its channel held.
-	 */
-	private Mono<SlackResponse> paced(String channel, boolean retry, Supplier<Mono<SlackResponse>> call) {
-		if (this.pacer == null) {
-			return timed("chat.postMessage", call);
-		}
-		return this.pacer.acquire(channel, retry).flatMap((permit) -> {
-			AtomicReference<Duration> limitedFor = new AtomicReference<>();
-			return timed("chat.postMessage", call)
-				.doOnNext((answer) -> this.pacer.learnChannelId(channel, answer.channel()))
-				.doOnError(SlackApiException.class, (ex) -> limitedFor.set(rateLimitedFor(ex)))
-				.doOnTerminate(() -> permit.release(limitedFor.get()))
-				.doOnCancel(() -> permit.release(null));
-		}).doOnDiscard(ChannelPacer.Permit.class, (permit) -> permit.release(null));
-	}
-
-	private Duration rateLimitedFor(SlackApiException ex) {
-		if (!SlackApiException.RATE_LIMITED.contains(ex.getError())) {
-			return null;
-		}
-		Duration retryAfter = (ex.getRetryAfter() != null) ? ex.getRetryAfter() : Duration.ofSeconds(1);
-		return (retryAfter.compareTo(this.retryPolicy.maxRetryAfter()) > 0) ? this.retryPolicy.maxRetryAfter()
-				: retryAfter;
-	}
-
-	private <T> Mono<T> timed(String method, Supplier<Mono<T>> call) {
-		return Mono.defer(() -> {
-			long start = System.nanoTime();
-			return call.get().doOnEach((signal) -> {
-				if (signal.isOnNext() || signal.isOnError()) {
-					String outcome = signal.isOnNext() ? "ok"
-							: (signal.getThrowable() instanceof SlackApiException ex) ? ex.getError() : "client_error";
-					this.observer.requested(method, Duration.ofNanos(System.nanoTime() - start), outcome);
-				}
-			});
-		});
-	}
-
-	private static String permalink(String workspaceUrl, SlackThread thread) {
-		if (workspaceUrl.isEmpty()) {
-			return "";
-		}
-		return (workspaceUrl.endsWith("/") ? workspaceUrl : workspaceUrl + "/") + "archives/" + thread.channel() + "/p"
-				+ thread.threadTs().replace(".", "");
-	}
-
-	/**
-	 * Retry what failed where the request surely did not reach Slack, up to the policy's attempts; what failed
-	 * where Slack may already have posted, once at most.
-	 */
-	private Retry retry(String what, Consumer<SlackApiException> retrying, long start, Duration deadline) {
-		int[] uncertainRetries = { 0 };
-		return Retry.from((signals) -> signals.concatMap((signal) -> {
-			Throwable failure = signal.failure();
-			if (!(failure instanceof SlackApiException ex) || !ex.isRetryable()
-					|| signal.totalRetries() + 1 >= this.retryPolicy.maxAttempts()
-					|| (ex.getKind() == SlackApiException.Kind.RETRY_ONCE && uncertainRetries[0]++ > 0)) {
-				return Mono.error(failure);
-			}
-			if (ex.getRetryAfter() != null && ex.getRetryAfter().compareTo(this.retryPolicy.maxRetryAfter()) > 0) {
-				return Mono.error(new SlackApiException(ex.getError(), SlackApiException.Kind.PERMANENT,
-						ex.getRetryAfter(), "Slack asked to wait " + ex.getRetryAfter() + " (Retry-After), longer than "
-								+ "fluxgate.slack.retry.max-retry-after (" + this.retryPolicy.maxRetryAfter()
-								+ "); the message is given up", ex));
-			}
-			Duration wait = (this.pacer != null && rateLimitedFor(ex) != null) ? Duration.ZERO
-					: (ex.getRetryAfter() != null) ? ex.getRetryAfter() : this.retryPolicy.backoff(signal.totalRetries() + 1);
-			if (deadline != null && Duration.ofNanos(System.nanoTime() - start).plus(wait).compareTo(deadline) > 0) {
-				return Mono.error(failure);
-			}
-			logger.debug("Retrying {} in {}: {}", what, wait, ex.getMessage());
-			retrying.accept(ex);
-			return Mono.delay(wait);
-		}));
-	}
-
-	private void delivered(TransitionSnapshot snapshot, ThreadRules.Step step, SlackResponse answer, long start) {
-		if (!this.reportedErrors.isEmpty()) {
-			this.reportedErrors.clear();
-			logger.info("Slack accepts messages again");
-		}
-		logger.debug("Posted {} of '{}' to Slack{}", snapshot.transition(), snapshot.circuitBreaker(),
-				step.isReply() ? " in thread " + step.threadTs() : " as ts " + answer.ts());
-		this.observer.delivered(snapshot, Duration.ofNanos(System.nanoTime() - start));
-	}
-
-	private void failed(TransitionSnapshot snapshot, Throwable failure) {
-		SlackApiException ex = (failure instanceof SlackApiException slack) ? slack
-				: new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null, failure.toString(),
-						failure);
-		if (this.reportedErrors.add(ex.getError())) {
-			logger.error("Could not post {} of circuit breaker '{}' to Slack channel {}: {}. Further '{}' failures "
-					+ "are logged at DEBUG until a message gets through.", snapshot.transition(),
-					snapshot.circuitBreaker(), this.channel, ex.getMessage(), ex.getError());
-		}
-		else {
-			logger.debug("Could not post {} of circuit breaker '{}' to Slack: {}", snapshot.transition(),
-					snapshot.circuitBreaker(), ex.getMessage());
-		}
-		this.observer.failed(snapshot, ex);
+		return this.delivery.deliver(batch, deadline);
 	}
 
 	/**
@@ -564,7 +348,15 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 * @return the pacer, or {@code null}
 	 */
 	protected final ChannelPacer pacer() {
-		return this.pacer;
+		return this.poster.pacer();
+	}
+
+	/**
+	 * Return what sends to Slack in each channel's turn.
+	 * @return the poster
+	 */
+	protected final SlackPoster poster() {
+		return this.poster;
 	}
 
 	/**
@@ -574,10 +366,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 * @return Slack's answer
 	 */
 	protected final Mono<SlackResponse> post(ChatPostMessage message, String what) {
-		AtomicInteger attempts = new AtomicInteger();
-		return Mono
-			.defer(() -> paced(message.channel(), attempts.getAndIncrement() > 0, () -> this.client.postMessage(message)))
-			.retryWhen(retry(what, (ex) -> { }, System.nanoTime(), null));
+		return this.poster.post(message, what);
 	}
 
 	/**
@@ -588,8 +377,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 * @return Slack's answer
 	 */
 	protected final Mono<SlackResponse> update(ChatUpdate update, String what) {
-		return timed("chat.update", () -> this.client.update(update))
-			.retryWhen(retry(what, (ex) -> { }, System.nanoTime(), null));
+		return this.poster.update(update, what);
 	}
 
 	/**
@@ -602,7 +390,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 
 	@Override
 	public String toString() {
-		return getClass().getSimpleName() + "[channel=" + this.channel + ", client=" + this.client + "]";
+		return getClass().getSimpleName() + "[channel=" + this.channel + ", client=" + this.poster.client() + "]";
 	}
 
 	/**

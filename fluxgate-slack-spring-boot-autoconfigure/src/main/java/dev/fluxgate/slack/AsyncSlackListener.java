@@ -1,7 +1,6 @@
 package dev.fluxgate.slack;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -13,7 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.fluxgate.slack.thread.ThreadRules;
+import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.storm.ChannelBacklog;
+import dev.fluxgate.slack.storm.Coalescing;
+import dev.fluxgate.slack.storm.StormDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -70,7 +72,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	private final StormDigest digest;
 
-	private final ConcurrentMap<String, AtomicInteger> channelBacklog = new ConcurrentHashMap<>();
+	private final ChannelBacklog backlog;
 
 	private volatile boolean closed;
 
@@ -95,8 +97,11 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			throw new IllegalArgumentException("coalescingAfter must be at least 1, was " + builder.coalescingAfter);
 		}
 		this.coalescingAfter = builder.coalescingAfter;
-		this.digest = (pacer() != null && builder.digestBacklog != null) ? new StormDigest(this,
-				Math.max(1, pacer().messagesIn(builder.digestBacklog)), builder.digestInterval, this.scheduler) : null;
+		this.backlog = new ChannelBacklog(pacer());
+		this.digest = (pacer() != null && builder.digestBacklog != null)
+				? new StormDigest(this.backlog, Math.max(1, pacer().messagesIn(builder.digestBacklog)),
+						builder.digestInterval, this.scheduler, this::hasLane, poster(), renderer(), tracker(), observer())
+				: null;
 	}
 
 	/**
@@ -122,12 +127,13 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		if (this.digest != null && absorbed(snapshot, channel)) {
 			return;
 		}
+		this.backlog.track(snapshot, channel);
 		if (this.pending.incrementAndGet() > this.queueCapacity) {
 			this.pending.decrementAndGet();
 			drop(snapshot);
 			return;
 		}
-		backlog(channel).incrementAndGet();
+		this.backlog.queued(channel, 1);
 		Lane lane = this.lanes.compute(snapshot.circuitBreaker(), (name, existing) -> {
 			Lane target = (existing != null) ? existing : new Lane(name);
 			target.channel = channel;
@@ -163,7 +169,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}).doFinally((signal) -> {
 			List<TransitionSnapshot> batch = taken.get();
 			this.pending.addAndGet(-batch.size());
-			backlog(lane.channel).addAndGet(-batch.size());
+			this.backlog.done(lane.channel, batch.size());
 			if (signal == SignalType.CANCEL) {
 				batch.forEach(this::drop);
 			}
@@ -192,6 +198,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	@Override
 	protected void released(String circuitBreaker) {
+		this.backlog.release(circuitBreaker);
 		if (this.digest != null) {
 			this.digest.release(circuitBreaker);
 		}
@@ -220,43 +227,9 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}
 	}
 
-	private AtomicInteger backlog(String channel) {
-		return this.channelBacklog.computeIfAbsent(channel, (id) -> new AtomicInteger());
-	}
-
-	/**
-	 * Return how many messages of a channel wait to be delivered.
-	 * @param channel the channel ID
-	 * @return the channel's backlog
-	 */
-	int backlogOf(String channel) {
-		return backlog(channel).get();
-	}
-
-	/**
-	 * Take the transitions to tell in one message, when coalescing is on, Slack limits the channel and the breaker's
-	 * thread is open: the first alone, unless more than {@code coalescingAfter} of its messages wait, which are then
-	 * coalesced up to, not including, the one that ends the cycle. During a storm, from the channel's first digested breaker until
-	 * its backlog is drained, the end of the cycle is coalesced too, so that each breaker with a thread of its own needs
-	 * one more message at most.
-	 */
 	private List<TransitionSnapshot> batch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
-		String channel = channelFor(first.circuitBreaker());
-		boolean storm = this.digest != null && this.digest.inStorm(channel);
-		if ((storm ? queue.isEmpty() : queue.size() + 1 <= this.coalescingAfter)
-				|| ThreadRules.endsCycle(first.transition().to())) {
-			return List.of(first);
-		}
-		List<TransitionSnapshot> batch = new ArrayList<>();
-		batch.add(first);
-		TransitionSnapshot next;
-		while ((next = queue.peek()) != null && (storm || !ThreadRules.endsCycle(next.transition().to()))) {
-			batch.add(queue.poll());
-			if (ThreadRules.endsCycle(next.transition().to())) {
-				break;
-			}
-		}
-		return batch;
+		boolean storm = this.digest != null && this.digest.inStorm(channelFor(first.circuitBreaker()));
+		return Coalescing.batch(first, queue, this.coalescingAfter, storm);
 	}
 
 	private void drop(TransitionSnapshot snapshot) {

@@ -1,13 +1,14 @@
 package dev.fluxgate.slack;
 
-import dev.fluxgate.slack.thread.InMemoryThreadStore;
-import dev.fluxgate.slack.thread.SlackThread;
-import dev.fluxgate.slack.thread.ThreadStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.thread.InMemoryThreadStore;
+import dev.fluxgate.slack.thread.SlackThread;
+import dev.fluxgate.slack.thread.ThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.delivery.RetryPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +48,6 @@ class FaultTests {
 			closeable.close();
 		}
 	}
-
 
 	private AsyncSlackListener async(String baseUrl, RetryPolicy retries) {
 		AsyncSlackListener listener = AsyncSlackListener.builder()

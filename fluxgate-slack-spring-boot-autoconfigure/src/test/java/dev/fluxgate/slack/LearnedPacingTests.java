@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.delivery.ChannelPacer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

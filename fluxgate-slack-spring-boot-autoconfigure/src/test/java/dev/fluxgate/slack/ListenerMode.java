@@ -3,6 +3,8 @@ package dev.fluxgate.slack;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
+import dev.fluxgate.slack.delivery.RetryPolicy;
+
 /**
  * Builds the sync or the async listener against a {@link SlackStandIn}, so that each thread rule is proven in both.
  */

@@ -4,14 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.delivery.ChannelPacer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -39,7 +39,6 @@ class StormDigestTests {
 	void close() {
 		this.listener.close();
 	}
-
 
 	/**
 	 * A listener whose channel Slack rate-limits at 4 messages/s, then four breakers tripped, enough for the first

@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fluxgate.slack.AsyncSlackListener;
-import dev.fluxgate.slack.ChannelPacer;
 import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.delivery.ChannelPacer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**

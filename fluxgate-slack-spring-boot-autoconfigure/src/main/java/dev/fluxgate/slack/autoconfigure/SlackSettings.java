@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import dev.fluxgate.slack.ChannelPacer;
 import dev.fluxgate.slack.MessageRenderer;
 import dev.fluxgate.slack.Placeholders;
-import dev.fluxgate.slack.RetryPolicy;
 import dev.fluxgate.slack.Template;
 import dev.fluxgate.slack.Templates;
 import dev.fluxgate.slack.Transition;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.Route;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.TemplateProperties;
 import dev.fluxgate.slack.client.SlackBaseUrl;
+import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

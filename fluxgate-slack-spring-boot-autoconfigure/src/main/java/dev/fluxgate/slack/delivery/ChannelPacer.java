@@ -1,4 +1,4 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.delivery;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

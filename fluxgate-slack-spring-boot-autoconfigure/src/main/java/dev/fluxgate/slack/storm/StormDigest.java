@@ -1,4 +1,4 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.storm;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,12 +12,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import dev.fluxgate.slack.DeliveryObserver;
+import dev.fluxgate.slack.MessageRenderer;
+import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackResponse;
+import dev.fluxgate.slack.delivery.SlackPoster;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
 import dev.fluxgate.slack.thread.ThreadTracker;
@@ -30,21 +35,27 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The storm digests of an {@link AsyncSlackListener}: when a channel owes more messages than it can send in the
+ * The storm digests of an asynchronous listener: when a channel owes more messages than it can send in the
  * digest backlog time, breakers that trip there are told together, one digest per interval, its root kept up to date
  * with their states and their recoveries gathered into one reply.
  */
-final class StormDigest {
+public final class StormDigest {
 
 	private static final Logger logger = LoggerFactory.getLogger(StormDigest.class);
 
-	private final AsyncSlackListener listener;
+	private final ChannelBacklog backlog;
 
 	private final long threshold;
 
-	private final ConcurrentMap<String, AtomicInteger> cycles = new ConcurrentHashMap<>();
+	private final Predicate<String> hasLane;
 
-	private final ConcurrentMap<String, String> cycleChannels = new ConcurrentHashMap<>();
+	private final SlackPoster poster;
+
+	private final MessageRenderer renderer;
+
+	private final ThreadTracker tracker;
+
+	private final DeliveryObserver observer;
 
 	private final ConcurrentMap<String, ChannelDigest> digests = new ConcurrentHashMap<>();
 
@@ -54,9 +65,28 @@ final class StormDigest {
 
 	private final Disposable flusher;
 
-	StormDigest(AsyncSlackListener listener, long threshold, Duration interval, Scheduler scheduler) {
-		this.listener = listener;
+	/**
+	 * Create the storm digests of a listener's channels.
+	 * @param backlog what each channel owes
+	 * @param threshold how many owed messages make a storm
+	 * @param interval how often each channel's digest is posted and updated
+	 * @param scheduler where the flushes run
+	 * @param hasLane whether a breaker has messages waiting or in flight in its lane
+	 * @param poster sends to Slack in each channel's turn
+	 * @param renderer turns the digest into messages
+	 * @param tracker the one writer of thread state
+	 * @param observer told what becomes of each transition
+	 */
+	public StormDigest(ChannelBacklog backlog, long threshold, Duration interval, Scheduler scheduler,
+			Predicate<String> hasLane, SlackPoster poster, MessageRenderer renderer, ThreadTracker tracker,
+			DeliveryObserver observer) {
+		this.backlog = backlog;
 		this.threshold = threshold;
+		this.hasLane = hasLane;
+		this.poster = poster;
+		this.renderer = renderer;
+		this.tracker = tracker;
+		this.observer = observer;
 		this.flusher = Flux.interval(interval, scheduler)
 			.onBackpressureDrop()
 			.concatMap((tick) -> Mono.defer(this::flush).onErrorResume((ex) -> {
@@ -72,13 +102,12 @@ final class StormDigest {
 	 * one place that decides who owns a breaker's messages: a breaker with messages in its lane, or with a thread of
 	 * its own, stays with its lane until its cycle ends; one in a digest stays there until its cycle ends.
 	 */
-	boolean absorb(TransitionSnapshot snapshot, String channel) {
+	public boolean absorb(TransitionSnapshot snapshot, String channel) {
 		String name = snapshot.circuitBreaker();
 		ChannelDigest digest = this.digestedBreakers.get(name);
 		if (digest == null) {
-			if (!ThreadRules.trips(snapshot.transition()) || load(channel) < this.threshold
-					|| this.listener.hasLane(name) || this.cycleChannels.containsKey(name)) {
-				countCycle(channel, snapshot);
+			if (!ThreadRules.trips(snapshot.transition()) || this.backlog.owed(channel) < this.threshold
+					|| this.hasLane.test(name) || this.backlog.inOwnCycle(name)) {
 				return false;
 			}
 			digest = this.digests.computeIfAbsent(channel, ChannelDigest::new);
@@ -91,30 +120,8 @@ final class StormDigest {
 			digest.members.decrementAndGet();
 		}
 		digest.record(snapshot);
-		this.listener.observer().digested(snapshot);
+		this.observer.digested(snapshot);
 		return true;
-	}
-
-	/**
-	 * Count the failure cycles with a thread of their own in progress on a channel: each still owes at least the
-	 * message that ends it.
-	 */
-	private void countCycle(String channel, TransitionSnapshot snapshot) {
-		if (ThreadRules.trips(snapshot.transition())) {
-			if (this.cycleChannels.putIfAbsent(snapshot.circuitBreaker(), channel) == null) {
-				cycles(channel).incrementAndGet();
-			}
-		}
-		else if (ThreadRules.endsCycle(snapshot.transition().to())) {
-			endCycle(snapshot.circuitBreaker());
-		}
-	}
-
-	private void endCycle(String circuitBreaker) {
-		String channel = this.cycleChannels.remove(circuitBreaker);
-		if (channel != null) {
-			cycles(channel).updateAndGet((count) -> Math.max(0, count - 1));
-		}
 	}
 
 	/**
@@ -122,8 +129,7 @@ final class StormDigest {
 	 * backlog, and it leaves any digest.
 	 * @param circuitBreaker the circuit breaker's name
 	 */
-	void release(String circuitBreaker) {
-		endCycle(circuitBreaker);
+	public void release(String circuitBreaker) {
 		ChannelDigest digest = this.digestedBreakers.remove(circuitBreaker);
 		if (digest != null) {
 			digest.members.decrementAndGet();
@@ -131,32 +137,17 @@ final class StormDigest {
 		}
 	}
 
-	private AtomicInteger cycles(String channel) {
-		return this.cycles.computeIfAbsent(channel, (id) -> new AtomicInteger());
-	}
-
-	/**
-	 * Return the messages a channel owes while Slack rate-limits it: those waiting, plus one to end each cycle in
-	 * progress. A channel that is not limited owes nothing in this sense.
-	 */
-	private int load(String channel) {
-		if (!this.listener.pacer().isLimited(channel)) {
-			return 0;
-		}
-		return this.listener.backlogOf(channel) + cycles(channel).get();
-	}
-
 	/**
 	 * Whether a channel is in a storm: it owes more than the threshold, or it has had a digest since its backlog was
 	 * last drained.
 	 */
-	boolean inStorm(String channel) {
-		int backlog = load(channel);
+	public boolean inStorm(String channel) {
+		int backlog = this.backlog.owed(channel);
 		ChannelDigest digest = this.digests.get(channel);
 		if (digest == null || backlog >= this.threshold) {
 			return backlog >= this.threshold;
 		}
-		if (this.listener.backlogOf(channel) == 0 && digest.members.get() == 0) {
+		if (this.backlog.waiting(channel) == 0 && digest.members.get() == 0) {
 			digest.storm = false;
 		}
 		return digest.storm;
@@ -167,26 +158,26 @@ final class StormDigest {
 	}
 
 	private ThreadTracker tracker() {
-		return this.listener.tracker();
+		return this.tracker;
 	}
 
 	private MessageRenderer renderer() {
-		return this.listener.renderer();
+		return this.renderer;
 	}
 
 	private Mono<SlackResponse> post(ChatPostMessage message, String what) {
-		return this.listener.post(message, what);
+		return this.poster.post(message, what);
 	}
 
 	private Mono<SlackResponse> update(ChatUpdate update, String what) {
-		return this.listener.update(update, what);
+		return this.poster.update(update, what);
 	}
 
 	/**
 	 * Stop the periodic flush and post what the digests still hold.
 	 * @param timeout how long to wait for it
 	 */
-	void close(Duration timeout) {
+	public void close(Duration timeout) {
 		this.flusher.dispose();
 		try {
 			flush().block(timeout);
@@ -198,7 +189,7 @@ final class StormDigest {
 		this.unsent.values().forEach(lost::addAll);
 		this.unsent.clear();
 		if (!lost.isEmpty()) {
-			lost.forEach((snapshot) -> this.listener.observer().dropped(snapshot));
+			lost.forEach(this.observer::dropped);
 			logger.warn("Gave up the storm digest posts still on their way at shutdown; {} transitions are not told "
 					+ "(fluxgate.slack.shutdown-timeout is {})", lost.size(), timeout);
 		}
@@ -341,7 +332,7 @@ final class StormDigest {
 				SlackApiException failure = (ex instanceof SlackApiException slack) ? slack
 						: new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null, ex.toString(),
 								ex);
-				telling.forEach((snapshot) -> StormDigest.this.listener.observer().failed(snapshot, failure));
+				telling.forEach((snapshot) -> StormDigest.this.observer.failed(snapshot, failure));
 				return Mono.empty();
 			});
 		}

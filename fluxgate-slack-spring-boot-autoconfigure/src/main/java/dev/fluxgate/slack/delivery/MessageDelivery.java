@@ -1,0 +1,201 @@
+package dev.fluxgate.slack.delivery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.fluxgate.slack.DeliveryObserver;
+import dev.fluxgate.slack.MessageRenderer;
+import dev.fluxgate.slack.Template;
+import dev.fluxgate.slack.Templates;
+import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.client.SlackResponse;
+import dev.fluxgate.slack.thread.SlackThread;
+import dev.fluxgate.slack.thread.ThreadRules;
+import dev.fluxgate.slack.thread.ThreadTracker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The delivery of one message by the thread rules: it reads the breaker's thread, posts in its channel's turn with
+ * retries, falls back to plain text when Slack refuses the payload and to a new root when the thread is gone, records
+ * the outcome through the {@link ThreadTracker}, and returns the root's edit still to be made.
+ */
+public final class MessageDelivery {
+
+	private static final Logger logger = LoggerFactory.getLogger(MessageDelivery.class);
+
+	private static final Set<String> PAYLOAD_ERRORS = Set.of("invalid_blocks", "invalid_blocks_format",
+			"msg_too_long", "invalid_attachments", "too_many_attachments");
+
+	private static final Set<String> THREAD_ERRORS = Set.of("cannot_reply_to_message", "thread_not_found");
+
+	private final SlackPoster poster;
+
+	private final MessageRenderer renderer;
+
+	private final Supplier<Templates> templates;
+
+	private final ThreadTracker tracker;
+
+	private final Function<String, String> channels;
+
+	private final DeliveryObserver observer;
+
+	private final Permalinks permalinks;
+
+	private final boolean updateRoot;
+
+	private final FailureLog failureLog = new FailureLog();
+
+	/**
+	 * Create the delivery of a listener's messages.
+	 * @param poster sends to Slack in each channel's turn
+	 * @param renderer turns transitions into messages
+	 * @param templates the templates in effect
+	 * @param tracker the one writer of thread state
+	 * @param channels the channel of a circuit breaker's new threads
+	 * @param observer told what becomes of each message
+	 * @param permalinks links to a thread's root
+	 * @param updateRoot whether each message edits its thread's root
+	 */
+	public MessageDelivery(SlackPoster poster, MessageRenderer renderer, Supplier<Templates> templates,
+			ThreadTracker tracker, Function<String, String> channels, DeliveryObserver observer,
+			Permalinks permalinks, boolean updateRoot) {
+		this.poster = Objects.requireNonNull(poster, "poster must not be null");
+		this.renderer = Objects.requireNonNull(renderer, "renderer must not be null");
+		this.templates = Objects.requireNonNull(templates, "templates must not be null");
+		this.tracker = Objects.requireNonNull(tracker, "tracker must not be null");
+		this.channels = Objects.requireNonNull(channels, "channels must not be null");
+		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+		this.permalinks = Objects.requireNonNull(permalinks, "permalinks must not be null");
+		this.updateRoot = updateRoot;
+	}
+
+	/**
+	 * Deliver consecutive transitions of one breaker as one message, and return the edit of its thread's root that is
+	 * still to be made, so that a caller may wait for the message alone. The returned {@link Mono} never fails, and
+	 * neither does the edit.
+	 * @param batch the transitions, oldest first; all but the last are counted as coalesced
+	 * @param deadline how long delivery of the message may take in all, or {@code null} for no limit
+	 * @return the root's edit, to subscribe to before the breaker's next message; empty when there is none
+	 */
+	public Mono<Mono<Void>> deliver(List<TransitionSnapshot> batch, Duration deadline) {
+		return Mono.defer(() -> {
+			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
+			batch.subList(0, batch.size() - 1).forEach(this.observer::coalesced);
+			long start = System.nanoTime();
+			return this.tracker.open(snapshot.circuitBreaker())
+				.map(Optional::of)
+				.defaultIfEmpty(Optional.empty())
+				.flatMap((open) -> deliverIn(batch, open.orElse(null), start, deadline));
+		}).onErrorResume((ex) -> {
+			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
+			logger.error("Could not deliver {} of circuit breaker '{}': a collaborator failed", snapshot.transition(),
+					snapshot.circuitBreaker(), ex);
+			this.observer.failed(snapshot, new SlackApiException("client_error", SlackApiException.Kind.PERMANENT,
+					null, ex.toString(), ex));
+			return Mono.just(Mono.empty());
+		});
+	}
+
+	private Mono<Mono<Void>> deliverIn(List<TransitionSnapshot> batch, SlackThread open, long start,
+			Duration deadline) {
+		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
+		ThreadRules.Step step = ThreadRules.next(snapshot.transition().to(), open);
+		Template template = this.templates.get().forTransition(snapshot.transition());
+		String channel = (open != null) ? open.channel() : this.channels.apply(snapshot.circuitBreaker());
+		Mono<String> permalink = (open != null && snapshot.transition().to() == CircuitBreaker.State.CLOSED)
+				? this.permalinks.of(open) : Mono.just("");
+		Mono<SlackResponse> call = permalink.flatMap((link) -> post(batch, template, channel, step, open,
+				link.isEmpty() ? null : link, start, deadline));
+		if (deadline != null) {
+			call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
+					SlackApiException.Kind.TRANSIENT, null, "no answer within the deadline of " + deadline, null)));
+		}
+		return call.flatMap((answer) -> this.tracker
+			.delivered(snapshot, step, open, (answer.channel() != null) ? answer.channel() : channel, answer.ts())
+			.map((current) -> {
+				delivered(snapshot, step, answer, start);
+				return (open != null && this.updateRoot && current) ? updateRoot(open, snapshot, template, step)
+						: Mono.<Void>empty();
+			})).onErrorResume((ex) -> this.tracker.undelivered(snapshot, step, open).onErrorResume((storeFailure) -> {
+				logger.warn("Could not record the undelivered message of '{}' in the thread store",
+						snapshot.circuitBreaker(), storeFailure);
+				return Mono.empty();
+			}).then(Mono.fromSupplier(() -> {
+				failed(snapshot, channel, ex);
+				return Mono.<Void>empty();
+			})));
+	}
+
+	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Template template, String channel,
+			ThreadRules.Step step, SlackThread open, String permalink, long start, Duration deadline) {
+		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
+		AtomicInteger attempts = new AtomicInteger();
+		return Mono.defer(() -> this.poster.paced(channel, attempts.getAndIncrement() > 0,
+				() -> (batch.size() == 1) ? this.renderer.render(snapshot, template, channel, step, open, permalink)
+						: this.renderer.renderCoalesced(batch, template, channel, step)))
+			.retryWhen(this.poster.retry(snapshot.transition() + " of '" + snapshot.circuitBreaker() + "'",
+					(ex) -> this.observer.retrying(snapshot, ex), start, deadline))
+			.onErrorResume(SlackApiException.class, (ex) -> {
+				if (PAYLOAD_ERRORS.contains(ex.getError())) {
+					logger.warn("Slack refused the message about '{}' ({}); posting it as plain text",
+							snapshot.circuitBreaker(), ex.getError());
+					return this.poster.paced(channel, false,
+							() -> this.renderer.renderPlain(snapshot, template, channel, step));
+				}
+				if (THREAD_ERRORS.contains(ex.getError()) && step.isReply()) {
+					logger.warn("Slack refused a reply in the thread of '{}' ({}); starting a new thread",
+							snapshot.circuitBreaker(), ex.getError());
+					ThreadRules.Step root = new ThreadRules.Step(null, false, true, step.endsThread());
+					return this.tracker.end(open)
+						.then(post(batch, template, channel, root, null, null, start, deadline))
+						.flatMap((answer) -> step.endsThread() ? Mono.just(answer) : this.tracker
+							.started(SlackThread.started(snapshot,
+									(answer.channel() != null) ? answer.channel() : channel, answer.ts()))
+							.thenReturn(answer));
+				}
+				return Mono.error(ex);
+			});
+	}
+
+	private Mono<Void> updateRoot(SlackThread open, TransitionSnapshot snapshot, Template template,
+			ThreadRules.Step step) {
+		if (open.root() == null) {
+			return Mono.empty();
+		}
+		Template rootTemplate = this.templates.get().forTransition(open.root().transition());
+		return Mono
+			.defer(() -> this.poster
+				.update(this.renderer.renderRootUpdate(open, rootTemplate, snapshot, template, step.endsThread())))
+			.doOnError((ex) -> logger.warn("Could not update the root message of '{}' in Slack; the thread goes on: {}",
+					snapshot.circuitBreaker(), ex.getMessage()))
+			.onErrorResume((ex) -> Mono.empty())
+			.then();
+	}
+
+	private void delivered(TransitionSnapshot snapshot, ThreadRules.Step step, SlackResponse answer, long start) {
+		this.failureLog.delivered();
+		logger.debug("Posted {} of '{}' to Slack{}", snapshot.transition(), snapshot.circuitBreaker(),
+				step.isReply() ? " in thread " + step.threadTs() : " as ts " + answer.ts());
+		this.observer.delivered(snapshot, Duration.ofNanos(System.nanoTime() - start));
+	}
+
+	private void failed(TransitionSnapshot snapshot, String channel, Throwable failure) {
+		SlackApiException ex = (failure instanceof SlackApiException slack) ? slack
+				: new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null, failure.toString(),
+						failure);
+		this.failureLog.failed(snapshot, channel, ex);
+		this.observer.failed(snapshot, ex);
+	}
+
+}
