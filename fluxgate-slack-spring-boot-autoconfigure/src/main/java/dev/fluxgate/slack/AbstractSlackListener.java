@@ -4,24 +4,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
 import dev.fluxgate.slack.client.AuthTestResponse;
-import dev.fluxgate.slack.client.ChatPostMessage;
-import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackClient;
-import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.MessageDelivery;
 import dev.fluxgate.slack.delivery.Permalinks;
-import dev.fluxgate.slack.delivery.RetryPolicy;
 import dev.fluxgate.slack.delivery.SlackPoster;
-import dev.fluxgate.slack.thread.InMemoryThreadStore;
+import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.resilience4j.BoundCircuitBreakers;
+import dev.fluxgate.slack.resilience4j.ChannelRouter;
+import dev.fluxgate.slack.resilience4j.CircuitBreakerTarget;
+import dev.fluxgate.slack.resilience4j.RegistryBinding;
 import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.thread.ThreadTracker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -38,7 +33,7 @@ import reactor.core.publisher.Mono;
  * To change the messages the fluxgate way, subclass a listener and override {@link #transitionTemplates()} and
  * {@link #fallbackTemplate()}, or pass {@link Templates} to the builder.
  */
-public abstract class AbstractSlackListener implements SlackListenerInfo {
+public abstract class AbstractSlackListener implements SlackListenerInfo, CircuitBreakerTarget {
 
 	private static final Logger logger = LoggerFactory.getLogger(AbstractSlackListener.class);
 
@@ -56,17 +51,11 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 
 	private final DeliveryObserver observer;
 
-	private final Predicate<String> circuitBreakerFilter;
-
 	private final MessageRenderer renderer;
 
-	private final Function<String, String> channelResolver;
+	private final ChannelRouter channelRouter;
 
-	private final Set<CircuitBreaker> bound = ConcurrentHashMap.newKeySet();
-
-	private final ConcurrentMap<String, Integer> boundNames = new ConcurrentHashMap<>();
-
-	private volatile boolean binding;
+	private final BoundCircuitBreakers bound;
 
 	private volatile Templates effectiveTemplates;
 
@@ -82,14 +71,15 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 					.timeout(builder.timeout)
 					.build();
 		this.templates = Objects.requireNonNull(builder.templates, "templates must not be null");
+		this.bound = new BoundCircuitBreakers(
+				Objects.requireNonNull(builder.circuitBreakerFilter, "circuitBreakerFilter must not be null"),
+				this::announce);
 		this.tracker = new ThreadTracker(Objects.requireNonNull(builder.threadStore, "threadStore must not be null"),
-				this::keepsThreadsOf);
+				this.bound::keepsThreadsOf);
 		this.observer = IsolatingDeliveryObserver
 			.of(Objects.requireNonNull(builder.observer, "observer must not be null"));
-		this.circuitBreakerFilter = Objects.requireNonNull(builder.circuitBreakerFilter,
-				"circuitBreakerFilter must not be null");
 		this.renderer = Objects.requireNonNull(builder.renderer, "renderer must not be null");
-		this.channelResolver = (builder.channelResolver != null) ? builder.channelResolver : (name) -> this.channel;
+		this.channelRouter = (builder.channelRouter != null) ? builder.channelRouter : (name) -> this.channel;
 		this.poster = new SlackPoster(client, builder.pacer,
 				Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null"), this.observer);
 		this.permalinks = new Permalinks(client);
@@ -101,17 +91,10 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 * Announce the transitions of a circuit breaker. Binding the same instance twice has no effect.
 	 * @param circuitBreaker the circuit breaker
 	 */
+	@Override
 	public void bindTo(CircuitBreaker circuitBreaker) {
 		try {
-			if (this.circuitBreakerFilter.test(circuitBreaker.getName()) && this.bound.add(circuitBreaker)) {
-				this.binding = true;
-				this.boundNames.merge(circuitBreaker.getName(), 1, Integer::sum);
-				circuitBreaker.getEventPublisher().onStateTransition((event) -> {
-					if (this.bound.contains(circuitBreaker)) {
-						announce(event, circuitBreaker);
-					}
-				});
-			}
+			this.bound.bind(circuitBreaker);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not bind circuit breaker '{}' to Slack", circuitBreaker.getName(), ex);
@@ -124,14 +107,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 * @param registry the registry
 	 */
 	public void bindTo(CircuitBreakerRegistry registry) {
-		registry.getEventPublisher()
-			.onEntryAdded((event) -> bindTo(event.getAddedEntry()))
-			.onEntryRemoved((event) -> release(event.getRemovedEntry()))
-			.onEntryReplaced((event) -> {
-				release(event.getOldEntry());
-				bindTo(event.getNewEntry());
-			});
-		registry.getAllCircuitBreakers().forEach(this::bindTo);
+		new RegistryBinding(() -> this).bindAll(registry);
 	}
 
 	/**
@@ -139,10 +115,10 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 * are ignored.
 	 * @param circuitBreaker the circuit breaker
 	 */
+	@Override
 	public void release(CircuitBreaker circuitBreaker) {
 		try {
-			if (this.bound.remove(circuitBreaker)) {
-				this.boundNames.computeIfPresent(circuitBreaker.getName(), (name, count) -> (count > 1) ? count - 1 : null);
+			if (this.bound.release(circuitBreaker)) {
 				released(circuitBreaker.getName());
 				this.tracker.forget(circuitBreaker.getName())
 					.subscribe(null, (ex) -> logger.warn("Could not forget the thread of released circuit breaker '{}'",
@@ -260,17 +236,6 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	}
 
 	/**
-	 * Deliver one message by the thread rules, retrying transient failures. The returned {@link Mono} never fails:
-	 * the outcome is logged and told to the {@link DeliveryObserver}.
-	 * @param snapshot the transition
-	 * @param deadline how long delivery may take in all, or {@code null} for no limit
-	 * @return completes once the message was delivered or given up
-	 */
-	protected final Mono<Void> deliver(TransitionSnapshot snapshot, Duration deadline) {
-		return deliver(List.of(snapshot), deadline);
-	}
-
-	/**
 	 * Deliver consecutive transitions of one breaker as one message: the last one's, telling how many came before.
 	 * The returned {@link Mono} never fails.
 	 * @param batch the transitions, oldest first; all but the last are counted as coalesced
@@ -291,23 +256,6 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 */
 	protected final Mono<Mono<Void>> deliverMessage(List<TransitionSnapshot> batch, Duration deadline) {
 		return this.delivery.deliver(batch, deadline);
-	}
-
-	/**
-	 * Tell the observer that a message was dropped before any attempt.
-	 * @param snapshot the transition it would have told
-	 */
-	protected final void dropped(TransitionSnapshot snapshot) {
-		this.observer.dropped(snapshot);
-	}
-
-	/**
-	 * Whether the threads of a circuit breaker are kept: not once it was released, so that a delivery that finishes
-	 * after its breaker left writes no thread. A listener that was never bound, and is told transitions by hand, keeps
-	 * every thread.
-	 */
-	private boolean keepsThreadsOf(String circuitBreaker) {
-		return !this.binding || this.boundNames.containsKey(circuitBreaker);
 	}
 
 	/**
@@ -333,7 +281,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 */
 	protected final String channelFor(String circuitBreaker) {
 		try {
-			String resolved = this.channelResolver.apply(circuitBreaker);
+			String resolved = this.channelRouter.channelFor(circuitBreaker);
 			return (resolved != null) ? resolved : this.channel;
 		}
 		catch (RuntimeException ex) {
@@ -360,27 +308,6 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	}
 
 	/**
-	 * Post a message that tells no single transition, paced and retried like the others.
-	 * @param message the message
-	 * @param what what it tells, for the log
-	 * @return Slack's answer
-	 */
-	protected final Mono<SlackResponse> post(ChatPostMessage message, String what) {
-		return this.poster.post(message, what);
-	}
-
-	/**
-	 * Edit a message, retried like a post. Edits are not paced: Slack limits {@code chat.update} apart from
-	 * {@code chat.postMessage}.
-	 * @param update the new content
-	 * @param what what it tells, for the log
-	 * @return Slack's answer
-	 */
-	protected final Mono<SlackResponse> update(ChatUpdate update, String what) {
-		return this.poster.update(update, what);
-	}
-
-	/**
 	 * Return what turns transitions into messages.
 	 * @return the renderer
 	 */
@@ -398,196 +325,9 @@ public abstract class AbstractSlackListener implements SlackListenerInfo {
 	 *
 	 * @param <B> the builder's own type
 	 */
-	public abstract static class Builder<B extends Builder<B>> {
-
-		private String channel;
-
-		private String token;
-
-		private String baseUrl = WebClientSlackClient.DEFAULT_BASE_URL;
-
-		private Duration timeout = WebClientSlackClient.DEFAULT_TIMEOUT;
-
-		private SlackClient client;
-
-		private Templates templates = Templates.defaults();
-
-		private ThreadStore threadStore = new InMemoryThreadStore();
-
-		private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-
-		private DeliveryObserver observer = DeliveryObserver.NONE;
-
-		private Predicate<String> circuitBreakerFilter = (name) -> true;
-
-		private MessageRenderer renderer = new MessageRenderer();
-
-		private Function<String, String> channelResolver;
-
-		private boolean updateRoot = true;
-
-		private ChannelPacer pacer;
+	public abstract static class Builder<B extends Builder<B>> extends SlackListenerBuilder<B> {
 
 		protected Builder() {
-		}
-
-		/**
-		 * Set how each channel's messages are paced, such as {@link ChannelPacer#slackDefault()}.
-		 * @param pacer the pacer, or {@code null} (the default) to send as fast as Slack answers
-		 * @return this builder
-		 */
-		public B pacer(ChannelPacer pacer) {
-			this.pacer = pacer;
-			return self();
-		}
-
-		@SuppressWarnings("unchecked")
-		private B self() {
-			return (B) this;
-		}
-
-		/**
-		 * Set the channel to post to.
-		 * @param channel the channel ID, such as {@code C1234567890}
-		 * @return this builder
-		 */
-		public B channel(String channel) {
-			this.channel = channel;
-			return self();
-		}
-
-		/**
-		 * Set the bot token, used unless a {@link #client(SlackClient) client} is set.
-		 * @param token the bot token, usually {@code xoxb-…}
-		 * @return this builder
-		 */
-		public B token(String token) {
-			this.token = token;
-			return self();
-		}
-
-		/**
-		 * Set the Web API's base URL, used unless a {@link #client(SlackClient) client} is set.
-		 * @param baseUrl the base URL, {@code https://slack.com/api} by default
-		 * @return this builder
-		 */
-		public B baseUrl(String baseUrl) {
-			this.baseUrl = baseUrl;
-			return self();
-		}
-
-		/**
-		 * Set how long one request may take, used unless a {@link #client(SlackClient) client} is set.
-		 * @param timeout the timeout, 5 seconds by default
-		 * @return this builder
-		 */
-		public B timeout(Duration timeout) {
-			this.timeout = timeout;
-			return self();
-		}
-
-		/**
-		 * Set the Slack client, instead of one built from token, base URL and timeout.
-		 * @param client the client
-		 * @return this builder
-		 */
-		public B client(SlackClient client) {
-			this.client = client;
-			return self();
-		}
-
-		/**
-		 * Set the message templates.
-		 * @param templates the templates, {@link Templates#defaults()} by default
-		 * @return this builder
-		 */
-		public B templates(Templates templates) {
-			this.templates = templates;
-			return self();
-		}
-
-		/**
-		 * Set where the open threads are kept.
-		 * @param threadStore the store, in memory by default
-		 * @return this builder
-		 */
-		public B threadStore(ThreadStore threadStore) {
-			this.threadStore = threadStore;
-			return self();
-		}
-
-		/**
-		 * Set how transient failures are retried.
-		 * @param retryPolicy the policy, {@link RetryPolicy#DEFAULT} by default
-		 * @return this builder
-		 */
-		public B retryPolicy(RetryPolicy retryPolicy) {
-			this.retryPolicy = retryPolicy;
-			return self();
-		}
-
-		/**
-		 * Set who is told what becomes of each message.
-		 * @param observer the observer
-		 * @return this builder
-		 */
-		public B observer(DeliveryObserver observer) {
-			this.observer = observer;
-			return self();
-		}
-
-		/**
-		 * Set which circuit breakers, by name, are announced.
-		 * @param circuitBreakerFilter the filter, all by default
-		 * @return this builder
-		 */
-		public B circuitBreakerFilter(Predicate<String> circuitBreakerFilter) {
-			this.circuitBreakerFilter = circuitBreakerFilter;
-			return self();
-		}
-
-		/**
-		 * Set what turns a transition into a message.
-		 * @param renderer the renderer
-		 * @return this builder
-		 */
-		public B renderer(MessageRenderer renderer) {
-			this.renderer = renderer;
-			return self();
-		}
-
-		/**
-		 * Set the channel of each circuit breaker, to route some breakers to other channels than the default.
-		 * @param channelResolver the channel ID by circuit breaker name, the default channel when not set
-		 * @return this builder
-		 */
-		public B channelResolver(Function<String, String> channelResolver) {
-			this.channelResolver = channelResolver;
-			return self();
-		}
-
-		/**
-		 * Set whether a thread's root is edited with {@code chat.update} to show the cycle's current status.
-		 * @param updateRoot whether the root is kept up to date, {@code true} by default
-		 * @return this builder
-		 */
-		public B updateRoot(boolean updateRoot) {
-			this.updateRoot = updateRoot;
-			return self();
-		}
-
-		/**
-		 * Return the request timeout set so far.
-		 * @return the timeout
-		 */
-		protected Duration timeout() {
-			return this.timeout;
-		}
-
-		@Override
-		public String toString() {
-			return getClass().getSimpleName() + "[channel=" + this.channel + ", baseUrl=" + this.baseUrl
-					+ ", token=******]";
 		}
 
 	}

@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.DropCounter;
 import dev.fluxgate.slack.storm.ChannelBacklog;
 import dev.fluxgate.slack.storm.Coalescing;
 import dev.fluxgate.slack.storm.StormDigest;
@@ -48,8 +48,6 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	private static final Logger logger = LoggerFactory.getLogger(AsyncSlackListener.class);
 
-	private static final long DROP_REPORT_INTERVAL = Duration.ofSeconds(10).toNanos();
-
 	private final int queueCapacity;
 
 	private final Duration closeTimeout;
@@ -60,11 +58,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	private final AtomicInteger pending = new AtomicInteger();
 
-	private final AtomicLong droppedTotal = new AtomicLong();
-
-	private final AtomicLong droppedReported = new AtomicLong();
-
-	private final AtomicLong lastDropReport = new AtomicLong(System.nanoTime() - DROP_REPORT_INTERVAL);
+	private final DropCounter drops;
 
 	private final boolean coalescing;
 
@@ -91,6 +85,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			throw new IllegalArgumentException("queueCapacity must be at least 1, was " + builder.queueCapacity);
 		}
 		this.queueCapacity = builder.queueCapacity;
+		this.drops = new DropCounter(observer(), builder.queueCapacity);
 		this.closeTimeout = builder.closeTimeout;
 		this.coalescing = builder.coalescing;
 		if (builder.coalescingAfter < 1) {
@@ -233,15 +228,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	}
 
 	private void drop(TransitionSnapshot snapshot) {
-		long total = this.droppedTotal.incrementAndGet();
-		dropped(snapshot);
-		long last = this.lastDropReport.get();
-		long now = System.nanoTime();
-		if (now - last >= DROP_REPORT_INTERVAL && this.lastDropReport.compareAndSet(last, now)) {
-			long since = total - this.droppedReported.getAndSet(total);
-			logger.warn("Dropped {} Slack message(s) ({} in all): {} messages were already waiting "
-					+ "(fluxgate.slack.queue-capacity), or the listener is closed", since, total, this.queueCapacity);
-		}
+		this.drops.drop(snapshot);
 	}
 
 	@Override
@@ -254,7 +241,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	 * @return the number of dropped messages
 	 */
 	public long getDropped() {
-		return this.droppedTotal.get();
+		return this.drops.total();
 	}
 
 	/**
@@ -280,7 +267,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			Thread.currentThread().interrupt();
 		}
 		if (this.pending.get() > 0) {
-			long before = this.droppedTotal.get();
+			long before = this.drops.total();
 			for (Lane lane : this.lanes.values()) {
 				TransitionSnapshot left;
 				while ((left = lane.queue.poll()) != null) {
@@ -293,7 +280,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 				}
 			}
 			logger.warn("Gave up {} Slack message(s) still pending after the close timeout of {} "
-					+ "(fluxgate.slack.shutdown-timeout)", this.droppedTotal.get() - before, this.closeTimeout);
+					+ "(fluxgate.slack.shutdown-timeout)", this.drops.total() - before, this.closeTimeout);
 		}
 		this.scheduler.dispose();
 	}

@@ -27,7 +27,7 @@ class AsyncSlackListenerTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
+	private final RecordingObserver outcomes = new RecordingObserver();
 
 	private AsyncSlackListener listener;
 
@@ -37,7 +37,6 @@ class AsyncSlackListenerTests {
 			this.listener.close();
 		}
 	}
-
 
 	private AsyncSlackListener listener(int queueCapacity, Duration closeTimeout) {
 		this.listener = AsyncSlackListener.builder()

@@ -3,8 +3,9 @@ package dev.fluxgate.slack;
 import java.util.List;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import dev.fluxgate.slack.message.SlackText;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,8 +18,6 @@ class BadInputTests {
 
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
-
-
 
 	private SlackListener listener(Templates templates) {
 		return SlackListener.builder()
@@ -66,10 +65,10 @@ class BadInputTests {
 		circuitBreaker.transitionToOpenState();
 		Post post = slack.posts().get(0);
 		assertThat(post.ts()).isNotNull();
-		assertThat(post.section()).hasSize(MessageRenderer.SECTION_LIMIT).endsWith("…");
-		assertThat(post.text()).hasSize(MessageRenderer.TEXT_LIMIT).endsWith("…");
+		assertThat(post.section()).hasSize(SlackText.SECTION_LIMIT).endsWith("…");
+		assertThat(post.text()).hasSize(SlackText.TEXT_LIMIT).endsWith("…");
 		for (int field = 0; field < 4; field++) {
-			assertThat(post.field(field).length()).isLessThanOrEqualTo(MessageRenderer.FIELD_LIMIT);
+			assertThat(post.field(field).length()).isLessThanOrEqualTo(SlackText.FIELD_LIMIT);
 		}
 		assertThat(post.field(0)).endsWith("…");
 		assertThat(post.field(3)).as("never cut inside &amp;").endsWith("&amp;…");
@@ -77,9 +76,9 @@ class BadInputTests {
 
 	@Test
 	void truncationKeepsCharactersWhole() {
-		assertThat(MessageRenderer.truncate("ab💳cd", 4)).isEqualTo("ab…");
-		assertThat(MessageRenderer.truncate("abc&lt;def", 6)).isEqualTo("abc…");
-		assertThat(MessageRenderer.truncate("short", 10)).isEqualTo("short");
+		assertThat(SlackText.truncate("ab💳cd", 4)).isEqualTo("ab…");
+		assertThat(SlackText.truncate("abc&lt;def", 6)).isEqualTo("abc…");
+		assertThat(SlackText.truncate("short", 10)).isEqualTo("short");
 	}
 
 	@Test

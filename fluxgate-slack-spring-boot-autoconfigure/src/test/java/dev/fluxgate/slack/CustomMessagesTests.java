@@ -1,6 +1,5 @@
 package dev.fluxgate.slack;
 
-import dev.fluxgate.slack.thread.ThreadRules;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,8 +7,10 @@ import java.util.Map;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.client.ChatPostMessage;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.thread.ThreadRules;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,8 +24,6 @@ class CustomMessagesTests {
 
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
-
-
 
 	@Test
 	void rendersTheReferencePayload() {

@@ -32,7 +32,7 @@ class DeliveryRobustnessTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
+	private final RecordingObserver outcomes = new RecordingObserver();
 
 	private AbstractSlackListener listener;
 
@@ -85,7 +85,7 @@ class DeliveryRobustnessTests {
 	@Test
 	void aChannelResolverThatThrowsFallsBackToTheDefaultChannel() {
 		AtomicInteger calls = new AtomicInteger();
-		this.listener = configure(AsyncSlackListener.builder()).channelResolver((name) -> {
+		this.listener = configure(AsyncSlackListener.builder()).channelRouter((name) -> {
 			if (calls.incrementAndGet() == 2) {
 				throw new IllegalStateException("routing table unavailable");
 			}

@@ -1,12 +1,9 @@
 package dev.fluxgate.slack;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
-import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.message.MessageRenderer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,7 +25,7 @@ class DeliveryTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private final Outcomes outcomes = new Outcomes();
+	private final RecordingObserver outcomes = new RecordingObserver();
 
 	private AbstractSlackListener listener;
 
@@ -38,7 +35,6 @@ class DeliveryTests {
 			closeable.close();
 		}
 	}
-
 
 	private CircuitBreaker bound(ListenerMode mode) {
 		this.listener = mode.create(slack, (builder) -> builder.observer(this.outcomes));
@@ -168,52 +164,6 @@ class DeliveryTests {
 		circuitBreaker.transitionToHalfOpenState();
 		List<Post> posts = slack.awaitPosts(2);
 		assertThat(posts.get(1).threadTs()).isEqualTo(posts.get(0).ts());
-	}
-
-	static class Outcomes implements DeliveryObserver {
-
-		final Queue<TransitionSnapshot> delivered = new ConcurrentLinkedQueue<>();
-
-		final Queue<SlackApiException> failed = new ConcurrentLinkedQueue<>();
-
-		final Queue<SlackApiException> retried = new ConcurrentLinkedQueue<>();
-
-		final Queue<TransitionSnapshot> dropped = new ConcurrentLinkedQueue<>();
-
-		@Override
-		public void delivered(TransitionSnapshot snapshot, Duration took) {
-			this.delivered.add(snapshot);
-		}
-
-		@Override
-		public void failed(TransitionSnapshot snapshot, SlackApiException failure) {
-			this.failed.add(failure);
-		}
-
-		@Override
-		public void retrying(TransitionSnapshot snapshot, SlackApiException failure) {
-			this.retried.add(failure);
-		}
-
-		@Override
-		public void dropped(TransitionSnapshot snapshot) {
-			this.dropped.add(snapshot);
-		}
-
-		final Queue<TransitionSnapshot> coalesced = new ConcurrentLinkedQueue<>();
-
-		final Queue<TransitionSnapshot> digested = new ConcurrentLinkedQueue<>();
-
-		@Override
-		public void digested(TransitionSnapshot snapshot) {
-			this.digested.add(snapshot);
-		}
-
-		@Override
-		public void coalesced(TransitionSnapshot snapshot) {
-			this.coalesced.add(snapshot);
-		}
-
 	}
 
 }

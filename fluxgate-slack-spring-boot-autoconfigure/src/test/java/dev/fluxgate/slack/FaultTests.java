@@ -38,7 +38,7 @@ class FaultTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
+	private final RecordingObserver outcomes = new RecordingObserver();
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 

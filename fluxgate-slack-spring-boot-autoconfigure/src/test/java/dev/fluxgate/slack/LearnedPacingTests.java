@@ -26,7 +26,7 @@ class LearnedPacingTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
+	private final RecordingObserver outcomes = new RecordingObserver();
 
 	private AsyncSlackListener listener;
 
@@ -41,7 +41,7 @@ class LearnedPacingTests {
 			.token(SlackStandIn.TOKEN)
 			.baseUrl(slack.baseUrl())
 			.pacer(pacer)
-			.channelResolver((name) -> name.startsWith("other") ? "C0OTHER" : SlackStandIn.CHANNEL)
+			.channelRouter((name) -> name.startsWith("other") ? "C0OTHER" : SlackStandIn.CHANNEL)
 			.observer(this.outcomes)
 			.build();
 		return this.listener;

@@ -30,7 +30,7 @@ class SeedFidelityTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
+	private final RecordingObserver outcomes = new RecordingObserver();
 
 	private final AsyncSlackListener listener = AsyncSlackListener.builder()
 		.channel(SlackStandIn.CHANNEL)

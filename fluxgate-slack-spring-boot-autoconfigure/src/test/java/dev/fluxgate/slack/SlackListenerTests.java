@@ -16,9 +16,7 @@ class SlackListenerTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
-
-
+	private final RecordingObserver outcomes = new RecordingObserver();
 
 	private SlackListener listener(Duration deadline) {
 		return SlackListener.builder()

@@ -7,6 +7,7 @@ import java.util.List;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.message.MessageRenderer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class StormDigestTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private final DeliveryTests.Outcomes outcomes = new DeliveryTests.Outcomes();
+	private final RecordingObserver outcomes = new RecordingObserver();
 
 	private AsyncSlackListener listener;
 

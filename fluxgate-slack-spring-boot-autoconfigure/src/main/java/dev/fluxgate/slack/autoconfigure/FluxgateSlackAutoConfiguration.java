@@ -3,16 +3,19 @@ package dev.fluxgate.slack.autoconfigure;
 import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.AsyncSlackListener;
 import dev.fluxgate.slack.DeliveryObserver;
-import dev.fluxgate.slack.thread.InMemoryThreadStore;
-import dev.fluxgate.slack.MessageRenderer;
 import dev.fluxgate.slack.SlackListener;
 import dev.fluxgate.slack.Templates;
-import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.WebClientSlackClient;
+import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.RetryPolicy;
+import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.resilience4j.ChannelRouter;
+import dev.fluxgate.slack.resilience4j.CircuitBreakerNameFilter;
+import dev.fluxgate.slack.thread.InMemoryThreadStore;
+import dev.fluxgate.slack.thread.ThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -94,8 +97,11 @@ public final class FluxgateSlackAutoConfiguration {
 		@ConditionalOnMissingBean(AbstractSlackListener.class)
 		@ConditionalOnProperty(name = "fluxgate.slack.mode", havingValue = "async", matchIfMissing = true)
 		AsyncSlackListener asyncSlackListener(SlackClient client, Templates templates, ThreadStore threadStore,
-				MessageRenderer renderer, ObjectProvider<DeliveryObserver> observers) {
-			return configure(AsyncSlackListener.builder(), client, templates, threadStore, renderer, observers)
+				MessageRenderer renderer, RetryPolicy retryPolicy, ChannelRouter channelRouter,
+				CircuitBreakerNameFilter circuitBreakerFilter, ObjectProvider<ChannelPacer> pacer,
+				ObjectProvider<DeliveryObserver> observers) {
+			return configure(AsyncSlackListener.builder(), client, templates, threadStore, renderer,
+					new Collaborators(retryPolicy, channelRouter, circuitBreakerFilter, pacer.getIfAvailable()), observers)
 				.queueCapacity(this.properties.getQueueCapacity())
 				.coalescing(this.properties.getCoalescing().isEnabled())
 				.coalescingAfter(this.properties.getCoalescing().getAfter())
@@ -109,8 +115,11 @@ public final class FluxgateSlackAutoConfiguration {
 		@ConditionalOnMissingBean(AbstractSlackListener.class)
 		@ConditionalOnProperty(name = "fluxgate.slack.mode", havingValue = "sync")
 		SlackListener slackListener(SlackClient client, Templates templates, ThreadStore threadStore,
-				MessageRenderer renderer, ObjectProvider<DeliveryObserver> observers) {
-			return configure(SlackListener.builder(), client, templates, threadStore, renderer, observers)
+				MessageRenderer renderer, RetryPolicy retryPolicy, ChannelRouter channelRouter,
+				CircuitBreakerNameFilter circuitBreakerFilter, ObjectProvider<ChannelPacer> pacer,
+				ObjectProvider<DeliveryObserver> observers) {
+			return configure(SlackListener.builder(), client, templates, threadStore, renderer,
+					new Collaborators(retryPolicy, channelRouter, circuitBreakerFilter, pacer.getIfAvailable()), observers)
 				.deadline(this.properties.getTimeout())
 				.build();
 		}
@@ -122,22 +131,53 @@ public final class FluxgateSlackAutoConfiguration {
 					this.properties.isFailOnStartupError());
 		}
 
-		private <B extends AbstractSlackListener.Builder<B>> B configure(B builder, SlackClient client,
-				Templates templates, ThreadStore threadStore, MessageRenderer renderer,
-				ObjectProvider<DeliveryObserver> observers) {
+		@Bean
+		@ConditionalOnMissingBean(RetryPolicy.class)
+		RetryPolicy slackRetryPolicy() {
+			return this.settings.retryPolicy();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ChannelRouter.class)
+		ChannelRouter slackChannelRouter() {
+			return this.settings.channelRouter();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(CircuitBreakerNameFilter.class)
+		CircuitBreakerNameFilter slackCircuitBreakerFilter() {
 			FluxgateSlackProperties.CircuitBreakers circuitBreakers = this.properties.getCircuitBreakers();
+			return new CircuitBreakerNameFilter(circuitBreakers.getInclude(), circuitBreakers.getExclude());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ChannelPacer.class)
+		@ConditionalOnBooleanProperty(name = "fluxgate.slack.pacing.enabled", matchIfMissing = true)
+		ChannelPacer slackChannelPacer() {
+			return this.settings.pacer();
+		}
+
+		private <B extends AbstractSlackListener.Builder<B>> B configure(B builder, SlackClient client,
+				Templates templates, ThreadStore threadStore, MessageRenderer renderer, Collaborators collaborators,
+				ObjectProvider<DeliveryObserver> observers) {
 			return builder.channel(this.settings.channel())
 				.client(client)
 				.templates(templates)
 				.threadStore(threadStore)
 				.renderer(renderer)
-				.retryPolicy(this.settings.retryPolicy())
-				.channelResolver(this.settings.channelResolver())
+				.retryPolicy(collaborators.retryPolicy())
+				.channelRouter(collaborators.channelRouter())
 				.updateRoot(this.properties.isUpdateRoot())
-				.pacer(this.settings.pacer())
+				.pacer(collaborators.pacer())
 				.observer(DeliveryObserver.of(observers.orderedStream().toList()))
-				.circuitBreakerFilter(
-						new CircuitBreakerNameFilter(circuitBreakers.getInclude(), circuitBreakers.getExclude()));
+				.circuitBreakerFilter(collaborators.circuitBreakerFilter());
+		}
+
+		/**
+		 * The listener's replaceable collaborators, gathered so that both listeners take them alike.
+		 */
+		private record Collaborators(RetryPolicy retryPolicy, ChannelRouter channelRouter,
+				CircuitBreakerNameFilter circuitBreakerFilter, ChannelPacer pacer) {
 		}
 
 	}

@@ -24,10 +24,25 @@ final class NoRedirectConnector {
 	 * @param beanFactory where Boot's connector builder and settings are found
 	 * @param classLoader the application's class loader
 	 * @return a connector that follows no redirect, or {@code null} to use the client's default, Reactor Netty,
-	 * which follows none either, when Boot's HTTP client support is absent (Boot 3.5, no spring-boot-webclient)
+	 * which follows none either, when Boot 4's HTTP client support is absent (Boot 3.5, no spring-boot-webclient)
 	 */
 	static ClientHttpConnector of(BeanFactory beanFactory, ClassLoader classLoader) {
-		return ClassUtils.isPresent(HTTP_CLIENT_SETTINGS, classLoader) ? Boot4.connector(beanFactory) : null;
+		return isBoot4(classLoader) ? Boot4.connector(beanFactory) : null;
+	}
+
+	/**
+	 * Whether Boot 4's HTTP client support is there: Boot 3.5 has a class of the same name with another API.
+	 */
+	private static boolean isBoot4(ClassLoader classLoader) {
+		if (!ClassUtils.isPresent(HTTP_CLIENT_SETTINGS, classLoader)) {
+			return false;
+		}
+		try {
+			return ClassUtils.hasMethod(ClassUtils.forName(HTTP_CLIENT_SETTINGS, classLoader), "defaults");
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
 	}
 
 	private static final class Boot4 {

@@ -4,12 +4,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.fluxgate.slack.AbstractSlackListener;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import dev.fluxgate.slack.resilience4j.RegistryBinding;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.core.registry.EntryAddedEvent;
-import io.github.resilience4j.core.registry.EntryRemovedEvent;
-import io.github.resilience4j.core.registry.EntryReplacedEvent;
-import io.github.resilience4j.core.registry.RegistryEventConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +19,7 @@ import org.springframework.context.aot.AbstractAotProcessor;
  * first breaker, so that creating the registry early (as Resilience4j's aspect does) does not create it too; while
  * Spring AOT processes the application nothing is bound.
  */
-public class SlackCircuitBreakerBinder implements RegistryEventConsumer<CircuitBreaker>, SmartInitializingSingleton {
+public class SlackCircuitBreakerBinder extends RegistryBinding implements SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(SlackCircuitBreakerBinder.class);
 
@@ -33,41 +29,24 @@ public class SlackCircuitBreakerBinder implements RegistryEventConsumer<CircuitB
 
 	public SlackCircuitBreakerBinder(AbstractSlackListener listener,
 			ObjectProvider<CircuitBreakerRegistry> registries) {
-		this.listener = () -> listener;
-		this.registries = registries;
+		this(() -> listener, registries);
 	}
 
 	public SlackCircuitBreakerBinder(ObjectProvider<AbstractSlackListener> listener,
 			ObjectProvider<CircuitBreakerRegistry> registries) {
-		this.listener = listener::getObject;
+		this(listener::getObject, registries);
+	}
+
+	private SlackCircuitBreakerBinder(Supplier<AbstractSlackListener> listener,
+			ObjectProvider<CircuitBreakerRegistry> registries) {
+		super(listener);
+		this.listener = listener;
 		this.registries = registries;
 	}
 
 	@Override
-	public void onEntryAddedEvent(EntryAddedEvent<CircuitBreaker> event) {
-		if (!aotProcessing()) {
-			this.listener.get().bindTo(event.getAddedEntry());
-		}
-	}
-
-	@Override
-	public void onEntryRemovedEvent(EntryRemovedEvent<CircuitBreaker> event) {
-		if (!aotProcessing()) {
-			this.listener.get().release(event.getRemovedEntry());
-		}
-	}
-
-	@Override
-	public void onEntryReplacedEvent(EntryReplacedEvent<CircuitBreaker> event) {
-		if (!aotProcessing()) {
-			this.listener.get().release(event.getOldEntry());
-			this.listener.get().bindTo(event.getNewEntry());
-		}
-	}
-
-	@Override
 	public void afterSingletonsInstantiated() {
-		if (aotProcessing()) {
+		if (!isActive()) {
 			return;
 		}
 		AbstractSlackListener slackListener = this.listener.get();
@@ -80,8 +59,12 @@ public class SlackCircuitBreakerBinder implements RegistryEventConsumer<CircuitB
 		found.forEach(slackListener::bindTo);
 	}
 
-	private static boolean aotProcessing() {
-		return Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING);
+	/**
+	 * Nothing is bound while Spring AOT processes the application.
+	 */
+	@Override
+	protected boolean isActive() {
+		return !Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING);
 	}
 
 }

@@ -4,39 +4,35 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
-import dev.fluxgate.slack.MessageRenderer;
-import dev.fluxgate.slack.Placeholders;
 import dev.fluxgate.slack.Template;
 import dev.fluxgate.slack.Templates;
 import dev.fluxgate.slack.Transition;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.Route;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.TemplateProperties;
-import dev.fluxgate.slack.client.SlackBaseUrl;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.RetryPolicy;
+import dev.fluxgate.slack.resilience4j.ChannelRouter;
+import dev.fluxgate.slack.resilience4j.CircuitBreakerNameFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.StringUtils;
 
 /**
- * The {@code fluxgate.slack.*} properties resolved against the seed's environment variables and checked, so that a
- * setting that cannot work stops startup with the property, its value and the fix.
+ * The {@code fluxgate.slack.*} properties resolved against the seed's environment variables, checked by
+ * {@link SlackPropertiesValidator}, and turned into the listener's collaborators.
  *
  * @param channel the channel ID
  * @param token the bot token
- * @param sync whether the sync listener is used
+ * @param mode how the listener delivers
  * @param templates the default templates merged with the configured ones
  * @param retryPolicy the retry policy
- * @param channelResolver the channel of each circuit breaker, from the routes
+ * @param channelRouter the channel of each circuit breaker, from the routes
  * @param pacer the pacing of each channel, or {@code null}
  */
-record SlackSettings(String channel, String token, boolean sync, Templates templates, RetryPolicy retryPolicy,
-		Function<String, String> channelResolver, ChannelPacer pacer) {
+record SlackSettings(String channel, String token, Mode mode, Templates templates, RetryPolicy retryPolicy,
+		ChannelRouter channelRouter, ChannelPacer pacer) {
 
 	static final String CHANNEL_VARIABLE = "SLACK_CHANNEL_ID";
 
@@ -55,90 +51,32 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 	static SlackSettings resolve(FluxgateSlackProperties properties, Environment environment, ClassLoader classLoader) {
 		String channel = channel(properties, environment);
 		String token = token(properties, environment);
-		checkCredentials(channel, token);
-		checkJson(classLoader);
-		if (!token.trim().startsWith("xoxb-")) {
-			logger.warn("fluxgate.slack.token does not start with xoxb-: a bot token is expected; other tokens work "
-					+ "but post as their user");
-		}
-		boolean sync = mode(properties.getMode());
-		checkBaseUrl(properties.getBaseUrl());
-		checkPositive("fluxgate.slack.timeout", properties.getTimeout());
-		checkPositive("fluxgate.slack.shutdown-timeout", properties.getShutdownTimeout());
-		checkAtLeast("fluxgate.slack.digest.backlog", properties.getDigest().getBacklog(), Duration.ofSeconds(1));
-		checkAtLeast("fluxgate.slack.digest.interval", properties.getDigest().getInterval(), Duration.ofSeconds(1));
-		if (properties.getCoalescing().getAfter() < 1) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.coalescing.after",
-					String.valueOf(properties.getCoalescing().getAfter()), "at least one message must wait before "
-							+ "coalescing", "Set fluxgate.slack.coalescing.after to 1 or more (default 4), or "
-							+ "fluxgate.slack.coalescing.enabled=false.");
-		}
-		if (properties.getQueueCapacity() < 1) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.queue-capacity",
-					String.valueOf(properties.getQueueCapacity()), "at least one message must fit in the queue",
-					"Set fluxgate.slack.queue-capacity to 1 or more; the default is 1000.");
-		}
-		checkMention(properties.getMention());
-		return new SlackSettings(channel.trim(), token.trim(), sync, templates(properties), retryPolicy(properties),
-				channelResolver(channel.trim(), properties.getRoutes()), pacer(properties.getPacing()));
+		Mode mode = SlackPropertiesValidator.validate(properties, channel, token, classLoader);
+		return new SlackSettings(channel.trim(), token.trim(), mode, templates(properties), retryPolicy(properties),
+				channelRouter(channel.trim(), properties.getRoutes()), pacer(properties.getPacing()));
 	}
 
-	@SuppressWarnings("removal")
 	private static ChannelPacer pacer(FluxgateSlackProperties.Pacing pacing) {
-		if (!pacing.isEnabled()) {
-			return null;
-		}
-		double rate = pacing.getRate();
-		if (pacing.getMessages() != null || pacing.getPeriod() != null) {
-			int messages = (pacing.getMessages() != null) ? pacing.getMessages() : 1;
-			Duration period = (pacing.getPeriod() != null) ? pacing.getPeriod() : Duration.ofSeconds(1);
-			if (messages < 1) {
-				throw new InvalidSlackPropertyException("fluxgate.slack.pacing.messages", String.valueOf(messages),
-						"a channel must take at least one message per period", "Remove the deprecated "
-								+ "fluxgate.slack.pacing.messages and set fluxgate.slack.pacing.rate instead (default 1.0 "
-								+ "message per second).");
-			}
-			checkPositive("fluxgate.slack.pacing.period", period);
-			rate = messages * 1e9 / period.toNanos();
-			logger.warn("fluxgate.slack.pacing.messages and pacing.period are deprecated: set "
-					+ "fluxgate.slack.pacing.rate={} instead", rate);
-		}
-		if (!(rate > 0) || Double.isInfinite(rate)) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.pacing.rate", String.valueOf(rate),
-					"a rate-limited channel must send at least some messages per second",
-					"Set fluxgate.slack.pacing.rate to a positive number of messages per second (default 1.0, Slack's "
-							+ "limit), or fluxgate.slack.pacing.enabled=false.");
-		}
-		if (pacing.getBurst() < 1) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.pacing.burst", String.valueOf(pacing.getBurst()),
-					"a channel must be able to send at least one message at once",
-					"Set fluxgate.slack.pacing.burst to 1 or more (default 3).");
-		}
-		return new ChannelPacer(rate, pacing.getBurst());
+		return pacing.isEnabled() ? new ChannelPacer(rate(pacing), pacing.getBurst()) : null;
 	}
 
-	private static void checkMention(String mention) {
-		if (StringUtils.hasText(mention) && !MessageRenderer.isMention(mention.trim())) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.mention", quoted(mention),
-					"it is not a Slack mention", "Set fluxgate.slack.mention to <!here>, <!channel>, a user group "
-							+ "such as <!subteam^S0123> or a user such as <@U0123>, or remove it.");
+	/**
+	 * The sustained rate: {@code pacing.rate}, or what the deprecated {@code pacing.messages} per
+	 * {@code pacing.period} give when either is set.
+	 */
+	@SuppressWarnings("removal")
+	static double rate(FluxgateSlackProperties.Pacing pacing) {
+		if (pacing.getMessages() == null && pacing.getPeriod() == null) {
+			return pacing.getRate();
 		}
+		int messages = (pacing.getMessages() != null) ? pacing.getMessages() : 1;
+		Duration period = (pacing.getPeriod() != null) ? pacing.getPeriod() : Duration.ofSeconds(1);
+		return (period.isNegative() || period.isZero()) ? 0 : messages * 1e9 / period.toNanos();
 	}
 
-	private static Function<String, String> channelResolver(String channel, List<Route> routes) {
+	private static ChannelRouter channelRouter(String channel, List<Route> routes) {
 		List<Map.Entry<CircuitBreakerNameFilter, String>> resolved = new ArrayList<>();
-		for (int i = 0; i < routes.size(); i++) {
-			Route route = routes.get(i);
-			String property = "fluxgate.slack.routes[" + i + "]";
-			if (!StringUtils.hasText(route.getChannel())) {
-				throw new InvalidSlackPropertyException(property + ".channel", quoted(route.getChannel()),
-						"a route needs a channel", "Set " + property + ".channel to a channel ID such as C1234567890.");
-			}
-			if (route.getCircuitBreakers().isEmpty()) {
-				throw new InvalidSlackPropertyException(property + ".circuit-breakers", "(not set)",
-						"a route needs the circuit breakers it routes",
-						"Set " + property + ".circuit-breakers to name patterns such as payment-*.");
-			}
+		for (Route route : routes) {
 			resolved.add(Map.entry(new CircuitBreakerNameFilter(route.getCircuitBreakers(), List.of()),
 					route.getChannel().trim()));
 		}
@@ -152,129 +90,29 @@ record SlackSettings(String channel, String token, boolean sync, Templates templ
 		};
 	}
 
-	private static void checkCredentials(String channel, String token) {
-		if (channel == null || !StringUtils.hasText(channel)) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.channel", (channel == null) ? "(not set)" : "\"\"",
-					"a bot token is set, but no channel to post to",
-					"Set SLACK_CHANNEL_ID or fluxgate.slack.channel to the channel's ID, such as C1234567890 "
-							+ "(channel details in Slack), or remove the token to turn Slack notifications off.");
-		}
-		if (token == null || !StringUtils.hasText(token)) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.token", (token == null) ? "(not set)" : "\"\"",
-					"a channel is set, but no bot token to post with",
-					"Set SLACK_BOT_TOKEN or fluxgate.slack.token to the app's Bot User OAuth Token (xoxb-…, under "
-							+ "OAuth & Permissions), or remove the channel to turn Slack notifications off.");
-		}
-	}
-
-	private static void checkJson(ClassLoader classLoader) {
-		if (!ClassUtils.isPresent("tools.jackson.databind.ObjectMapper", classLoader)
-				&& !ClassUtils.isPresent("com.fasterxml.jackson.databind.ObjectMapper", classLoader)) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.enabled", "true",
-					"messages to Slack are JSON, and there is no Jackson on the classpath to write it",
-					"Add spring-boot-starter-jackson (Spring Boot 4) or spring-boot-starter-json (Spring Boot 3), "
-							+ "which every web starter brings, or set fluxgate.slack.enabled=false.");
-		}
-	}
-
-	private static boolean mode(String mode) {
-		if ("sync".equalsIgnoreCase(mode)) {
-			return true;
-		}
-		if ("async".equalsIgnoreCase(mode)) {
-			return false;
-		}
-		throw new InvalidSlackPropertyException("fluxgate.slack.mode", quoted(mode), "the mode must be sync or async",
-				"Set fluxgate.slack.mode to async (never blocks the caller, the default) or sync (waits for Slack).");
-	}
-
-	private static void checkBaseUrl(String baseUrl) {
-		String problem = SlackBaseUrl.problem(baseUrl);
-		if (problem != null) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.base-url", quoted(SlackBaseUrl.mask(baseUrl)),
-					problem, "Set fluxgate.slack.base-url to an https URL such as https://slack.com/api, without "
-							+ "credentials (plain http only for localhost, 127.0.0.0/8 and [::1]).");
-		}
-	}
-
-	private static void checkAtLeast(String property, Duration duration, Duration minimum) {
-		if (duration == null || duration.compareTo(minimum) < 0) {
-			throw new InvalidSlackPropertyException(property, String.valueOf(duration),
-					"it must be at least " + minimum.toMillis() + "ms",
-					"Set " + property + " to " + minimum.toMillis() + "ms or more, such as 10s.");
-		}
-	}
-
-	private static void checkPositive(String property, Duration duration) {
-		if (duration == null || duration.isNegative() || duration.isZero()) {
-			throw new InvalidSlackPropertyException(property, String.valueOf(duration), "it must be positive",
-					"Set " + property + " to a positive duration, such as 5s.");
-		}
-	}
-
 	private static RetryPolicy retryPolicy(FluxgateSlackProperties properties) {
 		FluxgateSlackProperties.Retry retry = properties.getRetry();
-		if (retry.getMaxAttempts() < 1) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.retry.max-attempts",
-					String.valueOf(retry.getMaxAttempts()), "a message needs at least one attempt",
-					"Set fluxgate.slack.retry.max-attempts to 1 (no retries) or more; the default is 5.");
-		}
-		checkPositive("fluxgate.slack.retry.initial-backoff", retry.getInitialBackoff());
-		checkPositive("fluxgate.slack.retry.max-backoff", retry.getMaxBackoff());
-		checkPositive("fluxgate.slack.retry.max-retry-after", retry.getMaxRetryAfter());
 		return new RetryPolicy(retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(),
 				retry.getMaxRetryAfter());
 	}
 
 	static Templates templates(FluxgateSlackProperties properties) {
 		Templates defaults = Templates.defaults();
-		Templates templates = defaults.withFallback(
-				merge("fluxgate.slack.fallback-template", defaults.fallback(), properties.getFallbackTemplate()));
+		Templates templates = defaults.withFallback(merge(defaults.fallback(), properties.getFallbackTemplate()));
 		for (Map.Entry<String, TemplateProperties> entry : properties.getTemplates().entrySet()) {
-			String property = "fluxgate.slack.templates." + entry.getKey();
-			Transition transition;
-			try {
-				transition = Transition.parse(entry.getKey());
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidSlackPropertyException(property, quoted(entry.getKey()),
-						"the key is not <state>-to-<state> of Resilience4j states",
-						"Use a key such as closed-to-open or half-open-to-closed; states are closed, open, half-open, "
-								+ "disabled, metrics-only and forced-open.");
-			}
-			templates = templates.with(transition, merge(property, templates.forTransition(transition),
-					entry.getValue()));
+			Transition transition = Transition.parse(entry.getKey());
+			templates = templates.with(transition, merge(templates.forTransition(transition), entry.getValue()));
 		}
 		return templates;
 	}
 
-	private static Template merge(String property, Template base, TemplateProperties override) {
-		checkPlaceholders(property + ".title", override.getTitle());
-		checkPlaceholders(property + ".description", override.getDescription());
-		if (override.getColor() != null && !Template.isColor(override.getColor())) {
-			throw new InvalidSlackPropertyException(property + ".color", quoted(override.getColor()),
-					"Slack attachment colours are hex #RRGGBB",
-					"Set " + property + ".color to a colour such as #FF4C4C, or remove it to keep the default.");
-		}
+	private static Template merge(Template base, TemplateProperties override) {
 		return base.merge(override.getTitle(), override.getColor(), override.getDescription());
-	}
-
-	private static void checkPlaceholders(String property, String text) {
-		if (text != null && !Placeholders.unknown(text).isEmpty()) {
-			throw new InvalidSlackPropertyException(property, quoted(text),
-					"unknown placeholder(s) " + Placeholders.unknown(text).stream().map((name) -> "{" + name + "}").toList(),
-					"Use only the placeholders " + Placeholders.KNOWN.stream().map((name) -> "{" + name + "}").toList()
-							+ "; there is no expression language.");
-		}
-	}
-
-	private static String quoted(String value) {
-		return (value != null) ? "\"" + value + "\"" : "(not set)";
 	}
 
 	@Override
 	public String toString() {
-		return "SlackSettings[channel=" + this.channel + ", token=******, sync=" + this.sync + "]";
+		return "SlackSettings[channel=" + this.channel + ", token=******, mode=" + this.mode + "]";
 	}
 
 }

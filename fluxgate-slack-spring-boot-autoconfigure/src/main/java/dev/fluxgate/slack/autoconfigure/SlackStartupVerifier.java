@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.fluxgate.slack.client.AuthTestResponse;
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.client.SlackErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -44,8 +45,7 @@ class SlackStartupVerifier implements SmartInitializingSingleton {
 			String error = (ex instanceof SlackApiException slack) ? slack.getError() : ex.getClass().getSimpleName();
 			logger.error("Slack: the startup check (auth.test) failed: {}", ex.getMessage());
 			if (this.failOnError) {
-				boolean tokenProblem = ex instanceof SlackApiException slack && !slack.isRetryable()
-						&& !"malformed_response".equals(slack.getError());
+				boolean tokenProblem = ex instanceof SlackApiException slack && SlackErrors.isRefusedBySlack(slack);
 				throw new InvalidSlackPropertyException(tokenProblem ? "fluxgate.slack.token" : "fluxgate.slack.base-url",
 						tokenProblem ? "******" : "(see reason)", "auth.test failed with " + error + ": " + ex.getMessage(),
 						"Fix the token or the connection to Slack, or set fluxgate.slack.fail-on-startup-error=false to "

@@ -9,12 +9,7 @@ import java.util.Set;
 public class SlackApiException extends RuntimeException {
 
 	/** The error codes of a call Slack refused for its rate limit: HTTP 429, or {@code ok:false} with one of these. */
-	public static final Set<String> RATE_LIMITED = Set.of("ratelimited", "rate_limited");
-
-	private static final Set<String> TRANSIENT_CODES = Set.of("ratelimited", "rate_limited", "service_unavailable",
-			"request_timeout");
-
-	private static final Set<String> UNCERTAIN_CODES = Set.of("internal_error", "fatal_error");
+	public static final Set<String> RATE_LIMITED = SlackErrors.RATE_LIMITED;
 
 	private final String error;
 
@@ -44,8 +39,7 @@ public class SlackApiException extends RuntimeException {
 	 * @return the exception
 	 */
 	public static SlackApiException fromErrorCode(String method, String error) {
-		Kind kind = TRANSIENT_CODES.contains(error) ? Kind.TRANSIENT
-				: UNCERTAIN_CODES.contains(error) ? Kind.RETRY_ONCE : Kind.PERMANENT;
+		Kind kind = SlackErrors.kindOf(error);
 		String hint = SlackErrorHints.hintFor(error);
 		return new SlackApiException(error, kind, null,
 				method + " failed: " + error + ((hint != null) ? " (" + hint + ")" : ""), null);

@@ -4,18 +4,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.fluxgate.slack.DeliveryObserver;
-import dev.fluxgate.slack.MessageRenderer;
 import dev.fluxgate.slack.Template;
 import dev.fluxgate.slack.Templates;
 import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.client.SlackErrors;
 import dev.fluxgate.slack.client.SlackResponse;
+import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
 import dev.fluxgate.slack.thread.ThreadTracker;
@@ -32,11 +32,6 @@ import reactor.core.publisher.Mono;
 public final class MessageDelivery {
 
 	private static final Logger logger = LoggerFactory.getLogger(MessageDelivery.class);
-
-	private static final Set<String> PAYLOAD_ERRORS = Set.of("invalid_blocks", "invalid_blocks_format",
-			"msg_too_long", "invalid_attachments", "too_many_attachments");
-
-	private static final Set<String> THREAD_ERRORS = Set.of("cannot_reply_to_message", "thread_not_found");
 
 	private final SlackPoster poster;
 
@@ -147,13 +142,13 @@ public final class MessageDelivery {
 			.retryWhen(this.poster.retry(snapshot.transition() + " of '" + snapshot.circuitBreaker() + "'",
 					(ex) -> this.observer.retrying(snapshot, ex), start, deadline))
 			.onErrorResume(SlackApiException.class, (ex) -> {
-				if (PAYLOAD_ERRORS.contains(ex.getError())) {
+				if (SlackErrors.isPayloadRefused(ex.getError())) {
 					logger.warn("Slack refused the message about '{}' ({}); posting it as plain text",
 							snapshot.circuitBreaker(), ex.getError());
 					return this.poster.paced(channel, false,
 							() -> this.renderer.renderPlain(snapshot, template, channel, step));
 				}
-				if (THREAD_ERRORS.contains(ex.getError()) && step.isReply()) {
+				if (SlackErrors.isThreadGone(ex.getError()) && step.isReply()) {
 					logger.warn("Slack refused a reply in the thread of '{}' ({}); starting a new thread",
 							snapshot.circuitBreaker(), ex.getError());
 					ThreadRules.Step root = new ThreadRules.Step(null, false, true, step.endsThread());

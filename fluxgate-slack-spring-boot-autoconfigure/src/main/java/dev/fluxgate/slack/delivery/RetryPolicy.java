@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.client.SlackErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -90,7 +91,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 								+ "fluxgate.slack.retry.max-retry-after (" + this.maxRetryAfter
 								+ "); the message is given up", ex));
 			}
-			Duration wait = (pacerHoldsRateLimits && SlackApiException.RATE_LIMITED.contains(ex.getError()))
+			Duration wait = (pacerHoldsRateLimits && SlackErrors.RATE_LIMITED.contains(ex.getError()))
 					? Duration.ZERO : (ex.getRetryAfter() != null) ? ex.getRetryAfter() : backoff(signal.totalRetries() + 1);
 			if (deadline != null && Duration.ofNanos(System.nanoTime() - start).plus(wait).compareTo(deadline) > 0) {
 				return Mono.error(failure);
@@ -108,7 +109,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 	 * @return the hold, or {@code null} when the failure is no rate limit
 	 */
 	public Duration rateLimitedFor(SlackApiException ex) {
-		if (!SlackApiException.RATE_LIMITED.contains(ex.getError())) {
+		if (!SlackErrors.RATE_LIMITED.contains(ex.getError())) {
 			return null;
 		}
 		Duration retryAfter = (ex.getRetryAfter() != null) ? ex.getRetryAfter() : Duration.ofSeconds(1);

@@ -3,8 +3,8 @@ package dev.fluxgate.slack.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
-import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.SlackStandIn;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
@@ -44,8 +44,6 @@ class FailureCycleApplicationTests {
 	static void slackStandIn(DynamicPropertyRegistry properties) {
 		properties.add("fluxgate.slack.base-url", slack::baseUrl);
 	}
-
-
 
 	@Test
 	void configuredBreakerPostsOneThreadPerFailureCycle() {

@@ -5,22 +5,22 @@ import java.util.Map;
 
 import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.AsyncSlackListener;
-import dev.fluxgate.slack.thread.InMemoryThreadStore;
-import dev.fluxgate.slack.MessageRenderer;
 import dev.fluxgate.slack.SlackListener;
 import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.Template;
 import dev.fluxgate.slack.Templates;
-import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.Transition;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.WebClientSlackClient;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.thread.InMemoryThreadStore;
+import dev.fluxgate.slack.thread.ThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -36,7 +36,6 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 @ExtendWith(OutputCaptureExtension.class)
 class FluxgateSlackAutoConfigurationTests {
@@ -50,8 +49,6 @@ class FluxgateSlackAutoConfigurationTests {
 	private final ApplicationContextRunner configuredRunner = this.contextRunner.withPropertyValues(
 			"fluxgate.slack.channel=" + SlackStandIn.CHANNEL, "fluxgate.slack.token=" + SlackStandIn.TOKEN,
 			"fluxgate.slack.base-url=" + slack.baseUrl(), "fluxgate.slack.pacing.enabled=false");
-
-
 
 	@Test
 	void backsOffWithOneInfoLineWhenNeitherChannelNorTokenIsSet(CapturedOutput output) {
@@ -297,14 +294,6 @@ class FluxgateSlackAutoConfigurationTests {
 	}
 
 	@Test
-	void warnsOnceAboutTokensThatAreNotBotTokens(CapturedOutput output) {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.token=xoxp-user-token").run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(output).containsOnlyOnce("does not start with xoxb-").doesNotContain("xoxp-user-token");
-		});
-	}
-
-	@Test
 	void failsWhenOnlyTheTokenIsSet() {
 		this.contextRunner.withPropertyValues("fluxgate.slack.token=" + SlackStandIn.TOKEN)
 			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
@@ -325,100 +314,6 @@ class FluxgateSlackAutoConfigurationTests {
 	}
 
 	@Test
-	void failsOnABlankChannel() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.channel= ")
-			.run((context) -> assertThat(analysis(context).getDescription()).contains("Property: fluxgate.slack.channel")
-				.contains("Value: \"\""));
-	}
-
-	@Test
-	void failsOnAnUnknownMode() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.mode=fast")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.mode")
-					.contains("Value: \"fast\"");
-				assertThat(analysis.getAction()).contains("async").contains("sync");
-			}));
-	}
-
-	@Test
-	void failsOnAnUnknownTemplateKey() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.templates.closed-to-opened.title=x")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.templates.closed-to-opened")
-					.contains("Value: \"closed-to-opened\"");
-				assertThat(analysis.getAction()).contains("half-open-to-closed");
-			}));
-	}
-
-	@Test
-	void failsOnAColorThatIsNotHex() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.templates.closed-to-open.color=red")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.templates.closed-to-open.color")
-					.contains("Value: \"red\"");
-				assertThat(analysis.getAction()).contains("#FF4C4C");
-			}));
-	}
-
-	@Test
-	void failsOnANegativeTimeout() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.timeout=-1s")
-			.run((context) -> assertThat(analysis(context).getDescription()).contains("Property: fluxgate.slack.timeout")
-				.contains("Value: PT-1S"));
-	}
-
-	@Test
-	void failsOnABaseUrlThatIsNotAUrl() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.base-url=slack api")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.base-url")
-					.contains("Value: \"slack api\"");
-				assertThat(analysis.getAction()).contains("https://slack.com/api");
-			}));
-	}
-
-	@Test
-	void failsOnPlainHttpBeyondLoopback() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.base-url=http://slack.example.com/api")
-			.run((context) -> assertThat(analysis(context).getDescription()).contains("unencrypted"));
-	}
-
-	@Test
-	void acceptsPlainHttpOnLoopback() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.base-url=http://localhost:1/api")
-			.run((context) -> assertThat(context).hasNotFailed());
-	}
-
-	@Test
-	void failsOnAnUnknownPlaceholderListingTheKnownOnes() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.templates.closed-to-open.title={name} at {host}")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.templates.closed-to-open.title")
-					.contains("{host}");
-				assertThat(analysis.getAction()).contains("{name}")
-					.contains("{failureRate}")
-					.contains("{failureRateThreshold}")
-					.contains("{slowCallRate}")
-					.contains("{duration}");
-			}));
-	}
-
-	@Test
-	void failsOnAMentionSlackWouldNotResolve() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.mention=@here")
-			.run((context) -> assertThat(analysis(context).getDescription()).contains("Property: fluxgate.slack.mention")
-				.contains("Value: \"@here\""));
-	}
-
-	@Test
-	void failsOnARouteWithoutChannel() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.routes[0].circuit-breakers=payment-*")
-			.run((context) -> assertThat(analysis(context).getDescription())
-				.contains("Property: fluxgate.slack.routes[0].channel"));
-	}
-
-	@Test
 	void rootIsLeftAloneWhenUpdatesAreOff() {
 		this.configuredRunner.withPropertyValues("fluxgate.slack.mode=sync", "fluxgate.slack.update-root=false")
 			.run((context) -> {
@@ -429,117 +324,6 @@ class FluxgateSlackAutoConfigurationTests {
 				assertThat(slack.posts()).hasSize(2);
 				assertThat(slack.updates()).isEmpty();
 			});
-	}
-
-	@Test
-	void startupCheckLogsTheBotAndWorkspace(CapturedOutput output) {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.verify-on-startup=true").run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(output).contains("post as alerts in workspace Fluxgate (" + SlackStandIn.WORKSPACE_URL
-					+ ") to channel " + SlackStandIn.CHANNEL);
-		});
-	}
-
-	@Test
-	void startupCheckAndTheFirstRecoveryShareOneAuthTest() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.verify-on-startup=true", "fluxgate.slack.mode=sync")
-			.run((context) -> {
-				CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
-				context.getBean(AbstractSlackListener.class).bindTo(circuitBreaker);
-				circuitBreaker.transitionToOpenState();
-				circuitBreaker.transitionToHalfOpenState();
-				circuitBreaker.transitionToClosedState();
-				assertThat(slack.posts().get(2).rawBody()).contains(SlackStandIn.WORKSPACE_URL + "archives/");
-				assertThat(slack.server().findAll(com.github.tomakehurst.wiremock.client.WireMock
-					.postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/auth.test"))))
-					.hasSize(1);
-			});
-	}
-
-	@Test
-	void failsOnAPacingRateThatSendsNothing() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.pacing.enabled=true", "fluxgate.slack.pacing.rate=0")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.pacing.rate").contains("0.0");
-				assertThat(analysis.getAction()).contains("default 1.0");
-			}));
-	}
-
-	@Test
-	void failsOnAPacingBurstBelowOne() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.pacing.enabled=true", "fluxgate.slack.pacing.burst=0")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.pacing.burst");
-				assertThat(analysis.getAction()).contains("default 3");
-			}));
-	}
-
-	@Test
-	void deprecatedPacingMessagesPointToTheRate() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.pacing.enabled=true", "fluxgate.slack.pacing.messages=0")
-			.run((context) -> assertThat(analysis(context).getAction()).contains("fluxgate.slack.pacing.rate")
-				.contains("default 1.0"));
-	}
-
-	@Test
-	void failsOnCoalescingAfterBelowOne() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.coalescing.after=0")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.coalescing.after");
-				assertThat(analysis.getAction()).contains("default 4");
-			}));
-	}
-
-	@Test
-	void failsOnABaseUrlWithCredentialsWithoutShowingThem() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.base-url=https://alerts:hunter2@slack.com/api")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.base-url")
-					.contains("credentials")
-					.doesNotContain("hunter2");
-				assertThat(analysis.getAction()).contains("without credentials");
-			}));
-	}
-
-	@Test
-	void failsOnADigestIntervalThatWouldSpinTheScheduler() {
-		this.configuredRunner.withPropertyValues("fluxgate.slack.digest.interval=1ns")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.digest.interval")
-					.contains("at least 1000ms");
-				assertThat(analysis.getAction()).contains("10s");
-			}));
-	}
-
-	@Test
-	void startupCheckIsOffByDefault() {
-		this.configuredRunner.run((context) -> assertThat(slack.server().getAllServeEvents()).isEmpty());
-	}
-
-	@Test
-	void failedStartupCheckIsLoggedWithTheHintButDoesNotStopStartup(CapturedOutput output) {
-		slack.stub(com.github.tomakehurst.wiremock.client.WireMock.post("/api/auth.test")
-			.atPriority(1)
-			.willReturn(SlackStandIn.error("invalid_auth")));
-		this.configuredRunner.withPropertyValues("fluxgate.slack.verify-on-startup=true").run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(output).contains("auth.test failed: invalid_auth").contains("Bot User OAuth Token");
-		});
-	}
-
-	@Test
-	void failedStartupCheckStopsStartupWhenAskedTo() {
-		slack.stub(com.github.tomakehurst.wiremock.client.WireMock.post("/api/auth.test")
-			.atPriority(1)
-			.willReturn(SlackStandIn.error("invalid_auth")));
-		this.configuredRunner
-			.withPropertyValues("fluxgate.slack.verify-on-startup=true", "fluxgate.slack.fail-on-startup-error=true")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
-				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.token")
-					.contains("invalid_auth")
-					.doesNotContain(SlackStandIn.TOKEN);
-				assertThat(analysis.getAction()).contains("fail-on-startup-error");
-			}));
 	}
 
 	private static void postOneTransition(AbstractSlackListener listener) {

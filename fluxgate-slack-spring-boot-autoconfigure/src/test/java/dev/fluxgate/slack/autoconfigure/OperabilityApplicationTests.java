@@ -1,17 +1,15 @@
 package dev.fluxgate.slack.autoconfigure;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.fluxgate.slack.MessageRenderer;
-import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.message.SlackText;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -22,14 +20,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What an on-call engineer sees beyond the messages: the {@code slackthreads} endpoint, metrics, health, and alerts
- * that tell more than the seed, all through real HTTP.
+ * What an on-call engineer sees beyond the messages, through real HTTP: the {@code slackthreads} endpoint and the
+ * {@code slack} health over the web, and alerts that tell more than the seed. The endpoint, health and metrics are
+ * specified on their own in {@code SlackThreadsEndpointTests}, {@code SlackHealthIndicatorTests} and
+ * {@code SlackMetricsTests}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
@@ -49,8 +48,6 @@ class OperabilityApplicationTests {
 	static void slackStandIn(DynamicPropertyRegistry properties) {
 		properties.add("fluxgate.slack.base-url", slack::baseUrl);
 	}
-
-
 
 	@Test
 	void endpointShowsEachOpenThreadThroughTheCycle() {
@@ -146,8 +143,8 @@ class OperabilityApplicationTests {
 		checkout.getEventPublisher().onStateTransition((event) -> {
 			CircuitBreaker.Metrics metrics = checkout.getMetrics();
 			atTrip.set(metrics);
-			numbersAtTrip.set(MessageRenderer.percent(metrics.getFailureRate()) + "|"
-					+ MessageRenderer.percent(metrics.getSlowCallRate()) + "|" + metrics.getNumberOfBufferedCalls()
+			numbersAtTrip.set(SlackText.percent(metrics.getFailureRate()) + "|"
+					+ SlackText.percent(metrics.getSlowCallRate()) + "|" + metrics.getNumberOfBufferedCalls()
 					+ "|" + metrics.getNumberOfFailedCalls());
 		});
 		checkout.executeSupplier(() -> "ok");
@@ -224,44 +221,6 @@ class OperabilityApplicationTests {
 	}
 
 	@Test
-	void metricsCountSentFailedDroppedAndRetried() {
-		double sent = metric("fluxgate.slack.messages", "outcome:sent");
-		double failed = metric("fluxgate.slack.messages", "outcome:failed");
-		double dropped = metric("fluxgate.slack.messages", "outcome:dropped");
-		double retries = metric("fluxgate.slack.retries", null);
-		slack.stub(SlackStandIn.postMessage()
-			.withRequestBody(containing("metrics-broken"))
-			.atPriority(1)
-			.willReturn(SlackStandIn.error("invalid_auth")));
-		slack.stub(SlackStandIn.postMessage()
-			.withRequestBody(containing("metrics-retried"))
-			.atPriority(1)
-			.willReturn(aResponse().withStatus(503)));
-		slack.stub(SlackStandIn.postMessage()
-			.withRequestBody(containing("metrics-flood"))
-			.atPriority(1)
-			.willReturn(SlackStandIn.ok().withFixedDelay(1500)));
-		this.registry.circuitBreaker("metrics-sent").transitionToOpenState();
-		this.registry.circuitBreaker("metrics-broken").transitionToOpenState();
-		await().until(() -> metric("fluxgate.slack.messages", "outcome:failed") == failed + 1);
-		this.registry.circuitBreaker("metrics-retried").transitionToOpenState();
-		await().until(() -> metric("fluxgate.slack.messages", "outcome:failed") == failed + 2);
-		CircuitBreaker flood = this.registry.circuitBreaker("metrics-flood");
-		for (int i = 0; i < 3; i++) {
-			flood.transitionToOpenState();
-			flood.transitionToHalfOpenState();
-		}
-		flood.transitionToClosedState();
-		assertThat(metric("fluxgate.slack.messages", "outcome:dropped")).isEqualTo(dropped + 2);
-		assertThat(metric("fluxgate.slack.pending", null)).isEqualTo(5);
-		await().atMost(Duration.ofSeconds(15)).until(() -> metric("fluxgate.slack.pending", null) == 0);
-		assertThat(metric("fluxgate.slack.messages", "outcome:sent")).isEqualTo(sent + 6);
-		assertThat(metric("fluxgate.slack.retries", null)).isEqualTo(retries + 1);
-		assertThat(metric("fluxgate.slack.requests", "method:chat.postMessage")).isPositive();
-		assertThat(metric("fluxgate.slack.threads.active", null)).isPositive();
-	}
-
-	@Test
 	void healthGoesDownOnAPermanentFailureAndUpAfterTheNextDelivery() {
 		slack.stub(SlackStandIn.postMessage()
 			.withRequestBody(containing("health-broken"))
@@ -290,30 +249,6 @@ class OperabilityApplicationTests {
 		assertThat(slack.server().findAll(com.github.tomakehurst.wiremock.client.WireMock
 			.postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/auth.test"))))
 			.as("health checks never call Slack").isEmpty();
-	}
-
-	private double metric(String name, String tag) {
-		JsonNode body = this.http.get()
-			.uri((uri) -> {
-				uri.path("/actuator/metrics/" + name);
-				if (tag != null) {
-					uri.queryParam("tag", tag);
-				}
-				return uri.build();
-			})
-			.exchange()
-			.returnResult(JsonNode.class)
-			.getResponseBody()
-			.blockFirst();
-		if (body == null || !body.has("measurements")) {
-			return 0;
-		}
-		for (JsonNode measurement : body.get("measurements")) {
-			if (List.of("COUNT", "VALUE").contains(measurement.get("statistic").asString())) {
-				return measurement.get("value").asDouble();
-			}
-		}
-		return 0;
 	}
 
 	@SpringBootApplication

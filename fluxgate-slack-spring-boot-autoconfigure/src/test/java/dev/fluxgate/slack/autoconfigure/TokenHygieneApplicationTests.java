@@ -4,8 +4,8 @@ import dev.fluxgate.slack.SlackStandIn;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -47,7 +47,6 @@ class TokenHygieneApplicationTests {
 	static void slackStandIn(DynamicPropertyRegistry properties) {
 		properties.add("fluxgate.slack.base-url", slack::baseUrl);
 	}
-
 
 	@Test
 	void tokenIsInNoLogLine(CapturedOutput output) {

@@ -31,8 +31,6 @@ class WebClientSlackClientTests {
 	private final ChatPostMessage message = new ChatPostMessage(SlackStandIn.CHANNEL, "hi",
 			List.of(new Attachment("#FF4C4C", List.of(Block.section("*hi*")))), null, null);
 
-
-
 	@Test
 	void postsJsonWithBearerToken() {
 		SlackResponse answer = this.client.postMessage(this.message).block();

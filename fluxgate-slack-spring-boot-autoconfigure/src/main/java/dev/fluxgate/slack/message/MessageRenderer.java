@@ -1,7 +1,5 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.message;
 
-import dev.fluxgate.slack.thread.SlackThread;
-import dev.fluxgate.slack.thread.ThreadRules;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -9,12 +7,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
-import dev.fluxgate.slack.client.ChatPostMessage;
+import dev.fluxgate.slack.Template;
+import dev.fluxgate.slack.Transition;
+import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.ChatPostMessage.Attachment;
 import dev.fluxgate.slack.client.ChatPostMessage.Block;
+import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
+import dev.fluxgate.slack.thread.SlackThread;
+import dev.fluxgate.slack.thread.ThreadRules;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**
@@ -23,18 +25,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
  * current status.
  */
 public class MessageRenderer {
-
-	private static final Pattern MENTION = Pattern
-		.compile("<(!here|!channel|!everyone|!subteam\\^[A-Z0-9]+(\\|[^>]*)?|@[UW][A-Z0-9]+)>");
-
-	/** Slack's limit for a section's text. */
-	public static final int SECTION_LIMIT = 3000;
-
-	/** Slack's limit for one field of a section. */
-	public static final int FIELD_LIMIT = 2000;
-
-	/** The length we keep a message's plain {@code text} to. */
-	public static final int TEXT_LIMIT = 4000;
 
 	private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
 		.withZone(ZoneOffset.UTC);
@@ -53,20 +43,11 @@ public class MessageRenderer {
 	 * @param mention such as {@code <!here>}, {@code <!subteam^S0123>} or {@code <@U0123>}, or {@code null}
 	 */
 	public MessageRenderer(String mention) {
-		if (mention != null && !mention.isBlank() && !isMention(mention.trim())) {
+		if (mention != null && !mention.isBlank() && !SlackText.isMention(mention.trim())) {
 			throw new IllegalArgumentException("'" + mention + "' is not a Slack mention such as <!here>, "
 					+ "<!subteam^S0123> or <@U0123>");
 		}
 		this.mention = (mention != null && !mention.isBlank()) ? mention.trim() : null;
-	}
-
-	/**
-	 * Whether a text is one Slack mention.
-	 * @param mention the text
-	 * @return whether it is {@code <!here>}, {@code <!channel>}, {@code <!everyone>}, a user group or a user
-	 */
-	public static boolean isMention(String mention) {
-		return mention != null && MENTION.matcher(mention).matches();
 	}
 
 	/**
@@ -97,20 +78,20 @@ public class MessageRenderer {
 		Duration outage = (open != null && step.endsThread()) ? Duration.between(open.openedAt(), snapshot.time())
 				: null;
 		Map<String, String> values = values(snapshot, outage);
-		String title = escape(Placeholders.replace(template.title(), values));
-		String name = escape(snapshot.circuitBreaker());
+		String title = SlackText.escape(Placeholders.replace(template.title(), values));
+		String name = SlackText.escape(snapshot.circuitBreaker());
 		String prefix = (this.mention != null && !step.isReply() && snapshot.transition().to() == State.OPEN)
 				? this.mention + " " : "";
 		List<Block> blocks = new ArrayList<>(blocks(snapshot, template, prefix + "*" + title + "*", values));
 		if (outage != null) {
 			List<String> recovery = new ArrayList<>();
-			recovery.add("*Outage:*\n" + format(outage));
+			recovery.add("*Outage:*\n" + SlackText.format(outage));
 			if (rootPermalink != null) {
 				recovery.add("*Alert:*\n<" + rootPermalink + "|first message of this outage>");
 			}
 			blocks.add(fields(recovery));
 		}
-		return new ChatPostMessage(channel, truncate(prefix + title + ": " + name, TEXT_LIMIT),
+		return new ChatPostMessage(channel, SlackText.truncate(prefix + title + ": " + name, SlackText.TEXT_LIMIT),
 				List.of(new Attachment(template.color(), blocks)), step.threadTs(),
 				step.broadcast() ? Boolean.TRUE : null);
 	}
@@ -128,22 +109,22 @@ public class MessageRenderer {
 			Template latestTemplate, boolean ended) {
 		TransitionSnapshot root = thread.root();
 		Map<String, String> values = values(root, null);
-		String rootTitle = escape(Placeholders.replace(rootTemplate.title(), values));
+		String rootTitle = SlackText.escape(Placeholders.replace(rootTemplate.title(), values));
 		State now = latest.transition().to();
 		String status;
 		if (!ended) {
 			status = "now " + now;
 		}
 		else if (now == State.CLOSED) {
-			status = "✅ Recovered after " + format(Duration.between(thread.openedAt(), latest.time()));
+			status = "✅ Recovered after " + SlackText.format(Duration.between(thread.openedAt(), latest.time()));
 		}
 		else {
-			status = "ended in " + now + " after " + format(Duration.between(thread.openedAt(), latest.time()));
+			status = "ended in " + now + " after " + SlackText.format(Duration.between(thread.openedAt(), latest.time()));
 		}
 		String title = rootTitle + " — " + status;
 		List<Block> blocks = blocks(root, rootTemplate, "*" + title + "*", values);
 		return new ChatUpdate(thread.channel(), thread.threadTs(),
-				truncate(title + ": " + escape(root.circuitBreaker()), TEXT_LIMIT),
+				SlackText.truncate(title + ": " + SlackText.escape(root.circuitBreaker()), SlackText.TEXT_LIMIT),
 				List.of(new Attachment(latestTemplate.color(), blocks)));
 	}
 
@@ -151,17 +132,17 @@ public class MessageRenderer {
 			Map<String, String> values) {
 		List<Block> blocks = new ArrayList<>(3);
 		blocks.add(section(heading));
-		blocks.add(fields(List.of("*Circuit Breaker:*\n" + escape(snapshot.circuitBreaker()),
+		blocks.add(fields(List.of("*Circuit Breaker:*\n" + SlackText.escape(snapshot.circuitBreaker()),
 				"*State Transition:*\n" + snapshot.transition().from() + " → " + snapshot.transition().to(),
 				"*Transition Time:*\n" + time(snapshot),
-				"*Description:*\n" + escape(Placeholders.replace(template.description(), values)))));
+				"*Description:*\n" + SlackText.escape(Placeholders.replace(template.description(), values)))));
 		TransitionSnapshot.Numbers numbers = snapshot.numbers();
 		if (numbers != null && snapshot.transition().to() == State.OPEN) {
 			blocks.add(fields(List.of(
-					"*Failure Rate:*\n" + percent(numbers.failureRate()) + " (threshold "
-							+ percent(numbers.failureRateThreshold()) + ")",
-					"*Slow Call Rate:*\n" + percent(numbers.slowCallRate()) + " (threshold "
-							+ percent(numbers.slowCallRateThreshold()) + ")",
+					"*Failure Rate:*\n" + SlackText.percent(numbers.failureRate()) + " (threshold "
+							+ SlackText.percent(numbers.failureRateThreshold()) + ")",
+					"*Slow Call Rate:*\n" + SlackText.percent(numbers.slowCallRate()) + " (threshold "
+							+ SlackText.percent(numbers.slowCallRateThreshold()) + ")",
 					"*Calls:*\n" + numbers.bufferedCalls() + " buffered, " + numbers.failedCalls() + " failed")));
 		}
 		return blocks;
@@ -186,14 +167,14 @@ public class MessageRenderer {
 			.map(State::name)
 			.collect(java.util.stream.Collectors.joining(" ⇄ "));
 		String title = "🔁 " + batch.size() + " transitions (" + states + ") — now " + last.transition().to();
-		String name = escape(last.circuitBreaker());
+		String name = SlackText.escape(last.circuitBreaker());
 		List<Block> blocks = List.of(section("*" + title + "*"),
 				fields(List.of("*Circuit Breaker:*\n" + name,
 						"*State Transition:*\n" + first.transition().from() + " → " + last.transition().to(),
 						"*Transition Time:*\n" + time(last), "*Description:*\n" + batch.size()
 								+ " transitions came faster than Slack takes messages; the last was "
 								+ last.transition() + ".")));
-		return new ChatPostMessage(channel, truncate(title + ": " + name, TEXT_LIMIT),
+		return new ChatPostMessage(channel, SlackText.truncate(title + ": " + name, SlackText.TEXT_LIMIT),
 				List.of(new Attachment(template.color(), blocks)), step.threadTs(),
 				step.broadcast() ? Boolean.TRUE : null);
 	}
@@ -209,7 +190,7 @@ public class MessageRenderer {
 	 */
 	public ChatPostMessage renderDigest(String channel, String title, String color, Map<String, State> states,
 			String threadTs) {
-		return new ChatPostMessage(channel, truncate(title + ": " + names(states), TEXT_LIMIT),
+		return new ChatPostMessage(channel, SlackText.truncate(title + ": " + names(states), SlackText.TEXT_LIMIT),
 				List.of(new Attachment(color, digestBlocks(title, states))), threadTs,
 				(threadTs != null) ? Boolean.TRUE : null);
 	}
@@ -225,7 +206,7 @@ public class MessageRenderer {
 	 */
 	public ChatPostMessage renderDigestRoot(String channel, String title, String color, Map<String, State> states) {
 		String heading = (this.mention != null) ? this.mention + " " + title : title;
-		return new ChatPostMessage(channel, truncate(heading + ": " + names(states), TEXT_LIMIT),
+		return new ChatPostMessage(channel, SlackText.truncate(heading + ": " + names(states), SlackText.TEXT_LIMIT),
 				List.of(new Attachment(color, digestBlocks(title, states))), null, null);
 	}
 
@@ -240,18 +221,18 @@ public class MessageRenderer {
 	 */
 	public ChatUpdate renderDigestUpdate(String channel, String ts, String title, String color,
 			Map<String, State> states) {
-		return new ChatUpdate(channel, ts, truncate(title + ": " + names(states), TEXT_LIMIT),
+		return new ChatUpdate(channel, ts, SlackText.truncate(title + ": " + names(states), SlackText.TEXT_LIMIT),
 				List.of(new Attachment(color, digestBlocks(title, states))));
 	}
 
 	private static String names(Map<String, State> states) {
-		return states.keySet().stream().map(MessageRenderer::escape).collect(java.util.stream.Collectors.joining(", "));
+		return states.keySet().stream().map(SlackText::escape).collect(java.util.stream.Collectors.joining(", "));
 	}
 
 	private static List<Block> digestBlocks(String title, Map<String, State> states) {
 		String lines = states.entrySet()
 			.stream()
-			.map((entry) -> "• " + escape(entry.getKey()) + " — " + entry.getValue())
+			.map((entry) -> "• " + SlackText.escape(entry.getKey()) + " — " + entry.getValue())
 			.collect(java.util.stream.Collectors.joining("\n"));
 		return List.of(section("*" + title + "*"), section(lines));
 	}
@@ -267,41 +248,20 @@ public class MessageRenderer {
 	public ChatPostMessage renderPlain(TransitionSnapshot snapshot, Template template, String channel,
 			ThreadRules.Step step) {
 		Map<String, String> values = values(snapshot, null);
-		String text = escape(Placeholders.replace(template.title(), values)) + ": "
-				+ escape(snapshot.circuitBreaker()) + "\n" + snapshot.transition().from() + " → "
+		String text = SlackText.escape(Placeholders.replace(template.title(), values)) + ": "
+				+ SlackText.escape(snapshot.circuitBreaker()) + "\n" + snapshot.transition().from() + " → "
 				+ snapshot.transition().to() + " at " + time(snapshot) + "\n"
-				+ escape(Placeholders.replace(template.description(), values));
-		return new ChatPostMessage(channel, truncate(text, TEXT_LIMIT), null, step.threadTs(),
+				+ SlackText.escape(Placeholders.replace(template.description(), values));
+		return new ChatPostMessage(channel, SlackText.truncate(text, SlackText.TEXT_LIMIT), null, step.threadTs(),
 				step.broadcast() ? Boolean.TRUE : null);
 	}
 
 	private static Block section(String text) {
-		return Block.section(truncate(text, SECTION_LIMIT));
+		return Block.section(SlackText.truncate(text, SlackText.SECTION_LIMIT));
 	}
 
 	private static Block fields(List<String> fields) {
-		return Block.fields(fields.stream().map((field) -> truncate(field, FIELD_LIMIT)).toList());
-	}
-
-	/**
-	 * Cut a text to Slack's limit, ending it with "…", without splitting an escape or a character.
-	 * @param text the text
-	 * @param limit the most characters
-	 * @return the text, cut if longer than the limit
-	 */
-	public static String truncate(String text, int limit) {
-		if (text.length() <= limit) {
-			return text;
-		}
-		int end = limit - 1;
-		if (Character.isLowSurrogate(text.charAt(end)) || Character.isHighSurrogate(text.charAt(end - 1))) {
-			end--;
-		}
-		int amp = text.lastIndexOf('&', end - 1);
-		if (amp >= 0 && amp > end - 5 && text.indexOf(';', amp) >= end) {
-			end = amp;
-		}
-		return text.substring(0, end) + "…";
+		return Block.fields(fields.stream().map((field) -> SlackText.truncate(field, SlackText.FIELD_LIMIT)).toList());
 	}
 
 	private static Map<String, String> values(TransitionSnapshot snapshot, Duration outage) {
@@ -310,10 +270,10 @@ public class MessageRenderer {
 		values.put("from", snapshot.transition().from().name());
 		values.put("to", snapshot.transition().to().name());
 		TransitionSnapshot.Numbers numbers = snapshot.numbers();
-		values.put("failureRate", (numbers != null) ? percent(numbers.failureRate()) : "n/a");
-		values.put("failureRateThreshold", (numbers != null) ? percent(numbers.failureRateThreshold()) : "n/a");
-		values.put("slowCallRate", (numbers != null) ? percent(numbers.slowCallRate()) : "n/a");
-		values.put("duration", (outage != null) ? format(outage) : "n/a");
+		values.put("failureRate", (numbers != null) ? SlackText.percent(numbers.failureRate()) : "n/a");
+		values.put("failureRateThreshold", (numbers != null) ? SlackText.percent(numbers.failureRateThreshold()) : "n/a");
+		values.put("slowCallRate", (numbers != null) ? SlackText.percent(numbers.slowCallRate()) : "n/a");
+		values.put("duration", (outage != null) ? SlackText.format(outage) : "n/a");
 		return values;
 	}
 
@@ -325,64 +285,6 @@ public class MessageRenderer {
 	protected String time(TransitionSnapshot snapshot) {
 		return "<!date^" + snapshot.time().getEpochSecond() + "^{date_short_pretty} {time_secs}|"
 				+ UTC.format(snapshot.time()) + " UTC>";
-	}
-
-	/**
-	 * Format a rate the way the messages show it.
-	 * @param rate a percentage, or a negative number when too few calls were recorded
-	 * @return such as {@code 62.5%}, or {@code not enough calls}
-	 */
-	public static String percent(float rate) {
-		if (rate < 0) {
-			return "not enough calls";
-		}
-		return ((rate == Math.rint(rate)) ? String.valueOf((long) rate) : String.valueOf(Math.round(rate * 10) / 10.0))
-				+ "%";
-	}
-
-	/**
-	 * Format a duration the way the messages show it.
-	 * @param duration the duration
-	 * @return such as {@code 4m 12s} or {@code 1h 3m}
-	 */
-	public static String format(Duration duration) {
-		long seconds = Math.max(0, duration.toSeconds());
-		if (seconds >= 3600) {
-			return (seconds / 3600) + "h " + (seconds % 3600 / 60) + "m";
-		}
-		if (seconds >= 60) {
-			return (seconds / 60) + "m " + (seconds % 60) + "s";
-		}
-		return seconds + "s";
-	}
-
-	/**
-	 * Escape the three characters Slack's mrkdwn gives control meaning, so text can neither format links nor
-	 * mention anyone.
-	 * @param text the text
-	 * @return the escaped text
-	 */
-	public static String escape(String text) {
-		StringBuilder escaped = null;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			String replacement = switch (c) {
-				case '&' -> "&amp;";
-				case '<' -> "&lt;";
-				case '>' -> "&gt;";
-				default -> null;
-			};
-			if (replacement != null && escaped == null) {
-				escaped = new StringBuilder(text.length() + 16).append(text, 0, i);
-			}
-			if (escaped != null && replacement != null) {
-				escaped.append(replacement);
-			}
-			else if (escaped != null) {
-				escaped.append(c);
-			}
-		}
-		return (escaped != null) ? escaped.toString() : text;
 	}
 
 	@Override

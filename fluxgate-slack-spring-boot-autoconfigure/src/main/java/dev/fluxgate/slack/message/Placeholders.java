@@ -1,4 +1,4 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.message;
 
 import java.util.LinkedHashSet;
 import java.util.List;

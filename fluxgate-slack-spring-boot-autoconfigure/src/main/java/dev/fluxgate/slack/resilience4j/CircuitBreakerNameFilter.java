@@ -1,4 +1,4 @@
-package dev.fluxgate.slack.autoconfigure;
+package dev.fluxgate.slack.resilience4j;
 
 import java.util.List;
 import java.util.function.Predicate;
@@ -7,13 +7,13 @@ import java.util.regex.Pattern;
 /**
  * Chooses circuit breakers by name from include and exclude patterns, {@code *} matching any characters.
  */
-final class CircuitBreakerNameFilter implements Predicate<String> {
+public final class CircuitBreakerNameFilter implements Predicate<String> {
 
 	private final List<Pattern> include;
 
 	private final List<Pattern> exclude;
 
-	CircuitBreakerNameFilter(List<String> include, List<String> exclude) {
+	public CircuitBreakerNameFilter(List<String> include, List<String> exclude) {
 		this.include = include.stream().map(CircuitBreakerNameFilter::compile).toList();
 		this.exclude = exclude.stream().map(CircuitBreakerNameFilter::compile).toList();
 	}

@@ -1,0 +1,214 @@
+package dev.fluxgate.slack;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import dev.fluxgate.slack.client.SlackClient;
+import dev.fluxgate.slack.client.WebClientSlackClient;
+import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.RetryPolicy;
+import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.resilience4j.ChannelRouter;
+import dev.fluxgate.slack.thread.InMemoryThreadStore;
+import dev.fluxgate.slack.thread.ThreadStore;
+
+/**
+ * The settings both listeners share; {@link AbstractSlackListener.Builder} and the listeners' own builders extend it.
+ *
+ * @param <B> the builder's own type
+ */
+public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
+
+	String channel;
+
+	String token;
+
+	String baseUrl = WebClientSlackClient.DEFAULT_BASE_URL;
+
+	Duration timeout = WebClientSlackClient.DEFAULT_TIMEOUT;
+
+	SlackClient client;
+
+	Templates templates = Templates.defaults();
+
+	ThreadStore threadStore = new InMemoryThreadStore();
+
+	RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+
+	DeliveryObserver observer = DeliveryObserver.NONE;
+
+	Predicate<String> circuitBreakerFilter = (name) -> true;
+
+	MessageRenderer renderer = new MessageRenderer();
+
+	ChannelRouter channelRouter;
+
+	boolean updateRoot = true;
+
+	ChannelPacer pacer;
+
+	protected SlackListenerBuilder() {
+	}
+
+	/**
+	 * Set how each channel's messages are paced, such as {@link ChannelPacer#slackDefault()}.
+	 * @param pacer the pacer, or {@code null} (the default) to send as fast as Slack answers
+	 * @return this builder
+	 */
+	public B pacer(ChannelPacer pacer) {
+		this.pacer = pacer;
+		return self();
+	}
+
+	@SuppressWarnings("unchecked")
+	private B self() {
+		return (B) this;
+	}
+
+	/**
+	 * Set the channel to post to.
+	 * @param channel the channel ID, such as {@code C1234567890}
+	 * @return this builder
+	 */
+	public B channel(String channel) {
+		this.channel = channel;
+		return self();
+	}
+
+	/**
+	 * Set the bot token, used unless a {@link #client(SlackClient) client} is set.
+	 * @param token the bot token, usually {@code xoxb-…}
+	 * @return this builder
+	 */
+	public B token(String token) {
+		this.token = token;
+		return self();
+	}
+
+	/**
+	 * Set the Web API's base URL, used unless a {@link #client(SlackClient) client} is set.
+	 * @param baseUrl the base URL, {@code https://slack.com/api} by default
+	 * @return this builder
+	 */
+	public B baseUrl(String baseUrl) {
+		this.baseUrl = baseUrl;
+		return self();
+	}
+
+	/**
+	 * Set how long one request may take, used unless a {@link #client(SlackClient) client} is set.
+	 * @param timeout the timeout, 5 seconds by default
+	 * @return this builder
+	 */
+	public B timeout(Duration timeout) {
+		this.timeout = timeout;
+		return self();
+	}
+
+	/**
+	 * Set the Slack client, instead of one built from token, base URL and timeout.
+	 * @param client the client
+	 * @return this builder
+	 */
+	public B client(SlackClient client) {
+		this.client = client;
+		return self();
+	}
+
+	/**
+	 * Set the message templates.
+	 * @param templates the templates, {@link Templates#defaults()} by default
+	 * @return this builder
+	 */
+	public B templates(Templates templates) {
+		this.templates = templates;
+		return self();
+	}
+
+	/**
+	 * Set where the open threads are kept.
+	 * @param threadStore the store, in memory by default
+	 * @return this builder
+	 */
+	public B threadStore(ThreadStore threadStore) {
+		this.threadStore = threadStore;
+		return self();
+	}
+
+	/**
+	 * Set how transient failures are retried.
+	 * @param retryPolicy the policy, {@link RetryPolicy#DEFAULT} by default
+	 * @return this builder
+	 */
+	public B retryPolicy(RetryPolicy retryPolicy) {
+		this.retryPolicy = retryPolicy;
+		return self();
+	}
+
+	/**
+	 * Set who is told what becomes of each message.
+	 * @param observer the observer
+	 * @return this builder
+	 */
+	public B observer(DeliveryObserver observer) {
+		this.observer = observer;
+		return self();
+	}
+
+	/**
+	 * Set which circuit breakers, by name, are announced.
+	 * @param circuitBreakerFilter the filter, all by default
+	 * @return this builder
+	 */
+	public B circuitBreakerFilter(Predicate<String> circuitBreakerFilter) {
+		this.circuitBreakerFilter = circuitBreakerFilter;
+		return self();
+	}
+
+	/**
+	 * Set what turns a transition into a message.
+	 * @param renderer the renderer
+	 * @return this builder
+	 */
+	public B renderer(MessageRenderer renderer) {
+		this.renderer = renderer;
+		return self();
+	}
+
+	/**
+	 * Set the channel of each circuit breaker, to route some breakers to other channels than the default.
+	 * @param channelRouter the channel ID by circuit breaker name, the default channel when it answers {@code null}
+	 * or is not set
+	 * @return this builder
+	 */
+	public B channelRouter(ChannelRouter channelRouter) {
+		this.channelRouter = channelRouter;
+		return self();
+	}
+
+	/**
+	 * Set whether a thread's root is edited with {@code chat.update} to show the cycle's current status.
+	 * @param updateRoot whether the root is kept up to date, {@code true} by default
+	 * @return this builder
+	 */
+	public B updateRoot(boolean updateRoot) {
+		this.updateRoot = updateRoot;
+		return self();
+	}
+
+	/**
+	 * Return the request timeout set so far.
+	 * @return the timeout
+	 */
+	protected Duration timeout() {
+		return this.timeout;
+	}
+
+	@Override
+	public String toString() {
+		return getClass().getSimpleName() + "[channel=" + this.channel + ", baseUrl=" + this.baseUrl
+				+ ", token=******]";
+	}
+
+}

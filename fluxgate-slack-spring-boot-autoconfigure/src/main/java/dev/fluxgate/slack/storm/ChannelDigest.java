@@ -1,0 +1,222 @@
+package dev.fluxgate.slack.storm;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.client.ChatPostMessage;
+import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.thread.SlackThread;
+import dev.fluxgate.slack.thread.ThreadRules;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The storm digest of one channel: breakers that tripped while the channel was backed up, told together.
+ */
+final class ChannelDigest {
+
+	private static final Logger logger = LoggerFactory.getLogger(ChannelDigest.class);
+
+	private final StormDigest owner;
+
+	private final String channel;
+
+	private final Map<String, TransitionSnapshot> opened = new LinkedHashMap<>();
+
+	private final Map<String, DigestRoot> roots = new HashMap<>();
+
+	private final Set<DigestRoot> changed = new LinkedHashSet<>();
+
+	private final Map<DigestRoot, Map<String, TransitionSnapshot>> recovered = new LinkedHashMap<>();
+
+	private final Map<String, TransitionSnapshot> recoveredUnposted = new LinkedHashMap<>();
+
+	private final Map<String, TransitionSnapshot> announcing = new HashMap<>();
+
+	private final List<TransitionSnapshot> moves = new ArrayList<>();
+
+	final AtomicInteger members = new AtomicInteger();
+
+	volatile boolean storm;
+
+	ChannelDigest(String channel, StormDigest owner) {
+		this.channel = channel;
+		this.owner = owner;
+	}
+
+	synchronized void forget(String name) {
+		this.opened.remove(name);
+		this.announcing.remove(name);
+		this.recoveredUnposted.remove(name);
+		DigestRoot root = this.roots.remove(name);
+		if (root != null) {
+			synchronized (root.states) {
+				root.states.remove(name);
+			}
+			this.changed.add(root);
+		}
+	}
+
+	synchronized void record(TransitionSnapshot snapshot) {
+		String name = snapshot.circuitBreaker();
+		CircuitBreaker.State to = snapshot.transition().to();
+		boolean ending = ThreadRules.endsCycle(to);
+		DigestRoot root = this.roots.get(name);
+		if (root == null && this.announcing.containsKey(name)) {
+			this.announcing.put(name, snapshot);
+			return;
+		}
+		if (root == null) {
+			if (ending) {
+				this.opened.remove(name);
+				this.recoveredUnposted.put(name, snapshot);
+			}
+			else {
+				this.opened.put(name, snapshot);
+			}
+			return;
+		}
+		synchronized (root.states) {
+			root.states.put(name, to);
+		}
+		this.changed.add(root);
+		this.moves.add(snapshot);
+		if (ending) {
+			this.roots.remove(name);
+			this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, snapshot);
+		}
+	}
+
+	Mono<Void> flush() {
+		Map<String, TransitionSnapshot> newlyOpened;
+		List<DigestRoot> edited;
+		Map<DigestRoot, Map<String, TransitionSnapshot>> recoveries;
+		Map<String, TransitionSnapshot> recoveredEarly;
+		List<TransitionSnapshot> moved;
+		synchronized (this) {
+			moved = new ArrayList<>(this.moves);
+			this.moves.clear();
+			newlyOpened = new LinkedHashMap<>(this.opened);
+			edited = new ArrayList<>(this.changed);
+			recoveries = new LinkedHashMap<>(this.recovered);
+			recoveredEarly = new LinkedHashMap<>(this.recoveredUnposted);
+			this.announcing.putAll(newlyOpened);
+			this.opened.clear();
+			this.changed.clear();
+			this.recovered.clear();
+			this.recoveredUnposted.clear();
+		}
+		Mono<Void> flush = Flux.fromIterable(moved)
+			.concatMap((snapshot) -> this.owner.tracker().moved(snapshot).onErrorResume((ex) -> {
+				logger.warn("Could not record {} of digested circuit breaker '{}' in the thread store",
+						snapshot.transition(), snapshot.circuitBreaker(), ex);
+				return Mono.empty();
+			}))
+			.then();
+		if (!newlyOpened.isEmpty()) {
+			String what = "the root of " + newlyOpened.size() + " breakers that opened";
+			flush = flush.then(alone(what, newlyOpened.values(), () -> postRoot(newlyOpened, what)));
+		}
+		for (DigestRoot root : edited) {
+			String what = "the edit of the digest root " + root.ts;
+			flush = flush.then(alone(what, List.of(), () -> this.owner.update(this.owner.renderer()
+				.renderDigestUpdate(root.channel, root.ts, root.title, "#FF4C4C", root.statesCopy()), what)));
+		}
+		for (Map.Entry<DigestRoot, Map<String, TransitionSnapshot>> entry : recoveries.entrySet()) {
+			flush = flush.then(recovery(entry.getKey().channel, entry.getValue(), entry.getKey().ts));
+		}
+		if (!recoveredEarly.isEmpty()) {
+			flush = flush.then(recovery(this.channel, recoveredEarly, null));
+		}
+		return flush;
+	}
+
+	private Mono<Void> recovery(String channel, Map<String, TransitionSnapshot> recoveries, String threadTs) {
+		String what = "the recovery of " + recoveries.size() + " breakers";
+		return alone(what, recoveries.values(), () -> this.owner.post(this.owner.renderer().renderDigest(channel,
+				"✅ " + recoveries.size() + " circuit breakers recovered", "#36a64f", states(recoveries), threadTs),
+				what));
+	}
+
+	/**
+	 * One step of a flush, rendered when it runs, retried like any message, and failing alone, so that the steps
+	 * after it are still posted. The transitions a step that finally failed was to tell are counted failed.
+	 */
+	private Mono<Void> alone(String what, Collection<TransitionSnapshot> snapshots, Supplier<Mono<?>> step) {
+		List<TransitionSnapshot> telling = new ArrayList<>(snapshots);
+		Object key = this.owner.sending(telling);
+		return Mono.defer(step).then().doOnTerminate(() -> this.owner.sent(key)).onErrorResume((ex) -> {
+			logger.warn("Could not post {} in the storm digest of channel {}; {} transitions are lost: {}", what,
+					this.channel, telling.size(), ex.toString());
+			SlackApiException failure = (ex instanceof SlackApiException slack) ? slack
+					: new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null, ex.toString(),
+							ex);
+			telling.forEach((snapshot) -> this.owner.observer().failed(snapshot, failure));
+			return Mono.empty();
+		});
+	}
+
+	private Mono<Void> postRoot(Map<String, TransitionSnapshot> newlyOpened, String what) {
+		Map<String, CircuitBreaker.State> states = states(newlyOpened);
+		String title = "🚨 " + states.size() + " more circuit breakers opened";
+		ChatPostMessage message = this.owner.renderer().renderDigestRoot(this.channel, title, "#FF4C4C", states);
+		return this.owner.post(message, what).flatMap((answer) -> {
+			String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
+			DigestRoot root = new DigestRoot(answerChannel, answer.ts(), title, states);
+			List<SlackThread> started = new ArrayList<>();
+			synchronized (this) {
+				newlyOpened.forEach((name, snapshot) -> announced(name, snapshot, root, started));
+			}
+			return Flux.fromIterable(started).concatMap(this.owner.tracker()::started).then();
+		}).doOnError((ex) -> {
+			synchronized (this) {
+				newlyOpened.keySet().forEach(this.announcing::remove);
+			}
+		});
+	}
+
+	/**
+	 * A breaker's digest root was posted: it now belongs to that root, at the state it reached meanwhile; one
+	 * that moved gets the root edited, and one that ended meanwhile is told recovered in the root's thread.
+	 */
+	private void announced(String name, TransitionSnapshot snapshot, DigestRoot root, List<SlackThread> started) {
+		TransitionSnapshot latestSnapshot = this.announcing.remove(name);
+		if (latestSnapshot == null) {
+			return;
+		}
+		CircuitBreaker.State latest = latestSnapshot.transition().to();
+		if (latest != root.states.get(name)) {
+			synchronized (root.states) {
+				root.states.put(name, latest);
+			}
+			this.changed.add(root);
+		}
+		if (ThreadRules.endsCycle(latest)) {
+			this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, latestSnapshot);
+		}
+		else if (this.owner.isMember(name, this)) {
+			this.roots.put(name, root);
+			started.add(
+					new SlackThread(name, root.channel, root.ts, latest, snapshot.time(), snapshot.time(), 1, null));
+		}
+	}
+
+	private static Map<String, CircuitBreaker.State> states(Map<String, TransitionSnapshot> snapshots) {
+		Map<String, CircuitBreaker.State> states = new LinkedHashMap<>();
+		snapshots.forEach((name, snapshot) -> states.put(name, snapshot.transition().to()));
+		return states;
+	}
+
+}
