@@ -188,7 +188,9 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	public final Templates getTemplates() {
 		Templates effective = this.effectiveTemplates;
 		if (effective == null) {
-			effective = Templates.of(transitionTemplates(), fallbackTemplate());
+			effective = Templates.of(transitionTemplates(), fallbackTemplate())
+				.withDigest(this.templates.digestOpened(), this.templates.digestRecovered())
+				.withCoalesced(this.templates.coalesced());
 			this.effectiveTemplates = effective;
 		}
 		return effective;

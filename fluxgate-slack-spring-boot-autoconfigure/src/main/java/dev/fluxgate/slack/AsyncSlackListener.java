@@ -95,7 +95,8 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.backlog = new ChannelBacklog(pacer());
 		this.digest = (pacer() != null && builder.digestBacklog != null)
 				? new StormDigest(this.backlog, Math.max(1, pacer().messagesIn(builder.digestBacklog)),
-						builder.digestInterval, this.scheduler, this::hasLane, poster(), renderer(), tracker(), observer())
+						builder.digestInterval, this.scheduler, this::hasLane, poster(), renderer(), this::getTemplates,
+						tracker(), observer())
 				: null;
 	}
 

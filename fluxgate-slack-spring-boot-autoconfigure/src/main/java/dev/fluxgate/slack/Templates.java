@@ -8,7 +8,12 @@ import java.util.Objects;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**
- * The message templates of a listener: one per known transition plus a fallback for any other.
+ * The message templates of a listener: one per known transition plus a fallback for any other, and the wording of
+ * the messages that tell several transitions at once: a storm digest's root and recovery, and a coalesced reply.
+ * <p>
+ * Digest templates may use {@code {count}}; their title and colour are used. The coalesced template may use
+ * {@code {count}}, {@code {states}}, {@code {name}}, {@code {from}}, {@code {to}} and {@code {transition}}; its title
+ * and description are used, and the reply takes the colour of its last transition's template.
  */
 public final class Templates {
 
@@ -25,16 +30,32 @@ public final class Templates {
 		transitions.put(Transition.of(State.HALF_OPEN, State.CLOSED), new Template("✅ Circuit Breaker Recovered",
 				"#36a64f", "Test request succeeded, service is now healthy."));
 		DEFAULTS = new Templates(transitions, new Template("ℹ️ Circuit Breaker State Changed", "#808080",
-				"Circuit breaker state has been changed."));
+				"Circuit breaker state has been changed."),
+				new Template("🚨 {count} more circuit breakers opened", "#FF4C4C",
+						"Breakers that trip while Slack holds the channel back are told together."),
+				new Template("✅ {count} circuit breakers recovered", "#36a64f",
+						"The digest's breakers that are healthy again."),
+				new Template("🔁 {count} transitions ({states}) — now {to}", "#808080",
+						"{count} transitions came faster than Slack takes messages; the last was {transition}."));
 	}
 
 	private final Map<Transition, Template> transitions;
 
 	private final Template fallback;
 
-	private Templates(Map<Transition, Template> transitions, Template fallback) {
+	private final Template digestOpened;
+
+	private final Template digestRecovered;
+
+	private final Template coalesced;
+
+	private Templates(Map<Transition, Template> transitions, Template fallback, Template digestOpened,
+			Template digestRecovered, Template coalesced) {
 		this.transitions = Collections.unmodifiableMap(new LinkedHashMap<>(transitions));
 		this.fallback = Objects.requireNonNull(fallback, "fallback must not be null");
+		this.digestOpened = Objects.requireNonNull(digestOpened, "digestOpened must not be null");
+		this.digestRecovered = Objects.requireNonNull(digestRecovered, "digestRecovered must not be null");
+		this.coalesced = Objects.requireNonNull(coalesced, "coalesced must not be null");
 	}
 
 	/**
@@ -52,7 +73,8 @@ public final class Templates {
 	 * @return the templates
 	 */
 	public static Templates of(Map<Transition, Template> transitions, Template fallback) {
-		return new Templates(Objects.requireNonNull(transitions, "transitions must not be null"), fallback);
+		return new Templates(Objects.requireNonNull(transitions, "transitions must not be null"), fallback,
+				DEFAULTS.digestOpened, DEFAULTS.digestRecovered, DEFAULTS.coalesced);
 	}
 
 	/**
@@ -64,7 +86,7 @@ public final class Templates {
 	public Templates with(Transition transition, Template template) {
 		Map<Transition, Template> copy = new LinkedHashMap<>(this.transitions);
 		copy.put(transition, Objects.requireNonNull(template, "template must not be null"));
-		return new Templates(copy, this.fallback);
+		return new Templates(copy, this.fallback, this.digestOpened, this.digestRecovered, this.coalesced);
 	}
 
 	/**
@@ -73,7 +95,50 @@ public final class Templates {
 	 * @return the new templates
 	 */
 	public Templates withFallback(Template fallback) {
-		return new Templates(this.transitions, fallback);
+		return new Templates(this.transitions, fallback, this.digestOpened, this.digestRecovered, this.coalesced);
+	}
+
+	/**
+	 * Return a copy with the given storm digest templates.
+	 * @param opened the root of a digest, listing the breakers that opened
+	 * @param recovered the reply telling the digest's breakers that recovered
+	 * @return the new templates
+	 */
+	public Templates withDigest(Template opened, Template recovered) {
+		return new Templates(this.transitions, this.fallback, opened, recovered, this.coalesced);
+	}
+
+	/**
+	 * Return a copy with the given template for coalesced replies.
+	 * @param coalesced the template of one reply telling several transitions of a breaker
+	 * @return the new templates
+	 */
+	public Templates withCoalesced(Template coalesced) {
+		return new Templates(this.transitions, this.fallback, this.digestOpened, this.digestRecovered, coalesced);
+	}
+
+	/**
+	 * Return the template of a storm digest's root.
+	 * @return the template
+	 */
+	public Template digestOpened() {
+		return this.digestOpened;
+	}
+
+	/**
+	 * Return the template of a storm digest's recovery.
+	 * @return the template
+	 */
+	public Template digestRecovered() {
+		return this.digestRecovered;
+	}
+
+	/**
+	 * Return the template of a coalesced reply.
+	 * @return the template
+	 */
+	public Template coalesced() {
+		return this.coalesced;
 	}
 
 	/**
@@ -104,12 +169,13 @@ public final class Templates {
 	@Override
 	public boolean equals(Object other) {
 		return (other instanceof Templates that) && this.transitions.equals(that.transitions)
-				&& this.fallback.equals(that.fallback);
+				&& this.fallback.equals(that.fallback) && this.digestOpened.equals(that.digestOpened)
+				&& this.digestRecovered.equals(that.digestRecovered) && this.coalesced.equals(that.coalesced);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.transitions, this.fallback);
+		return Objects.hash(this.transitions, this.fallback, this.digestOpened, this.digestRecovered, this.coalesced);
 	}
 
 	@Override

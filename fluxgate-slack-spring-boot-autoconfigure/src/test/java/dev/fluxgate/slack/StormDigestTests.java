@@ -50,6 +50,10 @@ class StormDigestTests {
 	}
 
 	private void rateLimitedChannel(MessageRenderer renderer, Duration digestBacklog) {
+		rateLimitedChannel(renderer, digestBacklog, Templates.defaults());
+	}
+
+	private void rateLimitedChannel(MessageRenderer renderer, Duration digestBacklog, Templates templates) {
 		slack.enforceRateLimit(4, 2);
 		ChannelPacer pacer = new ChannelPacer(4, 1);
 		this.listener = AsyncSlackListener.builder()
@@ -60,6 +64,7 @@ class StormDigestTests {
 			.closeTimeout(Duration.ofSeconds(1))
 			.pacer(pacer)
 			.renderer(renderer)
+			.templates(templates)
 			.digest(digestBacklog, Duration.ofMillis(500))
 			.updateRoot(false)
 			.observer(this.outcomes)
@@ -287,6 +292,31 @@ class StormDigestTests {
 			.extracting(TransitionSnapshot::circuitBreaker)
 			.containsExactlyInAnyOrder("member-0", "member-1", "member-2");
 		assertThat(output.getAll()).contains("3 transitions");
+	}
+
+	@Test
+	void aDigestIsWordedFromTheTemplates() {
+		rateLimitedChannel(new MessageRenderer(), Duration.ofMillis(500), Templates.defaults()
+			.withDigest(new Template("🚨 서킷 브레이커 {count}개 추가 작동", "#AA0000", "-"),
+					new Template("✅ 서킷 브레이커 {count}개 복구", "#00AA00", "-")));
+		List<CircuitBreaker> members = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			CircuitBreaker member = CircuitBreaker.ofDefaults("member-" + i);
+			this.listener.bindTo(member);
+			member.transitionToOpenState();
+			members.add(member);
+		}
+		assertThat(this.outcomes.digested).hasSize(3);
+		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
+			.anyMatch((post) -> post.text().startsWith("🚨 서킷 브레이커 3개 추가 작동: member-")));
+		Post root = slack.delivered().stream().filter((post) -> post.text().contains("추가 작동")).findFirst().get();
+		assertThat(root.color()).isEqualTo("#AA0000");
+		members.forEach(CircuitBreaker::transitionToClosedState);
+		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
+			.anyMatch((post) -> post.text().startsWith("✅ 서킷 브레이커 3개 복구")));
+		Post recovery = slack.delivered().stream().filter((post) -> post.text().contains("개 복구")).findFirst().get();
+		assertThat(recovery.color()).isEqualTo("#00AA00");
+		assertThat(recovery.threadTs()).isEqualTo(root.ts());
 	}
 
 	private static boolean ofQueued(Post post) {

@@ -362,6 +362,16 @@ public class FluxgateSlackProperties {
 		 */
 		private int after = 4;
 
+		/**
+		 * Wording of a coalesced reply: title and description, with the placeholders {count}, {states}, {name},
+		 * {from}, {to} and {transition}; the reply takes the colour of its last transition's template.
+		 */
+		private final TemplateProperties template = new TemplateProperties();
+
+		public TemplateProperties getTemplate() {
+			return this.template;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -493,6 +503,24 @@ public class FluxgateSlackProperties {
 		 * How often a channel's digest is posted and updated.
 		 */
 		private Duration interval = Duration.ofSeconds(10);
+
+		/**
+		 * Wording of a digest's root: title and colour, with the placeholder {count}.
+		 */
+		private final TemplateProperties openedTemplate = new TemplateProperties();
+
+		/**
+		 * Wording of a digest's recovery: title and colour, with the placeholder {count}.
+		 */
+		private final TemplateProperties recoveredTemplate = new TemplateProperties();
+
+		public TemplateProperties getOpenedTemplate() {
+			return this.openedTemplate;
+		}
+
+		public TemplateProperties getRecoveredTemplate() {
+			return this.recoveredTemplate;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;

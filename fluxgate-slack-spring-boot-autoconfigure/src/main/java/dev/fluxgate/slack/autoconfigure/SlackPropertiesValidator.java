@@ -130,6 +130,12 @@ final class SlackPropertiesValidator {
 
 	private static void checkTemplates(FluxgateSlackProperties properties) {
 		checkTemplate("fluxgate.slack.fallback-template", properties.getFallbackTemplate());
+		checkTemplate("fluxgate.slack.digest.opened-template", properties.getDigest().getOpenedTemplate(),
+				Placeholders.DIGEST);
+		checkTemplate("fluxgate.slack.digest.recovered-template", properties.getDigest().getRecoveredTemplate(),
+				Placeholders.DIGEST);
+		checkTemplate("fluxgate.slack.coalescing.template", properties.getCoalescing().getTemplate(),
+				Placeholders.COALESCED);
 		for (Map.Entry<String, TemplateProperties> entry : properties.getTemplates().entrySet()) {
 			String property = "fluxgate.slack.templates." + entry.getKey();
 			try {
@@ -146,8 +152,12 @@ final class SlackPropertiesValidator {
 	}
 
 	private static void checkTemplate(String property, TemplateProperties template) {
-		checkPlaceholders(property + ".title", template.getTitle());
-		checkPlaceholders(property + ".description", template.getDescription());
+		checkTemplate(property, template, Placeholders.KNOWN);
+	}
+
+	private static void checkTemplate(String property, TemplateProperties template, List<String> placeholders) {
+		checkPlaceholders(property + ".title", template.getTitle(), placeholders);
+		checkPlaceholders(property + ".description", template.getDescription(), placeholders);
 		if (template.getColor() != null && !Template.isColor(template.getColor())) {
 			throw new InvalidSlackPropertyException(property + ".color", quoted(template.getColor()),
 					"Slack attachment colours are hex #RRGGBB",
@@ -221,11 +231,14 @@ final class SlackPropertiesValidator {
 		}
 	}
 
-	private static void checkPlaceholders(String property, String text) {
-		if (text != null && !Placeholders.unknown(text).isEmpty()) {
+	private static void checkPlaceholders(String property, String text, List<String> placeholders) {
+		if (text != null && !Placeholders.unknown(text, placeholders).isEmpty()) {
 			throw new InvalidSlackPropertyException(property, quoted(text),
-					"unknown placeholder(s) " + Placeholders.unknown(text).stream().map((name) -> "{" + name + "}").toList(),
-					"Use only the placeholders " + Placeholders.KNOWN.stream().map((name) -> "{" + name + "}").toList()
+					"unknown placeholder(s) " + Placeholders.unknown(text, placeholders)
+						.stream()
+						.map((name) -> "{" + name + "}")
+						.toList(),
+					"Use only the placeholders " + placeholders.stream().map((name) -> "{" + name + "}").toList()
 							+ "; there is no expression language.");
 		}
 	}

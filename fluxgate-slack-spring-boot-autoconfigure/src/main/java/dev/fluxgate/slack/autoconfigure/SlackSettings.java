@@ -98,7 +98,10 @@ record SlackSettings(String channel, String token, Mode mode, Templates template
 
 	static Templates templates(FluxgateSlackProperties properties) {
 		Templates defaults = Templates.defaults();
-		Templates templates = defaults.withFallback(merge(defaults.fallback(), properties.getFallbackTemplate()));
+		Templates templates = defaults.withFallback(merge(defaults.fallback(), properties.getFallbackTemplate()))
+			.withDigest(merge(defaults.digestOpened(), properties.getDigest().getOpenedTemplate()),
+					merge(defaults.digestRecovered(), properties.getDigest().getRecoveredTemplate()))
+			.withCoalesced(merge(defaults.coalesced(), properties.getCoalescing().getTemplate()));
 		for (Map.Entry<String, TemplateProperties> entry : properties.getTemplates().entrySet()) {
 			Transition transition = Transition.parse(entry.getKey());
 			templates = templates.with(transition, merge(templates.forTransition(transition), entry.getValue()));

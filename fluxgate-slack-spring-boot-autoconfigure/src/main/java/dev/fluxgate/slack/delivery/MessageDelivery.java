@@ -138,7 +138,8 @@ public final class MessageDelivery {
 		AtomicInteger attempts = new AtomicInteger();
 		return Mono.defer(() -> this.poster.paced(channel, attempts.getAndIncrement() > 0,
 				() -> (batch.size() == 1) ? this.renderer.render(snapshot, template, channel, step, open, permalink)
-						: this.renderer.renderCoalesced(batch, template, channel, step)))
+						: this.renderer.renderCoalesced(batch, template,
+								this.templates.get().coalesced(), channel, step)))
 			.retryWhen(this.poster.retry(snapshot.transition() + " of '" + snapshot.circuitBreaker() + "'",
 					(ex) -> this.observer.retrying(snapshot, ex), start, deadline))
 			.onErrorResume(SlackApiException.class, (ex) -> {

@@ -153,12 +153,13 @@ public class MessageRenderer {
 	 * OPEN".
 	 * @param batch the transitions, oldest first
 	 * @param template the last transition's template, whose colour the reply takes
+	 * @param coalesced the template of the reply's title and description
 	 * @param channel the channel ID
 	 * @param step how the thread rules post the last transition
 	 * @return the message body
 	 */
-	public ChatPostMessage renderCoalesced(List<TransitionSnapshot> batch, Template template, String channel,
-			ThreadRules.Step step) {
+	public ChatPostMessage renderCoalesced(List<TransitionSnapshot> batch, Template template, Template coalesced,
+			String channel, ThreadRules.Step step) {
 		TransitionSnapshot first = batch.get(0);
 		TransitionSnapshot last = batch.get(batch.size() - 1);
 		String states = batch.stream()
@@ -166,14 +167,16 @@ public class MessageRenderer {
 			.distinct()
 			.map(State::name)
 			.collect(java.util.stream.Collectors.joining(" ⇄ "));
-		String title = "🔁 " + batch.size() + " transitions (" + states + ") — now " + last.transition().to();
+		Map<String, String> values = Map.of("count", String.valueOf(batch.size()), "states", states, "name",
+				last.circuitBreaker(), "from", first.transition().from().name(), "to", last.transition().to().name(),
+				"transition", last.transition().toString());
+		String title = SlackText.escape(Placeholders.replace(coalesced.title(), values));
 		String name = SlackText.escape(last.circuitBreaker());
 		List<Block> blocks = List.of(section("*" + title + "*"),
 				fields(List.of("*Circuit Breaker:*\n" + name,
 						"*State Transition:*\n" + first.transition().from() + " → " + last.transition().to(),
-						"*Transition Time:*\n" + time(last), "*Description:*\n" + batch.size()
-								+ " transitions came faster than Slack takes messages; the last was "
-								+ last.transition() + ".")));
+						"*Transition Time:*\n" + time(last),
+						"*Description:*\n" + SlackText.escape(Placeholders.replace(coalesced.description(), values)))));
 		return new ChatPostMessage(channel, SlackText.truncate(title + ": " + name, SlackText.TEXT_LIMIT),
 				List.of(new Attachment(template.color(), blocks)), step.threadTs(),
 				step.broadcast() ? Boolean.TRUE : null);

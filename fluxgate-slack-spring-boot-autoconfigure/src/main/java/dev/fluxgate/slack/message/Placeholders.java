@@ -17,6 +17,12 @@ public final class Placeholders {
 	public static final List<String> KNOWN = List.of("name", "from", "to", "failureRate", "failureRateThreshold",
 			"slowCallRate", "duration");
 
+	/** The placeholders of a storm digest's templates. */
+	public static final List<String> DIGEST = List.of("count");
+
+	/** The placeholders of the coalesced reply's template. */
+	public static final List<String> COALESCED = List.of("count", "states", "name", "from", "to", "transition");
+
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
 
 	private Placeholders() {
@@ -28,10 +34,20 @@ public final class Placeholders {
 	 * @return the unknown placeholder names, in order of appearance
 	 */
 	public static Set<String> unknown(String text) {
+		return unknown(text, KNOWN);
+	}
+
+	/**
+	 * Return the placeholders in a text that are not among the given ones.
+	 * @param text the text
+	 * @param known the placeholders the text may use
+	 * @return the unknown placeholder names, in order of appearance
+	 */
+	public static Set<String> unknown(String text, List<String> known) {
 		Set<String> unknown = new LinkedHashSet<>();
 		Matcher matcher = PLACEHOLDER.matcher(text);
 		while (matcher.find()) {
-			if (!KNOWN.contains(matcher.group(1))) {
+			if (!known.contains(matcher.group(1))) {
 				unknown.add(matcher.group(1));
 			}
 		}

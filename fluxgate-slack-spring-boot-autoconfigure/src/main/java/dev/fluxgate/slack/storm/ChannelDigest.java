@@ -11,9 +11,12 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import dev.fluxgate.slack.Template;
 import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.message.Placeholders;
+import dev.fluxgate.slack.message.SlackText;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -132,7 +135,7 @@ final class ChannelDigest {
 		for (DigestRoot root : edited) {
 			String what = "the edit of the digest root " + root.ts;
 			flush = flush.then(alone(what, List.of(), () -> this.owner.update(this.owner.renderer()
-				.renderDigestUpdate(root.channel, root.ts, root.title, "#FF4C4C", root.statesCopy()), what)));
+				.renderDigestUpdate(root.channel, root.ts, root.title, root.color, root.statesCopy()), what)));
 		}
 		for (Map.Entry<DigestRoot, Map<String, TransitionSnapshot>> entry : recoveries.entrySet()) {
 			flush = flush.then(recovery(entry.getKey().channel, entry.getValue(), entry.getKey().ts));
@@ -145,9 +148,9 @@ final class ChannelDigest {
 
 	private Mono<Void> recovery(String channel, Map<String, TransitionSnapshot> recoveries, String threadTs) {
 		String what = "the recovery of " + recoveries.size() + " breakers";
+		Template recovered = this.owner.templates().digestRecovered();
 		return alone(what, recoveries.values(), () -> this.owner.post(this.owner.renderer().renderDigest(channel,
-				"✅ " + recoveries.size() + " circuit breakers recovered", "#36a64f", states(recoveries), threadTs),
-				what));
+				title(recovered, recoveries.size()), recovered.color(), states(recoveries), threadTs), what));
 	}
 
 	/**
@@ -170,11 +173,12 @@ final class ChannelDigest {
 
 	private Mono<Void> postRoot(Map<String, TransitionSnapshot> newlyOpened, String what) {
 		Map<String, CircuitBreaker.State> states = states(newlyOpened);
-		String title = "🚨 " + states.size() + " more circuit breakers opened";
-		ChatPostMessage message = this.owner.renderer().renderDigestRoot(this.channel, title, "#FF4C4C", states);
+		Template opened = this.owner.templates().digestOpened();
+		String title = title(opened, states.size());
+		ChatPostMessage message = this.owner.renderer().renderDigestRoot(this.channel, title, opened.color(), states);
 		return this.owner.post(message, what).flatMap((answer) -> {
 			String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
-			DigestRoot root = new DigestRoot(answerChannel, answer.ts(), title, states);
+			DigestRoot root = new DigestRoot(answerChannel, answer.ts(), title, opened.color(), states);
 			List<SlackThread> started = new ArrayList<>();
 			synchronized (this) {
 				newlyOpened.forEach((name, snapshot) -> announced(name, snapshot, root, started));
@@ -217,6 +221,10 @@ final class ChannelDigest {
 		Map<String, CircuitBreaker.State> states = new LinkedHashMap<>();
 		snapshots.forEach((name, snapshot) -> states.put(name, snapshot.transition().to()));
 		return states;
+	}
+
+	private static String title(Template template, int count) {
+		return SlackText.escape(Placeholders.replace(template.title(), Map.of("count", String.valueOf(count))));
 	}
 
 }

@@ -16,12 +16,15 @@ final class DigestRoot {
 
 	final String title;
 
+	final String color;
+
 	final Map<String, CircuitBreaker.State> states;
 
-	DigestRoot(String channel, String ts, String title, Map<String, CircuitBreaker.State> states) {
+	DigestRoot(String channel, String ts, String title, String color, Map<String, CircuitBreaker.State> states) {
 		this.channel = channel;
 		this.ts = ts;
 		this.title = title;
+		this.color = color;
 		this.states = new LinkedHashMap<>(states);
 	}
 

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import dev.fluxgate.slack.DeliveryObserver;
+import dev.fluxgate.slack.Templates;
 import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
@@ -42,6 +44,8 @@ public final class StormDigest {
 
 	private final MessageRenderer renderer;
 
+	private final Supplier<Templates> templates;
+
 	private final ThreadTracker tracker;
 
 	private final DeliveryObserver observer;
@@ -63,17 +67,19 @@ public final class StormDigest {
 	 * @param hasLane whether a breaker has messages waiting or in flight in its lane
 	 * @param poster sends to Slack in each channel's turn
 	 * @param renderer turns the digest into messages
+	 * @param templates the templates in effect, whose digest templates word the digest
 	 * @param tracker the one writer of thread state
 	 * @param observer told what becomes of each transition
 	 */
 	public StormDigest(ChannelBacklog backlog, long threshold, Duration interval, Scheduler scheduler,
-			Predicate<String> hasLane, SlackPoster poster, MessageRenderer renderer, ThreadTracker tracker,
-			DeliveryObserver observer) {
+			Predicate<String> hasLane, SlackPoster poster, MessageRenderer renderer, Supplier<Templates> templates,
+			ThreadTracker tracker, DeliveryObserver observer) {
 		this.backlog = backlog;
 		this.threshold = threshold;
 		this.hasLane = hasLane;
 		this.poster = poster;
 		this.renderer = renderer;
+		this.templates = templates;
 		this.tracker = tracker;
 		this.observer = observer;
 		this.flusher = Flux.interval(interval, scheduler)
@@ -152,6 +158,10 @@ public final class StormDigest {
 
 	MessageRenderer renderer() {
 		return this.renderer;
+	}
+
+	Templates templates() {
+		return this.templates.get();
 	}
 
 	Mono<SlackResponse> post(ChatPostMessage message, String what) {

@@ -186,6 +186,22 @@ class FluxgateSlackAutoConfigurationTests {
 	}
 
 	@Test
+	void digestAndCoalescedTemplatesFromProperties() {
+		this.configuredRunner
+			.withPropertyValues("fluxgate.slack.digest.opened-template.title=🚨 {count}개 추가 작동",
+					"fluxgate.slack.digest.recovered-template.color=#00AA00",
+					"fluxgate.slack.coalescing.template.title=🔁 {count}회 — {to}")
+			.run((context) -> {
+				Templates templates = context.getBean(Templates.class);
+				Templates defaults = Templates.defaults();
+				assertThat(templates.digestOpened()).isEqualTo(defaults.digestOpened().merge("🚨 {count}개 추가 작동", null, null));
+				assertThat(templates.digestRecovered().color()).isEqualTo("#00AA00");
+				assertThat(templates.coalesced().title()).isEqualTo("🔁 {count}회 — {to}");
+				assertThat(templates.coalesced().description()).isEqualTo(defaults.coalesced().description());
+			});
+	}
+
+	@Test
 	void koreanTemplatesFromPropertiesArePosted() {
 		this.configuredRunner.withPropertyValues("fluxgate.slack.mode=sync",
 				"fluxgate.slack.templates.closed-to-open.title=🚨 서킷 브레이커 작동",

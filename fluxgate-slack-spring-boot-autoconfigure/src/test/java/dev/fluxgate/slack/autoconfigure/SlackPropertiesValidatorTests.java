@@ -98,6 +98,23 @@ class SlackPropertiesValidatorTests {
 	}
 
 	@Test
+	void digestTemplatesKnowOnlyTheCount() {
+		assertThat(failure("fluxgate.slack.digest.opened-template.title={count} opened, {name} first"))
+			.satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.digest.opened-template.title")
+					.contains("{name}");
+				assertThat(analysis.getAction()).contains("[{count}]");
+			});
+	}
+
+	@Test
+	void coalescedTemplateKnowsTheStatesButNotTheNumbers() {
+		assertThat(failure("fluxgate.slack.coalescing.template.description={states} at {failureRate}")
+			.getDescription()).contains("Property: fluxgate.slack.coalescing.template.description")
+			.contains("{failureRate}");
+	}
+
+	@Test
 	void failsOnAMentionSlackWouldNotResolve() {
 		assertThat(failure("fluxgate.slack.mention=@here").getDescription()).contains("Property: fluxgate.slack.mention")
 			.contains("Value: \"@here\"");
