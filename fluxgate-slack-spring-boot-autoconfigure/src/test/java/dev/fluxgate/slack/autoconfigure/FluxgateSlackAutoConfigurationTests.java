@@ -23,9 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -132,7 +130,7 @@ class FluxgateSlackAutoConfigurationTests {
 	void failsWithoutJackson() {
 		this.configuredRunner
 			.withClassLoader(new FilteredClassLoader("tools.jackson.databind", "com.fasterxml.jackson.databind"))
-			.run((context) -> assertThat(analysis(context).getAction()).contains("spring-boot-starter-jackson"));
+			.run((context) -> assertThat(StartupFailures.analysis(context).getAction()).contains("spring-boot-starter-jackson"));
 	}
 
 	@Test
@@ -312,7 +310,7 @@ class FluxgateSlackAutoConfigurationTests {
 	@Test
 	void failsWhenOnlyTheTokenIsSet() {
 		this.contextRunner.withPropertyValues("fluxgate.slack.token=" + SlackStandIn.TOKEN)
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
+			.run((context) -> assertThat(StartupFailures.analysis(context)).satisfies((analysis) -> {
 				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.channel")
 					.contains("Value: (not set)")
 					.doesNotContain(SlackStandIn.TOKEN);
@@ -323,7 +321,7 @@ class FluxgateSlackAutoConfigurationTests {
 	@Test
 	void failsWhenOnlyTheChannelIsSet() {
 		this.contextRunner.withPropertyValues("fluxgate.slack.channel=C1")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
+			.run((context) -> assertThat(StartupFailures.analysis(context)).satisfies((analysis) -> {
 				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.token");
 				assertThat(analysis.getAction()).contains("SLACK_BOT_TOKEN").contains("xoxb-");
 			}));
@@ -346,16 +344,6 @@ class FluxgateSlackAutoConfigurationTests {
 		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
 		listener.bindTo(circuitBreaker);
 		circuitBreaker.transitionToOpenState();
-	}
-
-	private static FailureAnalysis analysis(AssertableApplicationContext context) {
-		assertThat(context).hasFailed();
-		Throwable failure = context.getStartupFailure();
-		assertThat(org.springframework.core.NestedExceptionUtils.getMostSpecificCause(failure))
-			.isInstanceOf(InvalidSlackPropertyException.class);
-		FailureAnalysis analysis = new InvalidSlackPropertyFailureAnalyzer().analyze(failure);
-		assertThat(analysis).isNotNull();
-		return analysis;
 	}
 
 	@Configuration(proxyBeanMethods = false)

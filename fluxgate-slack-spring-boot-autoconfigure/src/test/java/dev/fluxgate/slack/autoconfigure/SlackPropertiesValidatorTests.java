@@ -200,10 +200,7 @@ class SlackPropertiesValidatorTests {
 	private FailureAnalysis failureWith(String channel, String token, String... properties) {
 		Throwable failure = catchThrowable(() -> SlackPropertiesValidator.validate(properties(properties), channel,
 				token, getClass().getClassLoader()));
-		assertThat(failure).isInstanceOf(InvalidSlackPropertyException.class);
-		FailureAnalysis analysis = new InvalidSlackPropertyFailureAnalyzer().analyze(failure);
-		assertThat(analysis).isNotNull();
-		return analysis;
+		return StartupFailures.analysis(failure);
 	}
 
 }

@@ -8,8 +8,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -79,22 +77,12 @@ class SlackStartupVerifierTests {
 			.willReturn(SlackStandIn.error("invalid_auth")));
 		this.configuredRunner
 			.withPropertyValues("fluxgate.slack.verify-on-startup=true", "fluxgate.slack.fail-on-startup-error=true")
-			.run((context) -> assertThat(analysis(context)).satisfies((analysis) -> {
+			.run((context) -> assertThat(StartupFailures.analysis(context)).satisfies((analysis) -> {
 				assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.token")
 					.contains("invalid_auth")
 					.doesNotContain(SlackStandIn.TOKEN);
 				assertThat(analysis.getAction()).contains("fail-on-startup-error");
 			}));
-	}
-
-	private static FailureAnalysis analysis(AssertableApplicationContext context) {
-		assertThat(context).hasFailed();
-		Throwable failure = context.getStartupFailure();
-		assertThat(org.springframework.core.NestedExceptionUtils.getMostSpecificCause(failure))
-			.isInstanceOf(InvalidSlackPropertyException.class);
-		FailureAnalysis analysis = new InvalidSlackPropertyFailureAnalyzer().analyze(failure);
-		assertThat(analysis).isNotNull();
-		return analysis;
 	}
 
 }
