@@ -55,6 +55,14 @@ public class FluxgateSlackProperties {
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+	/**
+	 * Where the open threads are kept: 'memory' in this process, or 'redis', shared by the replicas that use the
+	 * same Redis and kept across restarts (needs spring-boot-starter-data-redis-reactive).
+	 */
+	private String store = "memory";
+
+	private final Redis redis = new Redis();
+
 	private final Retry retry = new Retry();
 
 	private final Coalescing coalescing = new Coalescing();
@@ -176,6 +184,18 @@ public class FluxgateSlackProperties {
 
 	public Pacing getPacing() {
 		return this.pacing;
+	}
+
+	public String getStore() {
+		return this.store;
+	}
+
+	public void setStore(String store) {
+		this.store = store;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
 	}
 
 	public Digest getDigest() {
@@ -610,6 +630,52 @@ public class FluxgateSlackProperties {
 
 		public void setExclude(List<String> exclude) {
 			this.exclude = exclude;
+		}
+
+	}
+
+	/**
+	 * The Redis thread store, with store=redis.
+	 */
+	public static class Redis {
+
+		/**
+		 * Prefix of every key the starter writes.
+		 */
+		private String keyPrefix = "fluxgate:slack";
+
+		/**
+		 * How long a thread with no activity is kept.
+		 */
+		private Duration threadTtl = Duration.ofDays(7);
+
+		/**
+		 * Longest one store operation may take.
+		 */
+		private Duration timeout = Duration.ofSeconds(1);
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getThreadTtl() {
+			return this.threadTtl;
+		}
+
+		public void setThreadTtl(Duration threadTtl) {
+			this.threadTtl = threadTtl;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

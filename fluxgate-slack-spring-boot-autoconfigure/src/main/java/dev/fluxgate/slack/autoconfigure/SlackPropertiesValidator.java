@@ -62,6 +62,7 @@ final class SlackPropertiesValidator {
 					"Set fluxgate.slack.queue-capacity to 1 or more; the default is 1000.");
 		}
 		checkMention(properties.getMention());
+		checkStore(properties, classLoader);
 		checkRetry(properties.getRetry());
 		checkPacing(properties.getPacing());
 		checkRoutes(properties.getRoutes());
@@ -99,6 +100,31 @@ final class SlackPropertiesValidator {
 					"a channel must be able to send at least one message at once",
 					"Set fluxgate.slack.pacing.burst to 1 or more (default 3).");
 		}
+	}
+
+	private static void checkStore(FluxgateSlackProperties properties, ClassLoader classLoader) {
+		String store = properties.getStore();
+		if ("memory".equalsIgnoreCase(store)) {
+			return;
+		}
+		if (!"redis".equalsIgnoreCase(store)) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.store", quoted(store),
+					"the store must be memory or redis",
+					"Set fluxgate.slack.store to memory (this process, the default) or redis (shared by replicas).");
+		}
+		if (!ClassUtils.isPresent("org.springframework.data.redis.core.ReactiveStringRedisTemplate", classLoader)) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.store", "\"redis\"",
+					"Spring Data Redis is not on the classpath",
+					"Add spring-boot-starter-data-redis-reactive and point spring.data.redis.* at your Redis, or set "
+							+ "fluxgate.slack.store=memory.");
+		}
+		if (!StringUtils.hasText(properties.getRedis().getKeyPrefix())) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.redis.key-prefix",
+					quoted(properties.getRedis().getKeyPrefix()), "every key needs a prefix",
+					"Set fluxgate.slack.redis.key-prefix to a prefix such as fluxgate:slack (the default).");
+		}
+		checkAtLeast("fluxgate.slack.redis.thread-ttl", properties.getRedis().getThreadTtl(), Duration.ofMinutes(1));
+		checkPositive("fluxgate.slack.redis.timeout", properties.getRedis().getTimeout());
 	}
 
 	private static void checkRetry(FluxgateSlackProperties.Retry retry) {

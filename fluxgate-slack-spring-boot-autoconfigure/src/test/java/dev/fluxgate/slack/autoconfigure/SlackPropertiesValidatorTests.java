@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -112,6 +113,32 @@ class SlackPropertiesValidatorTests {
 		assertThat(failure("fluxgate.slack.coalescing.template.description={states} at {failureRate}")
 			.getDescription()).contains("Property: fluxgate.slack.coalescing.template.description")
 			.contains("{failureRate}");
+	}
+
+	@Test
+	void failsOnAnUnknownStore() {
+		assertThat(failure("fluxgate.slack.store=postgres")).satisfies((analysis) -> {
+			assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.store")
+				.contains("Value: \"postgres\"");
+			assertThat(analysis.getAction()).contains("memory").contains("redis");
+		});
+	}
+
+	@Test
+	void storeRedisWithoutSpringDataRedisSaysWhatToAdd() {
+		Throwable failure = catchThrowable(() -> SlackPropertiesValidator.validate(properties("fluxgate.slack.store=redis"),
+				SlackStandIn.CHANNEL, SlackStandIn.TOKEN,
+				new FilteredClassLoader("org.springframework.data.redis")));
+		assertThat(StartupFailures.analysis(failure)).satisfies((analysis) -> {
+			assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.store");
+			assertThat(analysis.getAction()).contains("spring-boot-starter-data-redis-reactive");
+		});
+	}
+
+	@Test
+	void failsOnAThreadTtlShorterThanAMinute() {
+		assertThat(failure("fluxgate.slack.store=redis", "fluxgate.slack.redis.thread-ttl=10s").getDescription())
+			.contains("Property: fluxgate.slack.redis.thread-ttl");
 	}
 
 	@Test

@@ -1,0 +1,46 @@
+package dev.fluxgate.slack.autoconfigure;
+
+import dev.fluxgate.slack.redis.RedisThreadStore;
+import dev.fluxgate.slack.thread.ThreadStore;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/**
+ * The Redis thread store, with {@code fluxgate.slack.store=redis}: the open threads are kept in the application's
+ * Redis, auto-configured by Spring Boot from {@code spring.data.redis.*}.
+ */
+@AutoConfiguration(before = FluxgateSlackAutoConfiguration.class,
+		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
+				"org.springframework.boot.autoconfigure.data.redis.RedisReactiveAutoConfiguration" })
+@ConditionalOnClass(ReactiveStringRedisTemplate.class)
+@ConditionalOnProperty(name = "fluxgate.slack.store", havingValue = "redis")
+@Conditional(OnSlackConfiguredCondition.class)
+@EnableConfigurationProperties(FluxgateSlackProperties.class)
+public final class FluxgateSlackRedisAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(ThreadStore.class)
+	RedisThreadStore slackThreadStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
+			FluxgateSlackProperties properties) {
+		ReactiveRedisConnectionFactory factory = connectionFactory.getIfAvailable();
+		if (factory == null) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.store", "\"redis\"",
+					"there is no ReactiveRedisConnectionFactory to keep the threads in",
+					"Add spring-boot-starter-data-redis-reactive and point spring.data.redis.* at your Redis, or set "
+							+ "fluxgate.slack.store=memory.");
+		}
+		FluxgateSlackProperties.Redis redis = properties.getRedis();
+		return new RedisThreadStore(new ReactiveStringRedisTemplate(factory), redis.getKeyPrefix(),
+				redis.getThreadTtl(), redis.getTimeout());
+	}
+
+}

@@ -1,0 +1,81 @@
+package dev.fluxgate.slack.redis;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.fluxgate.slack.Transition;
+import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.thread.SlackThread;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+
+/**
+ * A thread as the fields of a Redis hash: names, the root's {@code ts}, channel, times, states and the root's
+ * numbers. No token and no message payload is ever written.
+ */
+final class ThreadFields {
+
+	private ThreadFields() {
+	}
+
+	static Map<String, String> of(SlackThread thread) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("name", thread.circuitBreaker());
+		fields.put("channel", thread.channel());
+		fields.put("ts", thread.threadTs());
+		fields.put("state", thread.state().name());
+		fields.put("openedAt", thread.openedAt().toString());
+		fields.put("lastTransitionAt", thread.lastTransitionAt().toString());
+		fields.put("messages", String.valueOf(thread.messages()));
+		fields.put("version", String.valueOf(thread.version()));
+		TransitionSnapshot root = thread.root();
+		if (root != null) {
+			fields.put("root.from", root.transition().from().name());
+			fields.put("root.to", root.transition().to().name());
+			fields.put("root.time", root.time().toString());
+			TransitionSnapshot.Numbers numbers = root.numbers();
+			if (numbers != null) {
+				fields.put("root.failureRate", String.valueOf(numbers.failureRate()));
+				fields.put("root.failureRateThreshold", String.valueOf(numbers.failureRateThreshold()));
+				fields.put("root.slowCallRate", String.valueOf(numbers.slowCallRate()));
+				fields.put("root.slowCallRateThreshold", String.valueOf(numbers.slowCallRateThreshold()));
+				fields.put("root.bufferedCalls", String.valueOf(numbers.bufferedCalls()));
+				fields.put("root.failedCalls", String.valueOf(numbers.failedCalls()));
+			}
+		}
+		return fields;
+	}
+
+	static List<String> flat(Map<String, String> fields) {
+		List<String> flat = new ArrayList<>(fields.size() * 2);
+		fields.forEach((name, value) -> {
+			flat.add(name);
+			flat.add(value);
+		});
+		return flat;
+	}
+
+	static SlackThread thread(Map<String, String> fields) {
+		String name = fields.get("name");
+		TransitionSnapshot root = null;
+		if (fields.containsKey("root.from")) {
+			TransitionSnapshot.Numbers numbers = fields.containsKey("root.failureRate")
+					? new TransitionSnapshot.Numbers(Float.parseFloat(fields.get("root.failureRate")),
+							Float.parseFloat(fields.get("root.failureRateThreshold")),
+							Float.parseFloat(fields.get("root.slowCallRate")),
+							Float.parseFloat(fields.get("root.slowCallRateThreshold")),
+							Integer.parseInt(fields.get("root.bufferedCalls")),
+							Integer.parseInt(fields.get("root.failedCalls")))
+					: null;
+			root = new TransitionSnapshot(name,
+					Transition.of(State.valueOf(fields.get("root.from")), State.valueOf(fields.get("root.to"))),
+					Instant.parse(fields.get("root.time")), numbers);
+		}
+		return new SlackThread(name, fields.get("channel"), fields.get("ts"), State.valueOf(fields.get("state")),
+				Instant.parse(fields.get("openedAt")), Instant.parse(fields.get("lastTransitionAt")),
+				Integer.parseInt(fields.get("messages")), root, Long.parseLong(fields.get("version")));
+	}
+
+}

@@ -1,0 +1,104 @@
+package dev.fluxgate.slack.redis;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real {@code redis-server} on a free loopback port, without persistence, started before a test class and stopped
+ * by its process after it. Needs Debian's {@code redis-server}; test classes say so with {@code @RequiresPrograms}.
+ */
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+
+	static final String PROGRAM = "/usr/bin/redis-server";
+
+	private Process process;
+
+	private int port;
+
+	private LettuceConnectionFactory connectionFactory;
+
+	@Override
+	public void beforeAll(ExtensionContext context) throws Exception {
+		start();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		stop();
+	}
+
+	void start() throws IOException {
+		if (this.port == 0) {
+			try (ServerSocket socket = new ServerSocket(0)) {
+				this.port = socket.getLocalPort();
+			}
+		}
+		this.process = new ProcessBuilder(PROGRAM, "--port", String.valueOf(this.port), "--bind", "127.0.0.1",
+				"--save", "", "--appendonly", "no").redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		await().atMost(Duration.ofSeconds(10)).until(this::accepting);
+	}
+
+	void stop() {
+		if (this.connectionFactory != null) {
+			this.connectionFactory.destroy();
+			this.connectionFactory = null;
+		}
+		if (this.process != null) {
+			this.process.destroy();
+			try {
+				this.process.waitFor(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.process = null;
+		}
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	/** A connection factory to this server, made once. */
+	LettuceConnectionFactory connectionFactory() {
+		if (this.connectionFactory == null) {
+			this.connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", this.port));
+			this.connectionFactory.afterPropertiesSet();
+			this.connectionFactory.start();
+		}
+		return this.connectionFactory;
+	}
+
+	/** Forget every key. */
+	void flush() {
+		new ReactiveStringRedisTemplate(connectionFactory()).execute((connection) -> connection.serverCommands().flushAll())
+			.blockLast();
+	}
+
+	private boolean accepting() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 200);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.fluxgate.slack.redis;
+
+import java.util.List;
+
+import dev.fluxgate.slack.AbstractSlackListener;
+import dev.fluxgate.slack.RequiresPrograms;
+import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.autoconfigure.FluxgateSlackAutoConfiguration;
+import dev.fluxgate.slack.autoconfigure.FluxgateSlackRedisAutoConfiguration;
+import dev.fluxgate.slack.autoconfigure.InvalidSlackPropertyException;
+import dev.fluxgate.slack.thread.ThreadStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.NestedExceptionUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code fluxgate.slack.store=redis}: the threads live in the application's Redis, so that a restarted application
+ * replies in the thread its previous run opened; without a Redis connection, startup stops and says what to add.
+ */
+@RequiresPrograms(value = RedisServer.PROGRAM, install = "redis-server (Debian: apt-get install redis-server)")
+class RedisStoreApplicationTests {
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+				DataRedisReactiveAutoConfiguration.class, FluxgateSlackRedisAutoConfiguration.class,
+				FluxgateSlackAutoConfiguration.class))
+		.withPropertyValues("fluxgate.slack.channel=" + SlackStandIn.CHANNEL,
+				"fluxgate.slack.token=" + SlackStandIn.TOKEN, "fluxgate.slack.base-url=" + slack.baseUrl(),
+				"fluxgate.slack.mode=sync", "fluxgate.slack.store=redis", "spring.data.redis.host=127.0.0.1",
+				"spring.data.redis.port=" + redis.port());
+
+	@Test
+	void aRestartedApplicationRepliesInTheThreadItsPreviousRunOpened() {
+		redis.flush();
+		CircuitBreaker payment = CircuitBreaker.ofDefaults("payment");
+		this.runner.run((context) -> {
+			assertThat(context).getBean(ThreadStore.class).isInstanceOf(RedisThreadStore.class);
+			context.getBean(AbstractSlackListener.class).bindTo(payment);
+			payment.transitionToOpenState();
+		});
+		CircuitBreaker afterRestart = CircuitBreaker.of("payment", payment.getCircuitBreakerConfig());
+		afterRestart.transitionToOpenState();
+		this.runner.run((context) -> {
+			context.getBean(AbstractSlackListener.class).bindTo(afterRestart);
+			afterRestart.transitionToHalfOpenState();
+			afterRestart.transitionToClosedState();
+			await().until(() -> context.getBean(ThreadStore.class).find("payment").blockOptional().isEmpty());
+		});
+		List<Post> posts = slack.delivered();
+		assertThat(posts).extracting(Post::transition)
+			.containsExactly("CLOSED → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → CLOSED");
+		assertThat(posts.subList(1, 3)).extracting(Post::threadTs).containsOnly(posts.get(0).ts());
+		assertThat(posts.get(2).broadcast()).isTrue();
+	}
+
+	@Test
+	void storeRedisWithoutARedisConnectionStopsStartupSayingWhatToAdd() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FluxgateSlackRedisAutoConfiguration.class,
+				FluxgateSlackAutoConfiguration.class))
+			.withPropertyValues("fluxgate.slack.channel=" + SlackStandIn.CHANNEL,
+					"fluxgate.slack.token=" + SlackStandIn.TOKEN, "fluxgate.slack.store=redis")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable cause = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+				assertThat(cause).isInstanceOf(InvalidSlackPropertyException.class)
+					.hasMessageContaining("fluxgate.slack.store")
+					.hasMessageContaining("ReactiveRedisConnectionFactory");
+			});
+	}
+
+}
