@@ -3,14 +3,10 @@ package dev.fluxgate.slack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.fluxgate.slack.Lanes.Lane;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DropCounter;
 import dev.fluxgate.slack.storm.ChannelBacklog;
@@ -18,7 +14,6 @@ import dev.fluxgate.slack.storm.Coalescing;
 import dev.fluxgate.slack.storm.StormDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
@@ -54,15 +49,13 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	private final Scheduler scheduler = Schedulers.newSingle("fluxgate-slack", true);
 
-	private final ConcurrentMap<String, Lane> lanes = new ConcurrentHashMap<>();
+	private final Lanes lanes = new Lanes();
 
 	private final AtomicInteger pending = new AtomicInteger();
 
 	private final DropCounter drops;
 
-	private final boolean coalescing;
-
-	private final int coalescingAfter;
+	private final Coalescing coalescing;
 
 	private final StormDigest digest;
 
@@ -87,17 +80,17 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.queueCapacity = builder.queueCapacity;
 		this.drops = new DropCounter(observer(), builder.queueCapacity);
 		this.closeTimeout = builder.closeTimeout;
-		this.coalescing = builder.coalescing;
 		if (builder.coalescingAfter < 1) {
 			throw new IllegalArgumentException("coalescingAfter must be at least 1, was " + builder.coalescingAfter);
 		}
-		this.coalescingAfter = builder.coalescingAfter;
 		this.backlog = new ChannelBacklog(pacer());
 		this.digest = (pacer() != null && builder.digestBacklog != null)
 				? new StormDigest(this.backlog, Math.max(1, pacer().messagesIn(builder.digestBacklog)),
 						builder.digestInterval, this.scheduler, this::hasLane, poster(), renderer(), this::getTemplates,
 						tracker(), observer())
 				: null;
+		this.coalescing = new Coalescing(builder.coalescing, builder.coalescingAfter, this.backlog, this.digest,
+				(name) -> tracker().open(name).hasElement());
 	}
 
 	/**
@@ -130,33 +123,19 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			return;
 		}
 		this.backlog.queued(channel, 1);
-		Lane lane = this.lanes.compute(snapshot.circuitBreaker(), (name, existing) -> {
-			Lane target = (existing != null) ? existing : new Lane(name);
-			target.channel = channel;
-			target.queue.offer(snapshot);
-			return target;
-		});
+		Lane lane = this.lanes.offer(snapshot, channel);
 		if (lane.active.compareAndSet(false, true)) {
 			this.scheduler.schedule(() -> drain(lane));
 		}
 	}
 
 	private void drain(Lane lane) {
-		TransitionSnapshot first = lane.queue.poll();
-		while (first == null) {
-			lane.active.set(false);
-			if (lane.queue.isEmpty() || !lane.active.compareAndSet(false, true)) {
-				this.lanes.computeIfPresent(lane.name,
-						(name, current) -> (current == lane && lane.queue.isEmpty() && !lane.active.get()) ? null
-								: current);
-				return;
-			}
-			first = lane.queue.poll();
+		TransitionSnapshot head = this.lanes.next(lane);
+		if (head == null) {
+			return;
 		}
-		TransitionSnapshot head = first;
 		AtomicReference<List<TransitionSnapshot>> taken = new AtomicReference<>(List.of(head));
-		lane.inFlight = threadOpenIfCoalescible(head).map((threadOpen) -> {
-			List<TransitionSnapshot> batch = safeBatch(head, lane.queue, threadOpen);
+		lane.inFlight = this.coalescing.take(head, lane.queue, lane.channel).map((batch) -> {
 			taken.set(batch);
 			return batch;
 		}).flatMap((batch) -> deliver(batch, null)).onErrorResume((ex) -> {
@@ -173,23 +152,6 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 				this.scheduler.schedule(() -> drain(lane));
 			}
 		}).subscribe();
-	}
-
-	/**
-	 * Whether the breaker's thread is open, asked of the store only when its messages could be coalesced at all:
-	 * coalescing is on and Slack limits its channel.
-	 */
-	private Mono<Boolean> threadOpenIfCoalescible(TransitionSnapshot first) {
-		return Mono.defer(() -> {
-			if (!this.coalescing || pacer() == null || !pacer().isLimited(channelFor(first.circuitBreaker()))) {
-				return Mono.just(false);
-			}
-			return tracker().open(first.circuitBreaker()).hasElement();
-		}).onErrorResume((ex) -> {
-			logger.warn("Could not read the thread of circuit breaker '{}'; telling {} alone",
-					first.circuitBreaker(), first.transition(), ex);
-			return Mono.just(false);
-		});
 	}
 
 	@Override
@@ -209,23 +171,6 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 					snapshot.transition(), snapshot.circuitBreaker(), ex);
 			return false;
 		}
-	}
-
-	private List<TransitionSnapshot> safeBatch(TransitionSnapshot first, Queue<TransitionSnapshot> queue,
-			boolean threadOpen) {
-		try {
-			return threadOpen ? batch(first, queue) : List.of(first);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not decide whether to coalesce the messages of circuit breaker '{}'; telling {} alone",
-					first.circuitBreaker(), first.transition(), ex);
-			return List.of(first);
-		}
-	}
-
-	private List<TransitionSnapshot> batch(TransitionSnapshot first, Queue<TransitionSnapshot> queue) {
-		boolean storm = this.digest != null && this.digest.inStorm(channelFor(first.circuitBreaker()));
-		return Coalescing.batch(first, queue, this.coalescingAfter, storm);
 	}
 
 	private void drop(TransitionSnapshot snapshot) {
@@ -269,17 +214,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}
 		if (this.pending.get() > 0) {
 			long before = this.drops.total();
-			for (Lane lane : this.lanes.values()) {
-				TransitionSnapshot left;
-				while ((left = lane.queue.poll()) != null) {
-					this.pending.decrementAndGet();
-					drop(left);
-				}
-				Disposable inFlight = lane.inFlight;
-				if (inFlight != null) {
-					inFlight.dispose();
-				}
-			}
+			this.lanes.giveUp((left) -> {
+				this.pending.decrementAndGet();
+				drop(left);
+			});
 			logger.warn("Gave up {} Slack message(s) still pending after the close timeout of {} "
 					+ "(fluxgate.slack.shutdown-timeout)", this.drops.total() - before, this.closeTimeout);
 		}
@@ -292,7 +230,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	 * @return whether its lane exists
 	 */
 	boolean hasLane(String circuitBreaker) {
-		return this.lanes.containsKey(circuitBreaker);
+		return this.lanes.has(circuitBreaker);
 	}
 
 	/**
@@ -301,24 +239,6 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	 */
 	int laneCount() {
 		return this.lanes.size();
-	}
-
-	private static final class Lane {
-
-		private final String name;
-
-		private final Queue<TransitionSnapshot> queue = new ConcurrentLinkedQueue<>();
-
-		private final AtomicBoolean active = new AtomicBoolean();
-
-		private volatile String channel;
-
-		Lane(String name) {
-			this.name = name;
-		}
-
-		private volatile Disposable inFlight;
-
 	}
 
 	/**

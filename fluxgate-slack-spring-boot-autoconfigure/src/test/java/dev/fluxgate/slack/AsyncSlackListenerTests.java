@@ -39,10 +39,7 @@ class AsyncSlackListenerTests {
 	}
 
 	private AsyncSlackListener listener(int queueCapacity, Duration closeTimeout) {
-		this.listener = AsyncSlackListener.builder()
-			.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		this.listener = slack.configure(AsyncSlackListener.builder())
 			.retryPolicy(ListenerMode.FAST_RETRIES)
 			.queueCapacity(queueCapacity)
 			.closeTimeout(closeTimeout)

@@ -20,10 +20,7 @@ class BadInputTests {
 	static final SlackStandIn slack = new SlackStandIn();
 
 	private SlackListener listener(Templates templates) {
-		return SlackListener.builder()
-			.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		return slack.configure(SlackListener.builder())
 			.templates(templates)
 			.build();
 	}

@@ -22,10 +22,7 @@ class BindingTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private final SlackListener listener = SlackListener.builder()
-		.channel(SlackStandIn.CHANNEL)
-		.token(SlackStandIn.TOKEN)
-		.baseUrl(slack.baseUrl())
+	private final SlackListener listener = slack.configure(SlackListener.builder())
 		.build();
 
 
@@ -80,10 +77,7 @@ class BindingTests {
 
 	@Test
 	void filterChoosesWhichBreakersAreAnnounced() {
-		SlackListener filtered = SlackListener.builder()
-			.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		SlackListener filtered = slack.configure(SlackListener.builder())
 			.circuitBreakerFilter((name) -> name.startsWith("pay"))
 			.build();
 		CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
@@ -95,10 +89,7 @@ class BindingTests {
 
 	@Test
 	void failingBindingNeverBreaksTheRegistry() {
-		SlackListener broken = SlackListener.builder()
-			.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		SlackListener broken = slack.configure(SlackListener.builder())
 			.circuitBreakerFilter((name) -> {
 				throw new IllegalStateException("broken filter");
 			})

@@ -78,10 +78,7 @@ class CustomMessagesTests {
 	void templatesPassedInReplaceTheDefaults() {
 		Templates templates = Templates.defaults()
 			.with(Transition.of(State.CLOSED, State.OPEN), new Template("Down", "#000000", "It broke."));
-		SlackListener listener = SlackListener.builder()
-			.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		SlackListener listener = slack.configure(SlackListener.builder())
 			.templates(templates)
 			.build();
 		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");

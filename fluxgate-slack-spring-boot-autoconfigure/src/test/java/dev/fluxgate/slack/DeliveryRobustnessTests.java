@@ -44,9 +44,7 @@ class DeliveryRobustnessTests {
 	}
 
 	private <B extends AbstractSlackListener.Builder<B>> B configure(B builder) {
-		return builder.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		return slack.configure(builder)
 			.timeout(Duration.ofMillis(500))
 			.retryPolicy(ListenerMode.FAST_RETRIES)
 			.observer(this.outcomes);

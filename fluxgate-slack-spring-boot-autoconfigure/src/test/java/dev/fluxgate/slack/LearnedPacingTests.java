@@ -36,10 +36,7 @@ class LearnedPacingTests {
 	}
 
 	private AsyncSlackListener listener(ChannelPacer pacer) {
-		this.listener = AsyncSlackListener.builder()
-			.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		this.listener = slack.configure(AsyncSlackListener.builder())
 			.pacer(pacer)
 			.channelRouter((name) -> name.startsWith("other") ? "C0OTHER" : SlackStandIn.CHANNEL)
 			.observer(this.outcomes)

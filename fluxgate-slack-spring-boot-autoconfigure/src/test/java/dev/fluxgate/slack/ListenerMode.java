@@ -38,9 +38,7 @@ public enum ListenerMode {
 			UnaryOperator<AbstractSlackListener.Builder<?>> customizer);
 
 	private static <B extends AbstractSlackListener.Builder<B>> B configure(B builder, SlackStandIn slack) {
-		return builder.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		return slack.configure(builder)
 			.timeout(Duration.ofSeconds(2))
 			.retryPolicy(FAST_RETRIES);
 	}

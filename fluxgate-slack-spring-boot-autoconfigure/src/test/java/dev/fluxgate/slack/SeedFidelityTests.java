@@ -32,10 +32,7 @@ class SeedFidelityTests {
 
 	private final RecordingObserver outcomes = new RecordingObserver();
 
-	private final AsyncSlackListener listener = AsyncSlackListener.builder()
-		.channel(SlackStandIn.CHANNEL)
-		.token(SlackStandIn.TOKEN)
-		.baseUrl(slack.baseUrl())
+	private final AsyncSlackListener listener = slack.configure(AsyncSlackListener.builder())
 		.pacer(ChannelPacer.slackDefault())
 		.observer(this.outcomes)
 		.build();

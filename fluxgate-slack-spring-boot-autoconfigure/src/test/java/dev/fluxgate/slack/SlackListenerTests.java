@@ -19,10 +19,7 @@ class SlackListenerTests {
 	private final RecordingObserver outcomes = new RecordingObserver();
 
 	private SlackListener listener(Duration deadline) {
-		return SlackListener.builder()
-			.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		return slack.configure(SlackListener.builder())
 			.retryPolicy(ListenerMode.FAST_RETRIES)
 			.deadline(deadline)
 			.observer(this.outcomes)

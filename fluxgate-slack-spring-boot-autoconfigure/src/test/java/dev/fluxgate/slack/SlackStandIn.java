@@ -69,6 +69,16 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 		return "http://127.0.0.1:" + this.port + "/api";
 	}
 
+	/**
+	 * Point a listener builder at this stand-in: its channel, token and base URL.
+	 * @param <B> the builder's type
+	 * @param builder the builder
+	 * @return the builder
+	 */
+	public <B extends AbstractSlackListener.Builder<B>> B configure(B builder) {
+		return builder.channel(CHANNEL).token(TOKEN).baseUrl(baseUrl());
+	}
+
 	public WireMockServer server() {
 		return this.server;
 	}

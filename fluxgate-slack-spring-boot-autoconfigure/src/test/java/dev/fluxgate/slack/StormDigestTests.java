@@ -56,10 +56,7 @@ class StormDigestTests {
 	private void rateLimitedChannel(MessageRenderer renderer, Duration digestBacklog, Templates templates) {
 		slack.enforceRateLimit(4, 2);
 		ChannelPacer pacer = new ChannelPacer(4, 1);
-		this.listener = AsyncSlackListener.builder()
-			.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		this.listener = slack.configure(AsyncSlackListener.builder())
 			.timeout(Duration.ofSeconds(10))
 			.closeTimeout(Duration.ofSeconds(1))
 			.pacer(pacer)
@@ -116,10 +113,7 @@ class StormDigestTests {
 	@Test
 	void breakersRemovedWhileOpenLeaveTheStormCountSoTheNextTripGetsItsOwnRootWithTheMention() {
 		ChannelPacer pacer = new ChannelPacer(5, 1);
-		this.listener = AsyncSlackListener.builder()
-			.channel(SlackStandIn.CHANNEL)
-			.token(SlackStandIn.TOKEN)
-			.baseUrl(slack.baseUrl())
+		this.listener = slack.configure(AsyncSlackListener.builder())
 			.pacer(pacer)
 			.digest(Duration.ofSeconds(2), Duration.ofSeconds(1))
 			.renderer(new MessageRenderer("<!here>"))

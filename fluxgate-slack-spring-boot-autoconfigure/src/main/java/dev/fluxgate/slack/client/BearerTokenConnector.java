@@ -3,12 +3,13 @@ package dev.fluxgate.slack.client;
 import java.net.URI;
 import java.util.function.Function;
 
+import reactor.core.publisher.Mono;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.client.reactive.ClientHttpResponse;
-import reactor.core.publisher.Mono;
 
 /**
  * Adds the bot token below WebClient's request logging, so that no request log of WebClient's ever holds it.

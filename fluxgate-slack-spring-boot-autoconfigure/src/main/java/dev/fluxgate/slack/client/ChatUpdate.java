@@ -3,7 +3,6 @@ package dev.fluxgate.slack.client;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import dev.fluxgate.slack.client.ChatPostMessage.Attachment;
 
 /**

@@ -1,19 +1,15 @@
 package dev.fluxgate.slack.client;
 
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
 import org.springframework.core.codec.CodecException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -22,7 +18,6 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
-import reactor.core.publisher.Mono;
 
 /**
  * A {@link SlackClient} on Spring's non-blocking {@link WebClient}.
@@ -110,7 +105,7 @@ public class WebClientSlackClient implements SlackClient {
 	private <T extends SlackAnswer> Mono<T> read(String method, ClientResponse response, Class<T> answerType) {
 		HttpStatusCode status = response.statusCode();
 		if (status.value() == 429) {
-			Duration retryAfter = retryAfter(response.headers().header("Retry-After"));
+			Duration retryAfter = HttpHeaderValues.retryAfter(response.headers().header("Retry-After"));
 			return response.releaseBody()
 				.then(Mono.error(new SlackApiException("ratelimited", SlackApiException.Kind.TRANSIENT, retryAfter,
 						method + " was rate limited (HTTP 429, Retry-After " + retryAfter + ")", null)));
@@ -119,7 +114,7 @@ public class WebClientSlackClient implements SlackClient {
 			return response.releaseBody()
 				.then(Mono.error(new SlackApiException("http_" + status.value(), SlackApiException.Kind.PERMANENT,
 						null, method + " answered HTTP " + status.value() + ", a redirect to "
-								+ origin(response.headers().header("Location"))
+								+ HttpHeaderValues.origin(response.headers().header("Location"))
 								+ "; the Slack client follows no redirect, which would carry the bot token to another"
 								+ " host. Set fluxgate.slack.base-url to Slack's Web API, " + DEFAULT_BASE_URL,
 						null)));
@@ -177,44 +172,6 @@ public class WebClientSlackClient implements SlackClient {
 		}
 		return new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null,
 				method + " failed: " + ex, ex);
-	}
-
-	/**
-	 * Read {@code Retry-After}: delay seconds, or an HTTP-date; one second when absent or unreadable.
-	 */
-	static Duration retryAfter(List<String> values) {
-		if (!values.isEmpty()) {
-			String value = values.get(0).trim();
-			try {
-				return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-			}
-			catch (NumberFormatException ex) {
-				try {
-					Duration until = Duration.between(Instant.now(),
-							ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-					return until.isNegative() ? Duration.ZERO : until;
-				}
-				catch (DateTimeParseException notADate) {
-					logger.debug("Unreadable Retry-After '{}'; waiting one second", value);
-				}
-			}
-		}
-		return Duration.ofSeconds(1);
-	}
-
-	/** Where a redirect points, as scheme, host and port only: its path or query may hold anything. */
-	private static String origin(List<String> location) {
-		if (location.isEmpty()) {
-			return "nowhere (no Location header)";
-		}
-		try {
-			URI uri = URI.create(location.get(0).trim());
-			return (uri.getHost() != null) ? uri.getScheme() + "://" + uri.getHost()
-					+ ((uri.getPort() != -1) ? ":" + uri.getPort() : "") : "a path on the same host";
-		}
-		catch (IllegalArgumentException ex) {
-			return "an unreadable Location";
-		}
 	}
 
 	private static String validBaseUrl(String baseUrl) {

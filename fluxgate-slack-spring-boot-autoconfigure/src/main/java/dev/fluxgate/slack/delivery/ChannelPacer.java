@@ -1,19 +1,15 @@
 package dev.fluxgate.slack.delivery;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -46,7 +42,9 @@ public class ChannelPacer {
 
 	private final Scheduler scheduler;
 
-	private final ConcurrentMap<String, Gate> gates = new ConcurrentHashMap<>();
+	private final LongSupplier clock;
+
+	private final ConcurrentMap<String, ChannelGate> gates = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, String> channelIds = new ConcurrentHashMap<>();
 
@@ -65,10 +63,21 @@ public class ChannelPacer {
 	 * @param burst how many messages a channel sends at once while Slack accepts them
 	 */
 	public ChannelPacer(double rate, int burst) {
-		this(rate, burst, Schedulers.parallel());
+		this(rate, burst, Schedulers.parallel(), System::nanoTime);
 	}
 
-	ChannelPacer(double rate, int burst, Scheduler scheduler) {
+	/**
+	 * Create a pacer whose time is a scheduler's: its clock decides the holds and the pace, and it wakes the waiting
+	 * messages. With Reactor's {@code VirtualTimeScheduler}, pacing runs on virtual time.
+	 * @param rate the messages per second a channel sends once Slack has rate-limited it
+	 * @param burst how many messages a channel sends at once while Slack accepts them
+	 * @param scheduler the scheduler
+	 */
+	public ChannelPacer(double rate, int burst, Scheduler scheduler) {
+		this(rate, burst, scheduler, () -> scheduler.now(TimeUnit.NANOSECONDS));
+	}
+
+	private ChannelPacer(double rate, int burst, Scheduler scheduler, LongSupplier clock) {
 		if (!(rate > 0) || Double.isInfinite(rate) || burst < 1) {
 			throw new IllegalArgumentException(
 					"pacing needs a positive rate and a burst of at least 1, was " + rate + "/s and " + burst);
@@ -77,6 +86,7 @@ public class ChannelPacer {
 		this.burst = burst;
 		this.interval = Duration.ofNanos(Math.max(1, (long) (1e9 / rate)));
 		this.scheduler = scheduler;
+		this.clock = clock;
 	}
 
 	/**
@@ -86,9 +96,9 @@ public class ChannelPacer {
 	 * @return the permit, to be {@link Permit#release released} once Slack answered
 	 */
 	public Mono<Permit> acquire(String channel, boolean retry) {
-		Gate gate = this.gates.computeIfAbsent(channelId(channel), (id) -> new Gate());
+		ChannelGate gate = this.gates.computeIfAbsent(channelId(channel), (id) -> new ChannelGate(this));
 		return Mono.create((sink) -> {
-			Waiter waiter = new Waiter(gate, sink);
+			ChannelGate.Waiter waiter = new ChannelGate.Waiter(gate, sink);
 			sink.onCancel(() -> gate.cancel(waiter));
 			gate.enqueue(waiter, retry);
 		});
@@ -100,7 +110,7 @@ public class ChannelPacer {
 	 * @return whether the channel is limited
 	 */
 	public boolean isLimited(String channel) {
-		Gate gate = this.gates.get(channelId(channel));
+		ChannelGate gate = this.gates.get(channelId(channel));
 		return gate != null && gate.isLimited();
 	}
 
@@ -112,7 +122,7 @@ public class ChannelPacer {
 	 */
 	public void learnChannelId(String channel, String channelId) {
 		if (channelId != null && !channelId.equals(channel) && this.channelIds.putIfAbsent(channel, channelId) == null) {
-			Gate named = this.gates.remove(channel);
+			ChannelGate named = this.gates.remove(channel);
 			if (named != null) {
 				this.gates.putIfAbsent(channelId, named);
 			}
@@ -153,13 +163,42 @@ public class ChannelPacer {
 		return "ChannelPacer[rate=" + this.rate + "/s, burst=" + this.burst + "]";
 	}
 
-	private Bucket bucket(int capacity, long initialTokens) {
+	int burst() {
+		return this.burst;
+	}
+
+	long intervalNanos() {
+		return this.interval.toNanos();
+	}
+
+	Scheduler scheduler() {
+		return this.scheduler;
+	}
+
+	long now() {
+		return this.clock.getAsLong();
+	}
+
+	Bucket bucket(int capacity, long initialTokens) {
 		return Bucket.builder()
 			.addLimit(Bandwidth.builder()
 				.capacity(capacity)
 				.refillGreedy(1, this.interval)
 				.initialTokens(initialTokens)
 				.build())
+			.withCustomTimePrecision(new TimeMeter() {
+
+				@Override
+				public long currentTimeNanos() {
+					return now();
+				}
+
+				@Override
+				public boolean isWallClockBased() {
+					return false;
+				}
+
+			})
 			.build();
 	}
 
@@ -173,147 +212,6 @@ public class ChannelPacer {
 		 * @param retryAfter how long Slack asked to wait when it rate-limited the message, or {@code null}
 		 */
 		void release(Duration retryAfter);
-
-	}
-
-	private record Waiter(Gate gate, MonoSink<Permit> sink) {
-	}
-
-	/**
-	 * The pacing state of one channel. Every change happens under its lock; permits are granted outside it.
-	 */
-	private final class Gate {
-
-		private final Deque<Waiter> waiters = new ArrayDeque<>();
-
-		private Bucket burstBucket = bucket(ChannelPacer.this.burst, ChannelPacer.this.burst);
-
-		private Bucket pacedBucket;
-
-		private int inFlight;
-
-		private boolean limited;
-
-		private long heldUntil;
-
-		private boolean wakeUpScheduled;
-
-		void enqueue(Waiter waiter, boolean retry) {
-			synchronized (this) {
-				refresh(System.nanoTime());
-				if (retry) {
-					this.waiters.addFirst(waiter);
-				}
-				else {
-					this.waiters.addLast(waiter);
-				}
-			}
-			pump();
-		}
-
-		void cancel(Waiter waiter) {
-			synchronized (this) {
-				this.waiters.remove(waiter);
-			}
-		}
-
-		synchronized boolean isLimited() {
-			refresh(System.nanoTime());
-			return this.limited;
-		}
-
-		/**
-		 * Leave the limited state once a whole interval went by with nothing waiting and nothing sent: no backlog.
-		 */
-		private void refresh(long now) {
-			if (this.limited && this.waiters.isEmpty() && this.inFlight == 0 && now >= this.heldUntil
-					&& this.pacedBucket != null && this.pacedBucket.getAvailableTokens() >= 1) {
-				this.limited = false;
-				this.pacedBucket = null;
-				this.burstBucket = bucket(ChannelPacer.this.burst, 1);
-			}
-		}
-
-		private void pump() {
-			List<Waiter> granted = new ArrayList<>(1);
-			synchronized (this) {
-				long now = System.nanoTime();
-				while (!this.waiters.isEmpty()) {
-					if (now < this.heldUntil) {
-						wakeUpIn(this.heldUntil - now);
-						break;
-					}
-					if (this.limited) {
-						if (this.pacedBucket == null) {
-							this.pacedBucket = bucket(1, 0);
-						}
-						if (this.inFlight > 0) {
-							break;
-						}
-						ConsumptionProbe probe = this.pacedBucket.tryConsumeAndReturnRemaining(1);
-						if (!probe.isConsumed()) {
-							wakeUpIn(probe.getNanosToWaitForRefill());
-							break;
-						}
-					}
-					else if (!this.burstBucket.tryConsume(1) && this.inFlight > 0) {
-						break;
-					}
-					this.inFlight++;
-					granted.add(this.waiters.pollFirst());
-				}
-			}
-			for (Waiter waiter : granted) {
-				waiter.sink().success(new GatePermit(this));
-			}
-		}
-
-		private void wakeUpIn(long nanos) {
-			if (!this.wakeUpScheduled) {
-				this.wakeUpScheduled = true;
-				ChannelPacer.this.scheduler.schedule(() -> {
-					synchronized (this) {
-						this.wakeUpScheduled = false;
-					}
-					pump();
-				}, Math.max(1, nanos), TimeUnit.NANOSECONDS);
-			}
-		}
-
-		void release(Duration retryAfter) {
-			synchronized (this) {
-				this.inFlight--;
-				if (retryAfter != null) {
-					this.limited = true;
-					this.pacedBucket = null;
-					this.heldUntil = Math.max(this.heldUntil, System.nanoTime() + retryAfter.toNanos());
-				}
-			}
-			pump();
-		}
-
-	}
-
-	private static final class GatePermit implements Permit {
-
-		private final Gate gate;
-
-		private boolean released;
-
-		GatePermit(Gate gate) {
-			this.gate = gate;
-		}
-
-		@Override
-		public void release(Duration retryAfter) {
-			synchronized (this) {
-				if (this.released) {
-					return;
-				}
-				this.released = true;
-			}
-			this.gate.release(retryAfter);
-		}
 
 	}
 

@@ -19,10 +19,7 @@ class SlackThreadsEndpointTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private final SlackListener listener = SlackListener.builder()
-		.channel(SlackStandIn.CHANNEL)
-		.token(SlackStandIn.TOKEN)
-		.baseUrl(slack.baseUrl())
+	private final SlackListener listener = slack.configure(SlackListener.builder())
 		.updateRoot(false)
 		.build();
 

@@ -207,12 +207,12 @@ class WebClientSlackClientTests {
 
 	@Test
 	void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
-		assertThat(WebClientSlackClient.retryAfter(java.util.List.of("30"))).isEqualTo(java.time.Duration.ofSeconds(30));
+		assertThat(HttpHeaderValues.retryAfter(java.util.List.of("30"))).isEqualTo(java.time.Duration.ofSeconds(30));
 		String inTenSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
 			.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
-		assertThat(WebClientSlackClient.retryAfter(java.util.List.of(inTenSeconds)))
+		assertThat(HttpHeaderValues.retryAfter(java.util.List.of(inTenSeconds)))
 			.isBetween(java.time.Duration.ofSeconds(8), java.time.Duration.ofSeconds(10));
-		assertThat(WebClientSlackClient.retryAfter(java.util.List.of("soon"))).isEqualTo(java.time.Duration.ofSeconds(1));
+		assertThat(HttpHeaderValues.retryAfter(java.util.List.of("soon"))).isEqualTo(java.time.Duration.ofSeconds(1));
 	}
 
 	@Test

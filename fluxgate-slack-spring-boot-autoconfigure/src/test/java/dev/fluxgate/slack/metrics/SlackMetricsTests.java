@@ -28,10 +28,7 @@ class SlackMetricsTests {
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();
 
-	private final AsyncSlackListener listener = AsyncSlackListener.builder()
-		.channel(SlackStandIn.CHANNEL)
-		.token(SlackStandIn.TOKEN)
-		.baseUrl(slack.baseUrl())
+	private final AsyncSlackListener listener = slack.configure(AsyncSlackListener.builder())
 		.retryPolicy(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(200)))
 		.queueCapacity(5)
 		.observer(new SlackMetrics(this.registry))
