@@ -66,11 +66,7 @@ class StormDigestTests {
 			.updateRoot(false)
 			.observer(this.outcomes)
 			.build();
-		for (int i = 0; i < 4; i++) {
-			CircuitBreaker first = CircuitBreaker.ofDefaults("first-" + i);
-			this.listener.bindTo(first);
-			first.transitionToOpenState();
-		}
+		tripped("first-", 4);
 		assertThat(this.outcomes.digested).as("a channel Slack never refused has no backlog").isEmpty();
 		await().until(() -> pacer.isLimited(SlackStandIn.CHANNEL));
 	}
@@ -158,17 +154,9 @@ class StormDigestTests {
 			}
 		};
 		rateLimitedChannel(failingOnce);
-		for (int i = 0; i < 5; i++) {
-			CircuitBreaker lost = CircuitBreaker.ofDefaults("lost-" + i);
-			this.listener.bindTo(lost);
-			lost.transitionToOpenState();
-		}
+		tripped("lost-", 5);
 		await().until(failed::get);
-		for (int i = 0; i < 3; i++) {
-			CircuitBreaker later = CircuitBreaker.ofDefaults("later-" + i);
-			this.listener.bindTo(later);
-			later.transitionToOpenState();
-		}
+		tripped("later-", 3);
 		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
 			.anyMatch((post) -> post.text().startsWith("🚨 3 more circuit breakers opened: later-")));
 	}
@@ -180,13 +168,7 @@ class StormDigestTests {
 			.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("more circuit breakers opened"))
 			.atPriority(1)
 			.willReturn(SlackStandIn.ok().withFixedDelay(1500)));
-		List<CircuitBreaker> members = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
-			CircuitBreaker member = CircuitBreaker.ofDefaults("member-" + i);
-			this.listener.bindTo(member);
-			member.transitionToOpenState();
-			members.add(member);
-		}
+		List<CircuitBreaker> members = tripped("member-", 3);
 		assertThat(this.outcomes.digested).hasSize(3);
 		await().pollDelay(Duration.ofMillis(800)).until(() -> true);
 		members.forEach(CircuitBreaker::transitionToHalfOpenState);
@@ -214,13 +196,7 @@ class StormDigestTests {
 			.withRequestBody(containing("circuit breakers recovered"))
 			.atPriority(1)
 			.willReturn(aResponse().withStatus(500)));
-		List<CircuitBreaker> members = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
-			CircuitBreaker member = CircuitBreaker.ofDefaults("member-" + i);
-			this.listener.bindTo(member);
-			member.transitionToOpenState();
-			members.add(member);
-		}
+		List<CircuitBreaker> members = tripped("member-", 3);
 		assertThat(this.outcomes.digested).hasSize(3);
 		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
 			.anyMatch((post) -> post.text().startsWith("🚨 3 more circuit breakers opened")));
@@ -247,11 +223,7 @@ class StormDigestTests {
 		CircuitBreaker queued = CircuitBreaker.ofDefaults("queued");
 		this.listener.bindTo(queued);
 		queued.transitionToOpenState();
-		for (int i = 0; i < 8; i++) {
-			CircuitBreaker more = CircuitBreaker.ofDefaults("more-" + i);
-			this.listener.bindTo(more);
-			more.transitionToOpenState();
-		}
+		tripped("more-", 8);
 		assertThat(this.outcomes.digested).as("the channel is in a storm").isNotEmpty();
 		queued.transitionToClosedState();
 		queued.transitionToOpenState();
@@ -273,11 +245,7 @@ class StormDigestTests {
 			.withRequestBody(containing("more circuit breakers opened"))
 			.atPriority(1)
 			.willReturn(SlackStandIn.ok().withFixedDelay(5000)));
-		for (int i = 0; i < 3; i++) {
-			CircuitBreaker member = CircuitBreaker.ofDefaults("member-" + i);
-			this.listener.bindTo(member);
-			member.transitionToOpenState();
-		}
+		tripped("member-", 3);
 		assertThat(this.outcomes.digested).hasSize(3);
 		await().atMost(Duration.ofSeconds(10)).until(() -> slack.posts().stream()
 			.anyMatch((post) -> post.text().contains("more circuit breakers opened")));
@@ -293,13 +261,7 @@ class StormDigestTests {
 		rateLimitedChannel(new MessageRenderer(), Duration.ofMillis(500), Templates.defaults()
 			.withDigest(new Template("🚨 서킷 브레이커 {count}개 추가 작동", "#AA0000", "-"),
 					new Template("✅ 서킷 브레이커 {count}개 복구", "#00AA00", "-")));
-		List<CircuitBreaker> members = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
-			CircuitBreaker member = CircuitBreaker.ofDefaults("member-" + i);
-			this.listener.bindTo(member);
-			member.transitionToOpenState();
-			members.add(member);
-		}
+		List<CircuitBreaker> members = tripped("member-", 3);
 		assertThat(this.outcomes.digested).hasSize(3);
 		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
 			.anyMatch((post) -> post.text().startsWith("🚨 서킷 브레이커 3개 추가 작동: member-")));
@@ -311,6 +273,18 @@ class StormDigestTests {
 		Post recovery = slack.delivered().stream().filter((post) -> post.text().contains("개 복구")).findFirst().get();
 		assertThat(recovery.color()).isEqualTo("#00AA00");
 		assertThat(recovery.threadTs()).isEqualTo(root.ts());
+	}
+
+	/** Breakers bound to the listener and tripped, named prefix-0, prefix-1, … */
+	private List<CircuitBreaker> tripped(String prefix, int count) {
+		List<CircuitBreaker> breakers = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults(prefix + i);
+			this.listener.bindTo(circuitBreaker);
+			circuitBreaker.transitionToOpenState();
+			breakers.add(circuitBreaker);
+		}
+		return breakers;
 	}
 
 	private static boolean ofQueued(Post post) {
