@@ -63,6 +63,11 @@ public interface DeliveryObserver {
 				all.forEach((observer) -> observer.coalesced(snapshot));
 			}
 
+			@Override
+			public void storeFellBack(String operation, Throwable cause) {
+				all.forEach((observer) -> observer.storeFellBack(operation, cause));
+			}
+
 		};
 	}
 
@@ -118,6 +123,15 @@ public interface DeliveryObserver {
 	 * @param snapshot the transition it would have told
 	 */
 	default void dropped(TransitionSnapshot snapshot) {
+	}
+
+	/**
+	 * The shared thread store failed or was too slow, and this process's memory kept the threads instead; the
+	 * message is still delivered.
+	 * @param operation the store operation, such as {@code find}
+	 * @param cause why the store failed
+	 */
+	default void storeFellBack(String operation, Throwable cause) {
 	}
 
 }

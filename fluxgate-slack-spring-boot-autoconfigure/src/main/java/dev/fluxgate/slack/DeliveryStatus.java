@@ -19,6 +19,8 @@ public class DeliveryStatus implements DeliveryObserver {
 
 	private volatile Failure failure;
 
+	private volatile StoreFallback storeFallback;
+
 	public DeliveryStatus() {
 		this(Clock.systemUTC());
 	}
@@ -39,6 +41,19 @@ public class DeliveryStatus implements DeliveryObserver {
 			this.failure = new Failure(failure.getError(), SlackErrorHints.hintFor(failure.getError()),
 					snapshot.circuitBreaker(), this.clock.instant());
 		}
+	}
+
+	@Override
+	public void storeFellBack(String operation, Throwable cause) {
+		this.storeFallback = new StoreFallback(operation, cause.toString(), this.clock.instant());
+	}
+
+	/**
+	 * Return the last time the shared thread store failed and this process's memory kept the threads instead.
+	 * @return the fallback, or empty when there was none
+	 */
+	public Optional<StoreFallback> getLastStoreFallback() {
+		return Optional.ofNullable(this.storeFallback);
 	}
 
 	/**
@@ -66,6 +81,16 @@ public class DeliveryStatus implements DeliveryObserver {
 	 * @param at when
 	 */
 	public record Failure(String error, String hint, String circuitBreaker, Instant at) {
+	}
+
+	/**
+	 * A thread store operation that failed, its thread kept in memory instead.
+	 *
+	 * @param operation the store operation
+	 * @param cause why it failed
+	 * @param at when
+	 */
+	public record StoreFallback(String operation, String cause, Instant at) {
 	}
 
 }

@@ -80,6 +80,11 @@ final class IsolatingDeliveryObserver implements DeliveryObserver {
 	}
 
 	@Override
+	public void storeFellBack(String operation, Throwable cause) {
+		call("storeFellBack", () -> this.delegate.storeFellBack(operation, cause));
+	}
+
+	@Override
 	public String toString() {
 		return this.delegate.toString();
 	}

@@ -27,6 +27,9 @@ record SlackHealthDetails(boolean up, Map<String, Object> details) {
 				details.put("hint", failure.hint());
 			}
 		}
+		status.getLastStoreFallback()
+			.ifPresent((fallback) -> details.put("lastStoreFallback",
+					fallback.at() + " " + fallback.operation() + ": " + fallback.cause()));
 		return new SlackHealthDetails(failure == null, details);
 	}
 

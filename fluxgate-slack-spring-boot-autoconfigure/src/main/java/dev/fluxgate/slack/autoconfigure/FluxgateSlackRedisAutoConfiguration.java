@@ -1,6 +1,8 @@
 package dev.fluxgate.slack.autoconfigure;
 
+import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.redis.RedisThreadStore;
+import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,7 +18,8 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * The Redis thread store, with {@code fluxgate.slack.store=redis}: the open threads are kept in the application's
- * Redis, auto-configured by Spring Boot from {@code spring.data.redis.*}.
+ * Redis, auto-configured by Spring Boot from {@code spring.data.redis.*}. When Redis fails or is slower than
+ * {@code fluxgate.slack.redis.timeout}, this process's memory keeps the threads and the message is still delivered.
  */
 @AutoConfiguration(before = FluxgateSlackAutoConfiguration.class,
 		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
@@ -29,8 +32,8 @@ public final class FluxgateSlackRedisAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ThreadStore.class)
-	RedisThreadStore slackThreadStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
-			FluxgateSlackProperties properties) {
+	FallbackThreadStore slackThreadStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
+			FluxgateSlackProperties properties, ObjectProvider<DeliveryObserver> observers) {
 		ReactiveRedisConnectionFactory factory = connectionFactory.getIfAvailable();
 		if (factory == null) {
 			throw new InvalidSlackPropertyException("fluxgate.slack.store", "\"redis\"",
@@ -39,8 +42,9 @@ public final class FluxgateSlackRedisAutoConfiguration {
 							+ "fluxgate.slack.store=memory.");
 		}
 		FluxgateSlackProperties.Redis redis = properties.getRedis();
-		return new RedisThreadStore(new ReactiveStringRedisTemplate(factory), redis.getKeyPrefix(),
+		RedisThreadStore store = new RedisThreadStore(new ReactiveStringRedisTemplate(factory), redis.getKeyPrefix(),
 				redis.getThreadTtl(), redis.getTimeout());
+		return new FallbackThreadStore(store, () -> DeliveryObserver.of(observers.orderedStream().toList()));
 	}
 
 }

@@ -34,6 +34,8 @@ public class SlackMetrics implements DeliveryObserver {
 	/** Open threads, one per circuit breaker in a failure cycle. */
 	public static final String THREADS_ACTIVE = "fluxgate.slack.threads.active";
 
+	public static final String STORE_FALLBACKS = "fluxgate.slack.store.fallbacks";
+
 	private final MeterRegistry registry;
 
 	public SlackMetrics(MeterRegistry registry) {
@@ -82,6 +84,15 @@ public class SlackMetrics implements DeliveryObserver {
 			.tag("outcome", outcome)
 			.register(this.registry)
 			.record(took);
+	}
+
+	@Override
+	public void storeFellBack(String operation, Throwable cause) {
+		Counter.builder(STORE_FALLBACKS)
+			.description("Thread store operations that failed and fell back to this process's memory")
+			.tag("operation", operation)
+			.register(this.registry)
+			.increment();
 	}
 
 	private void message(String outcome, TransitionSnapshot snapshot) {

@@ -4,21 +4,29 @@ import java.util.List;
 
 import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.RequiresPrograms;
-import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackAutoConfiguration;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackRedisAutoConfiguration;
 import dev.fluxgate.slack.autoconfigure.InvalidSlackPropertyException;
+import dev.fluxgate.slack.metrics.SlackMetrics;
+import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * {@code fluxgate.slack.store=redis}: the threads live in the application's Redis, so that a restarted application
  * replies in the thread its previous run opened; without a Redis connection, startup stops and says what to add.
  */
+@ExtendWith(OutputCaptureExtension.class)
 @RequiresPrograms(value = RedisServer.PROGRAM, install = "redis-server (Debian: apt-get install redis-server)")
 class RedisStoreApplicationTests {
 
@@ -50,7 +59,9 @@ class RedisStoreApplicationTests {
 		redis.flush();
 		CircuitBreaker payment = CircuitBreaker.ofDefaults("payment");
 		this.runner.run((context) -> {
-			assertThat(context).getBean(ThreadStore.class).isInstanceOf(RedisThreadStore.class);
+			assertThat(context).getBean(ThreadStore.class).isInstanceOf(FallbackThreadStore.class);
+			assertThat(((FallbackThreadStore) context.getBean(ThreadStore.class)).shared())
+				.isInstanceOf(RedisThreadStore.class);
 			context.getBean(AbstractSlackListener.class).bindTo(payment);
 			payment.transitionToOpenState();
 		});
@@ -67,6 +78,36 @@ class RedisStoreApplicationTests {
 			.containsExactly("CLOSED → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → CLOSED");
 		assertThat(posts.subList(1, 3)).extracting(Post::threadTs).containsOnly(posts.get(0).ts());
 		assertThat(posts.get(2).broadcast()).isTrue();
+	}
+
+	@Test
+	void redisStoppedMidCycleCostsNoAlertAndTheNextCycleIsSharedAgain(CapturedOutput output) throws Exception {
+		redis.flush();
+		CircuitBreaker payment = CircuitBreaker.ofDefaults("payment");
+		MeterRegistry meters = new SimpleMeterRegistry();
+		this.runner.withPropertyValues("fluxgate.slack.redis.timeout=300ms")
+			.withBean(SlackMetrics.class, () -> new SlackMetrics(meters))
+			.run((context) -> {
+				context.getBean(AbstractSlackListener.class).bindTo(payment);
+				payment.transitionToOpenState();
+				redis.stop();
+				try {
+					payment.transitionToHalfOpenState();
+					payment.transitionToClosedState();
+					assertThat(slack.delivered()).extracting(Post::transition)
+						.as("every message delivered while Redis is down")
+						.containsExactly("CLOSED → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → CLOSED");
+					assertThat(output.getAll()).containsOnlyOnce("The shared thread store failed");
+					assertThat(meters.get(SlackMetrics.STORE_FALLBACKS).counters()).isNotEmpty();
+				}
+				finally {
+					redis.start();
+				}
+				payment.transitionToOpenState();
+				await().until(() -> new ReactiveStringRedisTemplate(redis.connectionFactory())
+					.hasKey("fluxgate:slack:thread:payment")
+					.block());
+			});
 	}
 
 	@Test
