@@ -68,6 +68,11 @@ public interface DeliveryObserver {
 				all.forEach((observer) -> observer.storeFellBack(operation, cause));
 			}
 
+			@Override
+			public void storeRequested(String operation, Duration took, String outcome) {
+				all.forEach((observer) -> observer.storeRequested(operation, took, outcome));
+			}
+
 		};
 	}
 
@@ -132,6 +137,15 @@ public interface DeliveryObserver {
 	 * @param cause why the store failed
 	 */
 	default void storeFellBack(String operation, Throwable cause) {
+	}
+
+	/**
+	 * The shared thread store answered, or failed.
+	 * @param operation the store operation, such as {@code find}
+	 * @param took how long it took
+	 * @param outcome {@code ok}, or the failure's simple class name
+	 */
+	default void storeRequested(String operation, Duration took, String outcome) {
 	}
 
 }

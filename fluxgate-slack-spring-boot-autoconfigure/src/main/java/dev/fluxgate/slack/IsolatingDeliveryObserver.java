@@ -85,6 +85,11 @@ final class IsolatingDeliveryObserver implements DeliveryObserver {
 	}
 
 	@Override
+	public void storeRequested(String operation, Duration took, String outcome) {
+		call("storeRequested", () -> this.delegate.storeRequested(operation, took, outcome));
+	}
+
+	@Override
 	public String toString() {
 		return this.delegate.toString();
 	}

@@ -90,8 +90,10 @@ public final class FluxgateSlackAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(MessageRenderer.class)
 		MessageRenderer slackMessageRenderer() {
-			return new MessageRenderer(this.properties.getMention());
+			return new MessageRenderer(this.properties.getMention(),
+					"redis".equalsIgnoreCase(this.properties.getStore()) ? this.settings.instanceId() : null);
 		}
+
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean(AbstractSlackListener.class)

@@ -61,6 +61,12 @@ public class FluxgateSlackProperties {
 	 */
 	private String store = "memory";
 
+	/**
+	 * This replica's name in messages and in the store, with store=redis. Defaults to the host name and the process
+	 * id, unique per running process; on Kubernetes the host name is the pod's name.
+	 */
+	private String instanceId;
+
 	private final Redis redis = new Redis();
 
 	private final Retry retry = new Retry();
@@ -192,6 +198,14 @@ public class FluxgateSlackProperties {
 
 	public void setStore(String store) {
 		this.store = store;
+	}
+
+	public String getInstanceId() {
+		return this.instanceId;
+	}
+
+	public void setInstanceId(String instanceId) {
+		this.instanceId = instanceId;
 	}
 
 	public Redis getRedis() {

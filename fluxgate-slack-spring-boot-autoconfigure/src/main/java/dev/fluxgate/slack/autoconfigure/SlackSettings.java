@@ -1,5 +1,7 @@
 package dev.fluxgate.slack.autoconfigure;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +32,10 @@ import org.springframework.core.env.Environment;
  * @param retryPolicy the retry policy
  * @param channelRouter the channel of each circuit breaker, from the routes
  * @param pacer the pacing of each channel, or {@code null}
+ * @param instanceId this replica's name
  */
 record SlackSettings(String channel, String token, Mode mode, Templates templates, RetryPolicy retryPolicy,
-		ChannelRouter channelRouter, ChannelPacer pacer) {
+		ChannelRouter channelRouter, ChannelPacer pacer, String instanceId) {
 
 	static final String CHANNEL_VARIABLE = "SLACK_CHANNEL_ID";
 
@@ -53,7 +56,25 @@ record SlackSettings(String channel, String token, Mode mode, Templates template
 		String token = token(properties, environment);
 		Mode mode = SlackPropertiesValidator.validate(properties, channel, token, classLoader);
 		return new SlackSettings(channel.trim(), token.trim(), mode, templates(properties), retryPolicy(properties),
-				channelRouter(channel.trim(), properties.getRoutes()), pacer(properties.getPacing()));
+				channelRouter(channel.trim(), properties.getRoutes()), pacer(properties.getPacing()),
+				instanceId(properties.getInstanceId()));
+	}
+
+	/**
+	 * This replica's name: as configured, or the host name and the process id.
+	 */
+	static String instanceId(String configured) {
+		if (configured != null) {
+			return configured.trim();
+		}
+		String host;
+		try {
+			host = InetAddress.getLocalHost().getHostName();
+		}
+		catch (IOException ex) {
+			host = "unknown-host";
+		}
+		return host + "-" + ProcessHandle.current().pid();
 	}
 
 	private static ChannelPacer pacer(FluxgateSlackProperties.Pacing pacing) {

@@ -31,6 +31,8 @@ public class MessageRenderer {
 
 	private final String mention;
 
+	private final String instance;
+
 	/**
 	 * Create a renderer that mentions nobody.
 	 */
@@ -43,11 +45,22 @@ public class MessageRenderer {
 	 * @param mention such as {@code <!here>}, {@code <!subteam^S0123>} or {@code <@U0123>}, or {@code null}
 	 */
 	public MessageRenderer(String mention) {
+		this(mention, null);
+	}
+
+	/**
+	 * Create a renderer that adds a mention to root messages of breakers that open and, when the threads are shared
+	 * by several replicas, tells in each message which one sent it.
+	 * @param mention such as {@code <!here>}, {@code <!subteam^S0123>} or {@code <@U0123>}, or {@code null}
+	 * @param instance this replica's name, added to each message as a field {@code Instance}, or {@code null}
+	 */
+	public MessageRenderer(String mention, String instance) {
 		if (mention != null && !mention.isBlank() && !SlackText.isMention(mention.trim())) {
 			throw new IllegalArgumentException("'" + mention + "' is not a Slack mention such as <!here>, "
 					+ "<!subteam^S0123> or <@U0123>");
 		}
 		this.mention = (mention != null && !mention.isBlank()) ? mention.trim() : null;
+		this.instance = (instance != null && !instance.isBlank()) ? instance.trim() : null;
 	}
 
 	/**
@@ -132,10 +145,15 @@ public class MessageRenderer {
 			Map<String, String> values) {
 		List<Block> blocks = new ArrayList<>(3);
 		blocks.add(section(heading));
-		blocks.add(fields(List.of("*Circuit Breaker:*\n" + SlackText.escape(snapshot.circuitBreaker()),
+		List<String> fields = new ArrayList<>(List.of(
+				"*Circuit Breaker:*\n" + SlackText.escape(snapshot.circuitBreaker()),
 				"*State Transition:*\n" + snapshot.transition().from() + " → " + snapshot.transition().to(),
 				"*Transition Time:*\n" + time(snapshot),
-				"*Description:*\n" + SlackText.escape(Placeholders.replace(template.description(), values)))));
+				"*Description:*\n" + SlackText.escape(Placeholders.replace(template.description(), values))));
+		if (this.instance != null) {
+			fields.add("*Instance:*\n" + SlackText.escape(this.instance));
+		}
+		blocks.add(fields(fields));
 		TransitionSnapshot.Numbers numbers = snapshot.numbers();
 		if (numbers != null && snapshot.transition().to() == State.OPEN) {
 			blocks.add(fields(List.of(
@@ -292,7 +310,7 @@ public class MessageRenderer {
 
 	@Override
 	public String toString() {
-		return "MessageRenderer[mention=" + this.mention + "]";
+		return "MessageRenderer[mention=" + this.mention + ", instance=" + this.instance + "]";
 	}
 
 }

@@ -36,6 +36,8 @@ public class SlackMetrics implements DeliveryObserver {
 
 	public static final String STORE_FALLBACKS = "fluxgate.slack.store.fallbacks";
 
+	public static final String STORE_REQUESTS = "fluxgate.slack.store.requests";
+
 	private final MeterRegistry registry;
 
 	public SlackMetrics(MeterRegistry registry) {
@@ -93,6 +95,16 @@ public class SlackMetrics implements DeliveryObserver {
 			.tag("operation", operation)
 			.register(this.registry)
 			.increment();
+	}
+
+	@Override
+	public void storeRequested(String operation, Duration took, String outcome) {
+		Timer.builder(STORE_REQUESTS)
+			.description("Operations of the shared thread store")
+			.tag("operation", operation)
+			.tag("outcome", outcome)
+			.register(this.registry)
+			.record(took);
 	}
 
 	private void message(String outcome, TransitionSnapshot snapshot) {

@@ -1,5 +1,6 @@
 package dev.fluxgate.slack.thread;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -49,42 +50,51 @@ public class FallbackThreadStore implements ThreadStore {
 	@Override
 	public Mono<SlackThread> find(String circuitBreaker) {
 		return this.memory.find(circuitBreaker)
-			.switchIfEmpty(Mono.defer(() -> answered(this.shared.find(circuitBreaker)))
+			.switchIfEmpty(Mono.defer(() -> answered("find", this.shared.find(circuitBreaker)))
 				.onErrorResume((ex) -> fellBack("find", ex, Mono.empty())));
 	}
 
 	@Override
 	public Mono<Boolean> create(SlackThread thread) {
-		return answered(this.shared.create(thread))
+		return answered("create", this.shared.create(thread))
 			.onErrorResume((ex) -> fellBack("create", ex, this.memory.create(thread)));
 	}
 
 	@Override
 	public Mono<Boolean> replace(SlackThread expected, SlackThread next) {
 		return this.memory.replace(expected, next)
-			.flatMap((replaced) -> replaced ? Mono.just(true) : answered(this.shared.replace(expected, next))
+			.flatMap((replaced) -> replaced ? Mono.just(true) : answered("replace", this.shared.replace(expected, next))
 				.onErrorResume((ex) -> fellBack("replace", ex, Mono.just(false))));
 	}
 
 	@Override
 	public Mono<Boolean> remove(String circuitBreaker, String threadTs) {
 		return this.memory.remove(circuitBreaker, threadTs)
-			.flatMap((removed) -> removed ? Mono.just(true) : answered(this.shared.remove(circuitBreaker, threadTs))
+			.flatMap((removed) -> removed ? Mono.just(true) : answered("remove", this.shared.remove(circuitBreaker, threadTs))
 				.onErrorResume((ex) -> fellBack("remove", ex, Mono.just(false))));
 	}
 
 	@Override
 	public Flux<SlackThread> findAll() {
 		return this.memory.findAll()
-			.concatWith(answered(this.shared.findAll().collectList()).flatMapMany(Flux::fromIterable)
+			.concatWith(answered("findAll", this.shared.findAll().collectList()).flatMapMany(Flux::fromIterable)
 				.onErrorResume((ex) -> fellBack("findAll", ex, Flux.empty())));
 	}
 
-	private <T> Mono<T> answered(Mono<T> call) {
-		return call.doOnSuccess((result) -> {
-			if (this.failing.compareAndSet(true, false)) {
-				logger.info("The shared thread store answers again; new failure cycles use it");
-			}
+	private <T> Mono<T> answered(String operation, Mono<T> call) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return call.doOnEach((signal) -> {
+				if (signal.isOnComplete() || signal.isOnError()) {
+					this.observer.get()
+						.storeRequested(operation, Duration.ofNanos(System.nanoTime() - start),
+								signal.isOnError() ? signal.getThrowable().getClass().getSimpleName() : "ok");
+				}
+			}).doOnSuccess((result) -> {
+				if (this.failing.compareAndSet(true, false)) {
+					logger.info("The shared thread store answers again; new failure cycles use it");
+				}
+			});
 		});
 	}
 

@@ -37,6 +37,13 @@ class PropertyDefaultsTests {
 	}
 
 	@Test
+	void aReplicaIsNamedByItsHostAndProcessUnlessNamedByHand() {
+		assertThat(this.properties.getStore()).isEqualTo("memory");
+		assertThat(SlackSettings.instanceId(null)).endsWith("-" + ProcessHandle.current().pid());
+		assertThat(SlackSettings.instanceId(" payment-0 ")).isEqualTo("payment-0");
+	}
+
+	@Test
 	void retryDefaultsAreTheDefaultPolicys() {
 		FluxgateSlackProperties.Retry retry = this.properties.getRetry();
 		assertThat(new RetryPolicy(retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(),

@@ -136,6 +136,12 @@ class SlackPropertiesValidatorTests {
 	}
 
 	@Test
+	void failsOnABlankInstanceId() {
+		assertThat(failure("fluxgate.slack.store=redis", "fluxgate.slack.instance-id= ").getDescription())
+			.contains("Property: fluxgate.slack.instance-id");
+	}
+
+	@Test
 	void failsOnAThreadTtlShorterThanAMinute() {
 		assertThat(failure("fluxgate.slack.store=redis", "fluxgate.slack.redis.thread-ttl=10s").getDescription())
 			.contains("Property: fluxgate.slack.redis.thread-ttl");

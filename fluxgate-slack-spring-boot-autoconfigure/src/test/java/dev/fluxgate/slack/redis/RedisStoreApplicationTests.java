@@ -51,7 +51,8 @@ class RedisStoreApplicationTests {
 				FluxgateSlackAutoConfiguration.class))
 		.withPropertyValues("fluxgate.slack.channel=" + SlackStandIn.CHANNEL,
 				"fluxgate.slack.token=" + SlackStandIn.TOKEN, "fluxgate.slack.base-url=" + slack.baseUrl(),
-				"fluxgate.slack.mode=sync", "fluxgate.slack.store=redis", "spring.data.redis.host=127.0.0.1",
+				"fluxgate.slack.mode=sync", "fluxgate.slack.store=redis", "fluxgate.slack.instance-id=replica-1",
+				"spring.data.redis.host=127.0.0.1",
 				"spring.data.redis.port=" + redis.port());
 
 	@Test
@@ -78,6 +79,8 @@ class RedisStoreApplicationTests {
 			.containsExactly("CLOSED → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → CLOSED");
 		assertThat(posts.subList(1, 3)).extracting(Post::threadTs).containsOnly(posts.get(0).ts());
 		assertThat(posts.get(2).broadcast()).isTrue();
+		assertThat(posts).as("with shared threads, each message tells which replica sent it")
+			.allSatisfy((post) -> assertThat(post.rawBody()).contains("*Instance:*\\nreplica-1"));
 	}
 
 	@Test
@@ -99,6 +102,10 @@ class RedisStoreApplicationTests {
 						.containsExactly("CLOSED → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → CLOSED");
 					assertThat(output.getAll()).containsOnlyOnce("The shared thread store failed");
 					assertThat(meters.get(SlackMetrics.STORE_FALLBACKS).counters()).isNotEmpty();
+					assertThat(meters.get(SlackMetrics.STORE_REQUESTS).tag("outcome", "ok").timers())
+						.as("Redis answered before it stopped").isNotEmpty();
+					assertThat(meters.get(SlackMetrics.STORE_REQUESTS).timers())
+						.anySatisfy((timer) -> assertThat(timer.getId().getTag("outcome")).isNotEqualTo("ok"));
 				}
 				finally {
 					redis.start();
