@@ -16,6 +16,7 @@ import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.resilience4j.BoundCircuitBreakers;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.resilience4j.CircuitBreakerTarget;
+import dev.fluxgate.slack.resilience4j.DefaultingChannelRouter;
 import dev.fluxgate.slack.resilience4j.RegistryBinding;
 import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.thread.ThreadTracker;
@@ -79,7 +80,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.observer = IsolatingDeliveryObserver
 			.of(Objects.requireNonNull(builder.observer, "observer must not be null"));
 		this.renderer = Objects.requireNonNull(builder.renderer, "renderer must not be null");
-		this.channelRouter = (builder.channelRouter != null) ? builder.channelRouter : (name) -> this.channel;
+		this.channelRouter = new DefaultingChannelRouter(builder.channelRouter, this.channel);
 		this.poster = new SlackPoster(client, builder.pacer,
 				Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null"), this.observer);
 		this.permalinks = new Permalinks(client);
@@ -260,19 +261,11 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		return this.delivery.deliver(batch, deadline);
 	}
 
-	/**
-	 * Return the one writer of thread state.
-	 * @return the thread tracker
-	 */
-	protected final ThreadTracker tracker() {
+	final ThreadTracker tracker() {
 		return this.tracker;
 	}
 
-	/**
-	 * Return the observer told what becomes of each message.
-	 * @return the observer
-	 */
-	protected final DeliveryObserver observer() {
+	final DeliveryObserver observer() {
 		return this.observer;
 	}
 
@@ -282,38 +275,18 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	 * @return the channel ID
 	 */
 	protected final String channelFor(String circuitBreaker) {
-		try {
-			String resolved = this.channelRouter.channelFor(circuitBreaker);
-			return (resolved != null) ? resolved : this.channel;
-		}
-		catch (RuntimeException ex) {
-			logger.warn("The channel resolver failed for circuit breaker '{}'; posting to {}", circuitBreaker,
-					this.channel, ex);
-			return this.channel;
-		}
+		return this.channelRouter.channelFor(circuitBreaker);
 	}
 
-	/**
-	 * Return the pacer of each channel's messages.
-	 * @return the pacer, or {@code null}
-	 */
-	protected final ChannelPacer pacer() {
+	final ChannelPacer pacer() {
 		return this.poster.pacer();
 	}
 
-	/**
-	 * Return what sends to Slack in each channel's turn.
-	 * @return the poster
-	 */
-	protected final SlackPoster poster() {
+	final SlackPoster poster() {
 		return this.poster;
 	}
 
-	/**
-	 * Return what turns transitions into messages.
-	 * @return the renderer
-	 */
-	protected final MessageRenderer renderer() {
+	final MessageRenderer renderer() {
 		return this.renderer;
 	}
 

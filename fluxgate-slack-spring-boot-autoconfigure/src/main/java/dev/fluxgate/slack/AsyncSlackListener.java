@@ -109,17 +109,17 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	@Override
 	protected void accept(TransitionSnapshot snapshot) {
 		if (this.closed) {
-			drop(snapshot);
+			this.drops.drop(snapshot);
 			return;
 		}
 		String channel = channelFor(snapshot.circuitBreaker());
-		if (this.digest != null && absorbed(snapshot, channel)) {
+		if (this.digest != null && this.digest.absorb(snapshot, channel)) {
 			return;
 		}
 		this.backlog.track(snapshot, channel);
 		if (this.pending.incrementAndGet() > this.queueCapacity) {
 			this.pending.decrementAndGet();
-			drop(snapshot);
+			this.drops.drop(snapshot);
 			return;
 		}
 		this.backlog.queued(channel, 1);
@@ -146,7 +146,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			this.pending.addAndGet(-batch.size());
 			this.backlog.done(lane.channel, batch.size());
 			if (signal == SignalType.CANCEL) {
-				batch.forEach(this::drop);
+				batch.forEach(this.drops::drop);
 			}
 			else if (!this.scheduler.isDisposed()) {
 				this.scheduler.schedule(() -> drain(lane));
@@ -160,21 +160,6 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		if (this.digest != null) {
 			this.digest.release(circuitBreaker);
 		}
-	}
-
-	private boolean absorbed(TransitionSnapshot snapshot, String channel) {
-		try {
-			return this.digest.absorb(snapshot, channel);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not tell {} of circuit breaker '{}' in the storm digest; it gets a message of its own",
-					snapshot.transition(), snapshot.circuitBreaker(), ex);
-			return false;
-		}
-	}
-
-	private void drop(TransitionSnapshot snapshot) {
-		this.drops.drop(snapshot);
 	}
 
 	@Override
@@ -216,7 +201,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			long before = this.drops.total();
 			this.lanes.giveUp((left) -> {
 				this.pending.decrementAndGet();
-				drop(left);
+				this.drops.drop(left);
 			});
 			logger.warn("Gave up {} Slack message(s) still pending after the close timeout of {} "
 					+ "(fluxgate.slack.shutdown-timeout)", this.drops.total() - before, this.closeTimeout);
@@ -224,19 +209,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.scheduler.dispose();
 	}
 
-	/**
-	 * Whether a breaker has messages waiting or in flight in its lane.
-	 * @param circuitBreaker the circuit breaker's name
-	 * @return whether its lane exists
-	 */
 	boolean hasLane(String circuitBreaker) {
 		return this.lanes.has(circuitBreaker);
 	}
 
-	/**
-	 * Return how many breakers have a lane: those with messages waiting or in flight.
-	 * @return the number of lanes
-	 */
 	int laneCount() {
 		return this.lanes.size();
 	}

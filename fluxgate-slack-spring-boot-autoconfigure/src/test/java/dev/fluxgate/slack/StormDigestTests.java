@@ -7,6 +7,7 @@ import java.util.List;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.message.DigestRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
@@ -143,7 +144,7 @@ class StormDigestTests {
 	@Test
 	void aRenderingFailureLosesOneFlushButTheDigestGoesOn() {
 		java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-		MessageRenderer failingOnce = new MessageRenderer() {
+		DigestRenderer digestsFailingOnce = new DigestRenderer(null) {
 			@Override
 			public dev.fluxgate.slack.client.ChatPostMessage renderDigestRoot(String channel, String title, String color,
 					java.util.Map<String, CircuitBreaker.State> states) {
@@ -151,6 +152,12 @@ class StormDigestTests {
 					throw new IllegalStateException("template engine down");
 				}
 				return super.renderDigestRoot(channel, title, color, states);
+			}
+		};
+		MessageRenderer failingOnce = new MessageRenderer() {
+			@Override
+			public DigestRenderer digests() {
+				return digestsFailingOnce;
 			}
 		};
 		rateLimitedChannel(failingOnce);

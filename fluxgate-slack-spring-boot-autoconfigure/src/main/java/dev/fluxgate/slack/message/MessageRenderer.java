@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.fluxgate.slack.Template;
 import dev.fluxgate.slack.Transition;
@@ -32,6 +34,8 @@ public class MessageRenderer {
 	private final String mention;
 
 	private final String instance;
+
+	private final DigestRenderer digests;
 
 	/**
 	 * Create a renderer that mentions nobody.
@@ -61,6 +65,15 @@ public class MessageRenderer {
 		}
 		this.mention = (mention != null && !mention.isBlank()) ? mention.trim() : null;
 		this.instance = (instance != null && !instance.isBlank()) ? instance.trim() : null;
+		this.digests = new DigestRenderer(this.mention);
+	}
+
+	/**
+	 * Return the renderer of storm digests, which mention whom this renderer's roots mention.
+	 * @return the digest renderer
+	 */
+	public DigestRenderer digests() {
+		return this.digests;
 	}
 
 	/**
@@ -102,7 +115,7 @@ public class MessageRenderer {
 			if (rootPermalink != null) {
 				recovery.add("*Alert:*\n<" + rootPermalink + "|first message of this outage>");
 			}
-			blocks.add(fields(recovery));
+			blocks.add(Blocks.fields(recovery));
 		}
 		return new ChatPostMessage(channel, SlackText.truncate(prefix + title + ": " + name, SlackText.TEXT_LIMIT),
 				List.of(new Attachment(template.color(), blocks)), step.threadTs(),
@@ -144,7 +157,7 @@ public class MessageRenderer {
 	private List<Block> blocks(TransitionSnapshot snapshot, Template template, String heading,
 			Map<String, String> values) {
 		List<Block> blocks = new ArrayList<>(3);
-		blocks.add(section(heading));
+		blocks.add(Blocks.section(heading));
 		List<String> fields = new ArrayList<>(List.of(
 				"*Circuit Breaker:*\n" + SlackText.escape(snapshot.circuitBreaker()),
 				"*State Transition:*\n" + snapshot.transition().from() + " → " + snapshot.transition().to(),
@@ -153,10 +166,10 @@ public class MessageRenderer {
 		if (this.instance != null) {
 			fields.add("*Instance:*\n" + SlackText.escape(this.instance));
 		}
-		blocks.add(fields(fields));
+		blocks.add(Blocks.fields(fields));
 		TransitionSnapshot.Numbers numbers = snapshot.numbers();
 		if (numbers != null && snapshot.transition().to() == State.OPEN) {
-			blocks.add(fields(List.of(
+			blocks.add(Blocks.fields(List.of(
 					"*Failure Rate:*\n" + SlackText.percent(numbers.failureRate()) + " (threshold "
 							+ SlackText.percent(numbers.failureRateThreshold()) + ")",
 					"*Slow Call Rate:*\n" + SlackText.percent(numbers.slowCallRate()) + " (threshold "
@@ -181,81 +194,23 @@ public class MessageRenderer {
 		TransitionSnapshot first = batch.get(0);
 		TransitionSnapshot last = batch.get(batch.size() - 1);
 		String states = batch.stream()
-			.flatMap((snapshot) -> java.util.stream.Stream.of(snapshot.transition().from(), snapshot.transition().to()))
+			.flatMap((snapshot) -> Stream.of(snapshot.transition().from(), snapshot.transition().to()))
 			.distinct()
 			.map(State::name)
-			.collect(java.util.stream.Collectors.joining(" ⇄ "));
+			.collect(Collectors.joining(" ⇄ "));
 		Map<String, String> values = Map.of("count", String.valueOf(batch.size()), "states", states, "name",
 				last.circuitBreaker(), "from", first.transition().from().name(), "to", last.transition().to().name(),
 				"transition", last.transition().toString());
 		String title = SlackText.escape(Placeholders.replace(coalesced.title(), values));
 		String name = SlackText.escape(last.circuitBreaker());
-		List<Block> blocks = List.of(section("*" + title + "*"),
-				fields(List.of("*Circuit Breaker:*\n" + name,
+		List<Block> blocks = List.of(Blocks.section("*" + title + "*"),
+				Blocks.fields(List.of("*Circuit Breaker:*\n" + name,
 						"*State Transition:*\n" + first.transition().from() + " → " + last.transition().to(),
 						"*Transition Time:*\n" + time(last),
 						"*Description:*\n" + SlackText.escape(Placeholders.replace(coalesced.description(), values)))));
 		return new ChatPostMessage(channel, SlackText.truncate(title + ": " + name, SlackText.TEXT_LIMIT),
 				List.of(new Attachment(template.color(), blocks)), step.threadTs(),
 				step.broadcast() ? Boolean.TRUE : null);
-	}
-
-	/**
-	 * Render a storm digest: one message telling many circuit breakers at once.
-	 * @param channel the channel ID
-	 * @param title what happened, such as "🚨 14 more circuit breakers opened"
-	 * @param color the attachment's colour
-	 * @param states the state of each circuit breaker, by name
-	 * @param threadTs the digest root to reply to, or {@code null}
-	 * @return the message body
-	 */
-	public ChatPostMessage renderDigest(String channel, String title, String color, Map<String, State> states,
-			String threadTs) {
-		return new ChatPostMessage(channel, SlackText.truncate(title + ": " + names(states), SlackText.TEXT_LIMIT),
-				List.of(new Attachment(color, digestBlocks(title, states))), threadTs,
-				(threadTs != null) ? Boolean.TRUE : null);
-	}
-
-	/**
-	 * Render the root of a storm digest: the breakers that opened, with the mention each of their own roots would
-	 * have carried.
-	 * @param channel the channel ID of the digest
-	 * @param title the digest's title
-	 * @param color the attachment's colour
-	 * @param states the state of each circuit breaker, by name
-	 * @return the {@code chat.postMessage} body
-	 */
-	public ChatPostMessage renderDigestRoot(String channel, String title, String color, Map<String, State> states) {
-		String heading = (this.mention != null) ? this.mention + " " + title : title;
-		return new ChatPostMessage(channel, SlackText.truncate(heading + ": " + names(states), SlackText.TEXT_LIMIT),
-				List.of(new Attachment(color, digestBlocks(title, states))), null, null);
-	}
-
-	/**
-	 * Render the edit of a storm digest's root, as a live list of its circuit breakers' states.
-	 * @param channel the channel ID of the digest
-	 * @param ts the digest root's timestamp
-	 * @param title the digest's title
-	 * @param color the attachment's colour
-	 * @param states the state of each circuit breaker, by name
-	 * @return the {@code chat.update} body
-	 */
-	public ChatUpdate renderDigestUpdate(String channel, String ts, String title, String color,
-			Map<String, State> states) {
-		return new ChatUpdate(channel, ts, SlackText.truncate(title + ": " + names(states), SlackText.TEXT_LIMIT),
-				List.of(new Attachment(color, digestBlocks(title, states))));
-	}
-
-	private static String names(Map<String, State> states) {
-		return states.keySet().stream().map(SlackText::escape).collect(java.util.stream.Collectors.joining(", "));
-	}
-
-	private static List<Block> digestBlocks(String title, Map<String, State> states) {
-		String lines = states.entrySet()
-			.stream()
-			.map((entry) -> "• " + SlackText.escape(entry.getKey()) + " — " + entry.getValue())
-			.collect(java.util.stream.Collectors.joining("\n"));
-		return List.of(section("*" + title + "*"), section(lines));
 	}
 
 	/**
@@ -275,14 +230,6 @@ public class MessageRenderer {
 				+ SlackText.escape(Placeholders.replace(template.description(), values));
 		return new ChatPostMessage(channel, SlackText.truncate(text, SlackText.TEXT_LIMIT), null, step.threadTs(),
 				step.broadcast() ? Boolean.TRUE : null);
-	}
-
-	private static Block section(String text) {
-		return Block.section(SlackText.truncate(text, SlackText.SECTION_LIMIT));
-	}
-
-	private static Block fields(List<String> fields) {
-		return Block.fields(fields.stream().map((field) -> SlackText.truncate(field, SlackText.FIELD_LIMIT)).toList());
 	}
 
 	private static Map<String, String> values(TransitionSnapshot snapshot, Duration outage) {

@@ -3,7 +3,7 @@ package dev.fluxgate.slack.metrics;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.fluxgate.slack.AbstractSlackListener;
+import dev.fluxgate.slack.SlackListenerInfo;
 import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.SlackApiException;
@@ -121,9 +121,9 @@ public class SlackMetrics implements DeliveryObserver {
 	 * @param listener the listener
 	 * @return a binder registering its pending and open-thread gauges
 	 */
-	public static MeterBinder gauges(AbstractSlackListener listener) {
+	public static MeterBinder gauges(SlackListenerInfo listener) {
 		return (registry) -> {
-			Gauge.builder(PENDING, listener, AbstractSlackListener::getPending)
+			Gauge.builder(PENDING, listener, SlackListenerInfo::getPending)
 				.description("Slack messages waiting to be delivered")
 				.register(registry);
 			AtomicLong threads = new AtomicLong();
@@ -137,7 +137,7 @@ public class SlackMetrics implements DeliveryObserver {
 	 * Ask the store for its count without blocking the meter registry: the gauge shows the count the store last
 	 * answered, which an in-memory store answers at once.
 	 */
-	private static double lastCount(AbstractSlackListener listener, AtomicLong last) {
+	private static double lastCount(SlackListenerInfo listener, AtomicLong last) {
 		listener.getThreadStore().count().subscribe(last::set, (ex) -> { });
 		return last.get();
 	}

@@ -134,7 +134,7 @@ final class ChannelDigest {
 		}
 		for (DigestRoot root : edited) {
 			String what = "the edit of the digest root " + root.ts;
-			flush = flush.then(alone(what, List.of(), () -> this.owner.update(this.owner.renderer()
+			flush = flush.then(alone(what, List.of(), () -> this.owner.update(this.owner.renderer().digests()
 				.renderDigestUpdate(root.channel, root.ts, root.title, root.color, root.statesCopy()), what)));
 		}
 		for (Map.Entry<DigestRoot, Map<String, TransitionSnapshot>> entry : recoveries.entrySet()) {
@@ -149,7 +149,7 @@ final class ChannelDigest {
 	private Mono<Void> recovery(String channel, Map<String, TransitionSnapshot> recoveries, String threadTs) {
 		String what = "the recovery of " + recoveries.size() + " breakers";
 		Template recovered = this.owner.templates().digestRecovered();
-		return alone(what, recoveries.values(), () -> this.owner.post(this.owner.renderer().renderDigest(channel,
+		return alone(what, recoveries.values(), () -> this.owner.post(this.owner.renderer().digests().renderDigest(channel,
 				title(recovered, recoveries.size()), recovered.color(), states(recoveries), threadTs), what));
 	}
 
@@ -175,7 +175,7 @@ final class ChannelDigest {
 		Map<String, CircuitBreaker.State> states = states(newlyOpened);
 		Template opened = this.owner.templates().digestOpened();
 		String title = title(opened, states.size());
-		ChatPostMessage message = this.owner.renderer().renderDigestRoot(this.channel, title, opened.color(), states);
+		ChatPostMessage message = this.owner.renderer().digests().renderDigestRoot(this.channel, title, opened.color(), states);
 		return this.owner.post(message, what).flatMap((answer) -> {
 			String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
 			DigestRoot root = new DigestRoot(answerChannel, answer.ts(), title, opened.color(), states);

@@ -95,9 +95,24 @@ public final class StormDigest {
 	 * Tell a transition in its channel's storm digest instead of a message of its own: when its breaker is already in
 	 * a digest, or trips while the channel's backlog is longer than it can send in the digest backlog time. This is the
 	 * one place that decides who owns a breaker's messages: a breaker with messages in its lane, or with a thread of
-	 * its own, stays with its lane until its cycle ends; one in a digest stays there until its cycle ends.
+	 * its own, stays with its lane until its cycle ends; one in a digest stays there until its cycle ends. Never
+	 * throws: a transition the digest could not take gets a message of its own.
+	 * @param snapshot the transition
+	 * @param channel its breaker's channel
+	 * @return whether the digest took it
 	 */
 	public boolean absorb(TransitionSnapshot snapshot, String channel) {
+		try {
+			return take(snapshot, channel);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not tell {} of circuit breaker '{}' in the storm digest; it gets a message of its own",
+					snapshot.transition(), snapshot.circuitBreaker(), ex);
+			return false;
+		}
+	}
+
+	private boolean take(TransitionSnapshot snapshot, String channel) {
 		String name = snapshot.circuitBreaker();
 		ChannelDigest digest = this.digestedBreakers.get(name);
 		if (digest == null) {

@@ -1,0 +1,87 @@
+package dev.fluxgate.slack.message;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.fluxgate.slack.client.ChatPostMessage;
+import dev.fluxgate.slack.client.ChatPostMessage.Attachment;
+import dev.fluxgate.slack.client.ChatPostMessage.Block;
+import dev.fluxgate.slack.client.ChatUpdate;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+
+/**
+ * Renders the messages of a storm digest: one root and its replies telling many circuit breakers at once, and the root's
+ * edits as a live list of their states.
+ */
+public class DigestRenderer {
+
+	private final String mention;
+
+	/**
+	 * Create a digest renderer.
+	 * @param mention the mention of a digest root, or {@code null}
+	 */
+	public DigestRenderer(String mention) {
+		this.mention = mention;
+	}
+
+	/**
+	 * Render a storm digest: one message telling many circuit breakers at once.
+	 * @param channel the channel ID
+	 * @param title what happened, such as "🚨 14 more circuit breakers opened"
+	 * @param color the attachment's colour
+	 * @param states the state of each circuit breaker, by name
+	 * @param threadTs the digest root to reply to, or {@code null}
+	 * @return the message body
+	 */
+	public ChatPostMessage renderDigest(String channel, String title, String color, Map<String, State> states,
+			String threadTs) {
+		return new ChatPostMessage(channel, SlackText.truncate(title + ": " + names(states), SlackText.TEXT_LIMIT),
+				List.of(new Attachment(color, digestBlocks(title, states))), threadTs,
+				(threadTs != null) ? Boolean.TRUE : null);
+	}
+
+	/**
+	 * Render the root of a storm digest: the breakers that opened, with the mention each of their own roots would
+	 * have carried.
+	 * @param channel the channel ID of the digest
+	 * @param title the digest's title
+	 * @param color the attachment's colour
+	 * @param states the state of each circuit breaker, by name
+	 * @return the {@code chat.postMessage} body
+	 */
+	public ChatPostMessage renderDigestRoot(String channel, String title, String color, Map<String, State> states) {
+		String heading = (this.mention != null) ? this.mention + " " + title : title;
+		return new ChatPostMessage(channel, SlackText.truncate(heading + ": " + names(states), SlackText.TEXT_LIMIT),
+				List.of(new Attachment(color, digestBlocks(title, states))), null, null);
+	}
+
+	/**
+	 * Render the edit of a storm digest's root, as a live list of its circuit breakers' states.
+	 * @param channel the channel ID of the digest
+	 * @param ts the digest root's timestamp
+	 * @param title the digest's title
+	 * @param color the attachment's colour
+	 * @param states the state of each circuit breaker, by name
+	 * @return the {@code chat.update} body
+	 */
+	public ChatUpdate renderDigestUpdate(String channel, String ts, String title, String color,
+			Map<String, State> states) {
+		return new ChatUpdate(channel, ts, SlackText.truncate(title + ": " + names(states), SlackText.TEXT_LIMIT),
+				List.of(new Attachment(color, digestBlocks(title, states))));
+	}
+
+	private static String names(Map<String, State> states) {
+		return states.keySet().stream().map(SlackText::escape).collect(Collectors.joining(", "));
+	}
+
+	private static List<Block> digestBlocks(String title, Map<String, State> states) {
+		String lines = states.entrySet()
+			.stream()
+			.map((entry) -> "• " + SlackText.escape(entry.getKey()) + " — " + entry.getValue())
+			.collect(Collectors.joining("\n"));
+		return List.of(Blocks.section("*" + title + "*"), Blocks.section(lines));
+	}
+
+}

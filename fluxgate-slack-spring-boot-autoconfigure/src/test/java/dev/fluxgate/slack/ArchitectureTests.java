@@ -1,0 +1,79 @@
+package dev.fluxgate.slack;
+
+import java.util.Set;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.fluxgate.slack.thread.ThreadStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The package structure: {@code dev.fluxgate.slack} is the public API and assembles the listeners; the packages below
+ * it each hold one concern and see only the API's value types, never a listener; Spring Boot is only in the
+ * auto-configuration and the actuator parts; and one class writes thread state.
+ */
+class ArchitectureTests {
+
+	private static final String[] CORE = { "dev.fluxgate.slack", "dev.fluxgate.slack.thread..",
+			"dev.fluxgate.slack.delivery..", "dev.fluxgate.slack.storm..", "dev.fluxgate.slack.message..",
+			"dev.fluxgate.slack.resilience4j..", "dev.fluxgate.slack.client..", "dev.fluxgate.slack.redis..",
+			"dev.fluxgate.slack.metrics.." };
+
+	private static JavaClasses classes;
+
+	@BeforeAll
+	static void importMainClasses() {
+		classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+			.importPackages("dev.fluxgate.slack");
+	}
+
+	@Test
+	void thePackagesBelowTheApiHaveNoCycles() {
+		slices().matching("dev.fluxgate.slack.(*)..").should().beFreeOfCycles().check(classes);
+	}
+
+	@Test
+	void theCoreSeesOnlyTheApisValueTypesNeverAListener() {
+		noClasses().that()
+			.resideInAnyPackage("dev.fluxgate.slack.thread..", "dev.fluxgate.slack.delivery..",
+					"dev.fluxgate.slack.storm..", "dev.fluxgate.slack.message..", "dev.fluxgate.slack.resilience4j..",
+					"dev.fluxgate.slack.client..", "dev.fluxgate.slack.redis..", "dev.fluxgate.slack.metrics..",
+					"dev.fluxgate.slack.actuate..")
+			.should()
+			.dependOnClassesThat()
+			.haveSimpleNameEndingWith("SlackListener")
+			.orShould()
+			.dependOnClassesThat()
+			.haveSimpleNameStartingWith("SlackListenerBuilder")
+			.check(classes);
+	}
+
+	@Test
+	void theCoreHasNoSpringBootInIt() {
+		noClasses().that()
+			.resideInAnyPackage(CORE)
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework.boot..", "dev.fluxgate.slack.autoconfigure..",
+					"dev.fluxgate.slack.actuate..")
+			.check(classes);
+	}
+
+	@Test
+	void onlyTheThreadPackageChangesThreadState() {
+		noClasses().that()
+			.resideOutsideOfPackages("dev.fluxgate.slack.thread..", "dev.fluxgate.slack.redis..")
+			.should()
+			.callMethodWhere(DescribedPredicate.describe("ThreadStore create, replace or remove",
+					(call) -> call.getTargetOwner().isAssignableTo(ThreadStore.class)
+							&& Set.of("create", "replace", "remove").contains(call.getName())))
+			.check(classes);
+	}
+
+}
