@@ -8,7 +8,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,6 +21,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Binding listeners to circuit breakers and registries, and a breaker tripped the natural way.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class BindingTests {
 
 	@RegisterExtension
@@ -88,7 +93,7 @@ class BindingTests {
 	}
 
 	@Test
-	void failingBindingNeverBreaksTheRegistry() {
+	void failingBindingNeverBreaksTheRegistry(CapturedOutput output) {
 		SlackListener broken = slack.configure(SlackListener.builder())
 			.circuitBreakerFilter((name) -> {
 				throw new IllegalStateException("broken filter");
@@ -97,6 +102,7 @@ class BindingTests {
 		CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
 		broken.bindTo(registry);
 		assertThat(registry.circuitBreaker("payment").getName()).isEqualTo("payment");
+		assertThat(output).contains("Could not bind circuit breaker 'payment' to Slack", "broken filter");
 	}
 
 	@Test

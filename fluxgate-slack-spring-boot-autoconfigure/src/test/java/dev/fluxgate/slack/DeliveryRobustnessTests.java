@@ -81,7 +81,7 @@ class DeliveryRobustnessTests {
 	}
 
 	@Test
-	void aChannelResolverThatThrowsFallsBackToTheDefaultChannel() {
+	void aChannelResolverThatThrowsFallsBackToTheDefaultChannel(CapturedOutput output) {
 		AtomicInteger calls = new AtomicInteger();
 		this.listener = configure(AsyncSlackListener.builder()).channelRouter((name) -> {
 			if (calls.incrementAndGet() == 2) {
@@ -96,10 +96,12 @@ class DeliveryRobustnessTests {
 		await().until(() -> this.listener.getPending() == 0 && slack.delivered().size() == 3);
 		assertThat(slack.delivered()).extracting(SlackStandIn.Post::channel).containsOnly(SlackStandIn.CHANNEL);
 		assertThat(this.outcomes.failed).isEmpty();
+		assertThat(output).contains("The channel resolver failed for circuit breaker 'payment'; posting to "
+				+ SlackStandIn.CHANNEL, "routing table unavailable");
 	}
 
 	@Test
-	void anObserverThatThrowsDoesNotChangeWhatBecomesOfAMessage() {
+	void anObserverThatThrowsDoesNotChangeWhatBecomesOfAMessage(CapturedOutput output) {
 		DeliveryObserver throwing = new DeliveryObserver() {
 			@Override
 			public void requested(String method, Duration took, String outcome) {
@@ -113,6 +115,7 @@ class DeliveryRobustnessTests {
 		assertThat(this.outcomes.delivered).hasSize(1);
 		assertThat(this.outcomes.failed).isEmpty();
 		assertThat(this.listener.getThreadStore().find("payment").blockOptional()).isPresent();
+		assertThat(output).contains("failed in requested; the message is not affected", "metrics backend down");
 	}
 
 	@Test

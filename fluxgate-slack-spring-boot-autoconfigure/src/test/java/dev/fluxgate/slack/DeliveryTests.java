@@ -6,9 +6,13 @@ import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.message.MessageRenderer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -20,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * How both listeners deliver through Slack's faults: retried when it may help, never retried when it cannot, and
  * never disturbing the code that called the circuit breaker.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DeliveryTests {
 
 	@RegisterExtension
@@ -95,36 +100,40 @@ class DeliveryTests {
 
 	@ParameterizedTest
 	@EnumSource
-	void permanentErrorIsNotRetried(ListenerMode mode) {
+	void permanentErrorIsNotRetried(ListenerMode mode, CapturedOutput output) {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("invalid_auth")));
 		bound(mode).transitionToOpenState();
 		await().until(() -> this.outcomes.failed.size() == 1);
 		assertThat(slack.posts()).hasSize(1);
 		assertThat(this.outcomes.failed.peek().getError()).isEqualTo("invalid_auth");
+		assertThat(output).contains("Could not post CLOSED → OPEN of circuit breaker 'payment' to Slack channel "
+				+ SlackStandIn.CHANNEL + ": chat.postMessage failed: invalid_auth (the bot token is wrong or revoked");
 	}
 
 	@ParameterizedTest
 	@EnumSource
-	void fatalErrorIsRetriedOnlyOnce(ListenerMode mode) {
+	void fatalErrorIsRetriedOnlyOnce(ListenerMode mode, CapturedOutput output) {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("fatal_error")));
 		bound(mode).transitionToOpenState();
 		await().until(() -> this.outcomes.failed.size() == 1);
 		assertThat(slack.posts()).hasSize(2);
+		await().until(() -> output.getAll().contains("chat.postMessage failed: fatal_error"));
 	}
 
 	@ParameterizedTest
 	@EnumSource
-	void transientFailuresStopAfterMaxAttempts(ListenerMode mode) {
+	void transientFailuresStopAfterMaxAttempts(ListenerMode mode, CapturedOutput output) {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("service_unavailable")));
 		bound(mode).transitionToOpenState();
 		await().until(() -> this.outcomes.failed.size() == 1);
 		assertThat(slack.posts()).hasSize(ListenerMode.FAST_RETRIES.maxAttempts());
 		assertThat(this.outcomes.retried).hasSize(ListenerMode.FAST_RETRIES.maxAttempts() - 1);
+		await().until(() -> output.getAll().contains("chat.postMessage failed: service_unavailable"));
 	}
 
 	@ParameterizedTest
 	@EnumSource
-	void malformedAnswerNeverReachesTheCaller(ListenerMode mode) {
+	void malformedAnswerNeverReachesTheCaller(ListenerMode mode, CapturedOutput output) {
 		slack.stub(SlackStandIn.postMessage()
 			.atPriority(1)
 			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/html").withBody("<html>")));
@@ -132,11 +141,13 @@ class DeliveryTests {
 		assertThatNoException().isThrownBy(circuitBreaker::transitionToOpenState);
 		await().until(() -> this.outcomes.failed.size() == 1);
 		assertThat(this.outcomes.failed.peek().getError()).isEqualTo("malformed_response");
+		await().until(() -> output.getAll().contains("returned a malformed answer: content type text/html is not "
+				+ "application/json"));
 	}
 
 	@ParameterizedTest
 	@EnumSource
-	void listenerFailureNeverReachesTheCaller(ListenerMode mode) {
+	void listenerFailureNeverReachesTheCaller(ListenerMode mode, CapturedOutput output) {
 		this.listener = mode.create(slack, (builder) -> builder.renderer(new MessageRenderer() {
 			@Override
 			protected String time(TransitionSnapshot snapshot) {
@@ -150,6 +161,7 @@ class DeliveryTests {
 			circuitBreaker.transitionToHalfOpenState();
 		});
 		assertThat(circuitBreaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+		await().until(() -> output.getAll().contains("java.lang.IllegalStateException: broken renderer"));
 	}
 
 	@ParameterizedTest
