@@ -1,5 +1,6 @@
 package dev.fluxgate.slack;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.resilience4j.CircuitBreakerTarget;
 import dev.fluxgate.slack.resilience4j.DefaultingChannelRouter;
 import dev.fluxgate.slack.resilience4j.RegistryBinding;
+import dev.fluxgate.slack.thread.FleetThreadTracker;
 import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.thread.ThreadTracker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -26,6 +28,7 @@ import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransiti
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * What the sync and async Slack listeners share: binding to circuit breakers, templates, the thread rules and the
@@ -75,17 +78,23 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.bound = new BoundCircuitBreakers(
 				Objects.requireNonNull(builder.circuitBreakerFilter, "circuitBreakerFilter must not be null"),
 				this::announce);
-		this.tracker = new ThreadTracker(Objects.requireNonNull(builder.threadStore, "threadStore must not be null"),
-				this.bound::keepsThreadsOf);
+		ThreadStore store = Objects.requireNonNull(builder.threadStore, "threadStore must not be null");
+		this.tracker = (builder.instanceId != null)
+				? new FleetThreadTracker(store, this.bound::keepsThreadsOf, builder.instanceId, builder.heartbeat,
+						builder.timeout, Clock.systemUTC(), Schedulers.parallel())
+				: new ThreadTracker(store, this.bound::keepsThreadsOf);
 		this.observer = IsolatingDeliveryObserver
 			.of(Objects.requireNonNull(builder.observer, "observer must not be null"));
-		this.renderer = Objects.requireNonNull(builder.renderer, "renderer must not be null");
+		this.renderer = (builder.renderer != null) ? builder.renderer : new MessageRenderer(null, builder.instanceId);
 		this.channelRouter = new DefaultingChannelRouter(builder.channelRouter, this.channel);
 		this.poster = new SlackPoster(client, builder.pacer,
 				Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null"), this.observer);
 		this.permalinks = new Permalinks(client);
 		this.delivery = new MessageDelivery(this.poster, this.renderer, this::getTemplates, this.tracker,
 				this::channelFor, this.observer, this.permalinks, builder.updateRoot);
+		if (this.tracker instanceof FleetThreadTracker fleet) {
+			fleet.onEnded(this.delivery::ended);
+		}
 	}
 
 	/**
@@ -95,7 +104,9 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	@Override
 	public void bindTo(CircuitBreaker circuitBreaker) {
 		try {
-			this.bound.bind(circuitBreaker);
+			if (this.bound.bind(circuitBreaker)) {
+				this.tracker.bound(circuitBreaker.getName(), circuitBreaker.getState());
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not bind circuit breaker '{}' to Slack", circuitBreaker.getName(), ex);
@@ -288,6 +299,13 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 
 	final MessageRenderer renderer() {
 		return this.renderer;
+	}
+
+	/**
+	 * Stop what the listener does in the background, such as a fleet's heartbeats.
+	 */
+	public void close() {
+		this.tracker.close();
 	}
 
 	@Override

@@ -207,6 +207,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 					+ "(fluxgate.slack.shutdown-timeout)", this.drops.total() - before, this.closeTimeout);
 		}
 		this.scheduler.dispose();
+		super.close();
 	}
 
 	boolean hasLane(String circuitBreaker) {

@@ -1,6 +1,7 @@
 package dev.fluxgate.slack;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -34,13 +35,17 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 
 	ThreadStore threadStore = new InMemoryThreadStore();
 
+	String instanceId;
+
+	Duration heartbeat = Duration.ofSeconds(10);
+
 	RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
 
 	DeliveryObserver observer = DeliveryObserver.NONE;
 
 	Predicate<String> circuitBreakerFilter = (name) -> true;
 
-	MessageRenderer renderer = new MessageRenderer();
+	MessageRenderer renderer;
 
 	ChannelRouter channelRouter;
 
@@ -137,6 +142,21 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 	}
 
 	/**
+	 * Share each failure cycle's thread with the other replicas of the service that keep their threads in the same
+	 * {@link #threadStore(ThreadStore) store}: the first replica to trip posts the root, the others reply in it, and
+	 * the last one to recover sends the recovery. Each message then tells which replica sent it.
+	 * @param instanceId this replica's name, unique among the running replicas
+	 * @param heartbeat how often this replica renews its membership of the cycles it is in; a replica silent for
+	 * three heartbeats is gone
+	 * @return this builder
+	 */
+	public B fleet(String instanceId, Duration heartbeat) {
+		this.instanceId = instanceId;
+		this.heartbeat = heartbeat;
+		return self();
+	}
+
+	/**
 	 * Set how transient failures are retried.
 	 * @param retryPolicy the policy, {@link RetryPolicy#DEFAULT} by default
 	 * @return this builder
@@ -172,7 +192,7 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 	 * @return this builder
 	 */
 	public B renderer(MessageRenderer renderer) {
-		this.renderer = renderer;
+		this.renderer = Objects.requireNonNull(renderer, "renderer must not be null");
 		return self();
 	}
 

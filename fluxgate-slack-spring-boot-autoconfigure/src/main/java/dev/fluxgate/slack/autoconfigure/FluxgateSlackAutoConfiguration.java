@@ -169,10 +169,13 @@ public final class FluxgateSlackAutoConfiguration {
 				.renderer(renderer)
 				.retryPolicy(collaborators.retryPolicy())
 				.channelRouter(collaborators.channelRouter())
+				.timeout(this.properties.getTimeout())
 				.updateRoot(this.properties.isUpdateRoot())
 				.pacer(collaborators.pacer())
 				.observer(DeliveryObserver.of(observers.orderedStream().toList()))
-				.circuitBreakerFilter(collaborators.circuitBreakerFilter());
+				.circuitBreakerFilter(collaborators.circuitBreakerFilter())
+				.fleet("redis".equalsIgnoreCase(this.properties.getStore()) ? this.settings.instanceId() : null,
+						this.properties.getRedis().getHeartbeat());
 		}
 
 		/**

@@ -668,6 +668,12 @@ public class FluxgateSlackProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(1);
 
+		/**
+		 * How often a replica renews its membership of the failure cycles it is in. A replica that misses three
+		 * heartbeats is gone: when it was the last in a cycle, a live replica ends that cycle's thread.
+		 */
+		private Duration heartbeat = Duration.ofSeconds(10);
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -690,6 +696,14 @@ public class FluxgateSlackProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public Duration getHeartbeat() {
+			return this.heartbeat;
+		}
+
+		public void setHeartbeat(Duration heartbeat) {
+			this.heartbeat = heartbeat;
 		}
 
 	}

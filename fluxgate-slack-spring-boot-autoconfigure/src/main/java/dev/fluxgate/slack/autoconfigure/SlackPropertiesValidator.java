@@ -130,6 +130,7 @@ final class SlackPropertiesValidator {
 		}
 		checkAtLeast("fluxgate.slack.redis.thread-ttl", properties.getRedis().getThreadTtl(), Duration.ofMinutes(1));
 		checkPositive("fluxgate.slack.redis.timeout", properties.getRedis().getTimeout());
+		checkAtLeast("fluxgate.slack.redis.heartbeat", properties.getRedis().getHeartbeat(), Duration.ofMillis(100));
 	}
 
 	private static void checkRetry(FluxgateSlackProperties.Retry retry) {

@@ -3,7 +3,7 @@ package dev.fluxgate.slack.delivery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -11,11 +11,15 @@ import java.util.function.Supplier;
 import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.Template;
 import dev.fluxgate.slack.Templates;
+import dev.fluxgate.slack.Transition;
 import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackErrors;
 import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.thread.FleetThreadTracker;
+import dev.fluxgate.slack.thread.Plan;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
 import dev.fluxgate.slack.thread.ThreadTracker;
@@ -88,10 +92,8 @@ public final class MessageDelivery {
 			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 			batch.subList(0, batch.size() - 1).forEach(this.observer::coalesced);
 			long start = System.nanoTime();
-			return this.tracker.open(snapshot.circuitBreaker())
-				.map(Optional::of)
-				.defaultIfEmpty(Optional.empty())
-				.flatMap((open) -> deliverIn(batch, open.orElse(null), start, deadline));
+			return this.tracker.plan(snapshot, this.channels.apply(snapshot.circuitBreaker()))
+				.flatMap((plan) -> deliverIn(batch, plan, start, deadline));
 		}).onErrorResume((ex) -> {
 			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 			logger.error("Could not deliver {} of circuit breaker '{}': a collaborator failed", snapshot.transition(),
@@ -102,27 +104,29 @@ public final class MessageDelivery {
 		});
 	}
 
-	private Mono<Mono<Void>> deliverIn(List<TransitionSnapshot> batch, SlackThread open, long start,
-			Duration deadline) {
+	private Mono<Mono<Void>> deliverIn(List<TransitionSnapshot> batch, Plan plan, long start, Duration deadline) {
 		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
-		ThreadRules.Step step = ThreadRules.next(snapshot.transition().to(), open);
+		ThreadRules.Step step = plan.step();
+		SlackThread open = plan.open();
 		Template template = this.templates.get().forTransition(snapshot.transition());
-		String channel = (open != null) ? open.channel() : this.channels.apply(snapshot.circuitBreaker());
-		Mono<String> permalink = (open != null && snapshot.transition().to() == CircuitBreaker.State.CLOSED)
-				? this.permalinks.of(open) : Mono.just("");
-		Mono<SlackResponse> call = permalink.flatMap((link) -> post(batch, template, channel, step, open,
-				link.isEmpty() ? null : link, start, deadline));
+		String channel = (open != null) ? open.channel()
+				: (plan.after() != null) ? plan.after().channel() : this.channels.apply(snapshot.circuitBreaker());
+		Mono<String> permalink = (open != null && step.endsThread()
+				&& snapshot.transition().to() == CircuitBreaker.State.CLOSED) ? this.permalinks.of(open)
+						: Mono.just("");
+		Mono<SlackResponse> call = this.tracker.whilePosting(snapshot, plan, permalink.flatMap((link) -> post(batch,
+				template, channel, plan, link.isEmpty() ? null : link, start, deadline)));
 		if (deadline != null) {
 			call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
 					SlackApiException.Kind.TRANSIENT, null, "no answer within the deadline of " + deadline, null)));
 		}
 		return call.flatMap((answer) -> this.tracker
-			.delivered(snapshot, step, open, (answer.channel() != null) ? answer.channel() : channel, answer.ts())
+			.delivered(snapshot, plan, (answer.channel() != null) ? answer.channel() : channel, answer.ts())
 			.map((current) -> {
 				delivered(snapshot, step, answer, start);
-				return (open != null && this.updateRoot && current) ? updateRoot(open, snapshot, template, step)
+				return (open != null && this.updateRoot && current) ? updateRoot(plan, snapshot, template)
 						: Mono.<Void>empty();
-			})).onErrorResume((ex) -> this.tracker.undelivered(snapshot, step, open).onErrorResume((storeFailure) -> {
+			})).onErrorResume((ex) -> this.tracker.undelivered(snapshot, plan).onErrorResume((storeFailure) -> {
 				logger.warn("Could not record the undelivered message of '{}' in the thread store",
 						snapshot.circuitBreaker(), storeFailure);
 				return Mono.empty();
@@ -132,12 +136,16 @@ public final class MessageDelivery {
 			})));
 	}
 
-	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Template template, String channel,
-			ThreadRules.Step step, SlackThread open, String permalink, long start, Duration deadline) {
+	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Template template, String channel, Plan plan,
+			String permalink, long start, Duration deadline) {
 		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
+		ThreadRules.Step step = plan.step();
+		SlackThread open = plan.open();
+		Map<String, CircuitBreaker.State> stillFailing = plan.leavesOthersFailing() ? plan.fleet() : Map.of();
 		AtomicInteger attempts = new AtomicInteger();
 		return Mono.defer(() -> this.poster.paced(channel, attempts.getAndIncrement() > 0,
-				() -> (batch.size() == 1) ? this.renderer.render(snapshot, template, channel, step, open, permalink)
+				() -> (batch.size() == 1)
+						? this.renderer.render(snapshot, template, channel, step, open, permalink, stillFailing)
 						: this.renderer.renderCoalesced(batch, template,
 								this.templates.get().coalesced(), channel, step)))
 			.retryWhen(this.poster.retry(snapshot.transition() + " of '" + snapshot.circuitBreaker() + "'",
@@ -152,9 +160,10 @@ public final class MessageDelivery {
 				if (SlackErrors.isThreadGone(ex.getError()) && step.isReply()) {
 					logger.warn("Slack refused a reply in the thread of '{}' ({}); starting a new thread",
 							snapshot.circuitBreaker(), ex.getError());
-					ThreadRules.Step root = new ThreadRules.Step(null, false, true, step.endsThread());
+					Plan root = new Plan(new ThreadRules.Step(null, false, true, step.endsThread()), null, null,
+							Map.of());
 					return this.tracker.end(open)
-						.then(post(batch, template, channel, root, null, null, start, deadline))
+						.then(post(batch, template, channel, root, null, start, deadline))
 						.flatMap((answer) -> step.endsThread() ? Mono.just(answer) : this.tracker
 							.started(SlackThread.started(snapshot,
 									(answer.channel() != null) ? answer.channel() : channel, answer.ts()))
@@ -164,19 +173,49 @@ public final class MessageDelivery {
 			});
 	}
 
-	private Mono<Void> updateRoot(SlackThread open, TransitionSnapshot snapshot, Template template,
-			ThreadRules.Step step) {
+	private Mono<Void> updateRoot(Plan plan, TransitionSnapshot snapshot, Template template) {
+		SlackThread open = plan.open();
 		if (open.root() == null) {
 			return Mono.empty();
 		}
 		Template rootTemplate = this.templates.get().forTransition(open.root().transition());
-		return Mono
-			.defer(() -> this.poster
-				.update(this.renderer.renderRootUpdate(open, rootTemplate, snapshot, template, step.endsThread())))
+		return edit(open, () -> this.renderer.renderRootUpdate(open, rootTemplate, snapshot, template,
+				plan.step().endsThread(), plan.fleet()));
+	}
+
+	private Mono<Void> edit(SlackThread thread, Supplier<ChatUpdate> update) {
+		return Mono.defer(() -> this.poster.update(update.get()))
 			.doOnError((ex) -> logger.warn("Could not update the root message of '{}' in Slack; the thread goes on: {}",
-					snapshot.circuitBreaker(), ex.getMessage()))
+					thread.circuitBreaker(), ex.getMessage()))
 			.onErrorResume((ex) -> Mono.empty())
 			.then();
+	}
+
+	/**
+	 * Tell the end of a shared failure cycle that none of its replicas was left to end: a reply in its thread, not
+	 * broadcast, and the root's edit. Never fails.
+	 * @param ended the cycle
+	 * @return completes once told
+	 */
+	public Mono<Void> ended(FleetThreadTracker.Ended ended) {
+		SlackThread thread = ended.thread();
+		String reason = (ended.reason() == FleetThreadTracker.Ended.Reason.RESTARTED)
+				? "its last instance, " + ended.lastInstance() + ", restarted with its circuit breaker closed"
+				: "its last instance, " + ended.lastInstance() + ", stopped reporting";
+		Template closed = this.templates.get()
+			.forTransition(Transition.of(CircuitBreaker.State.OPEN, CircuitBreaker.State.CLOSED));
+		logger.info("The shared failure cycle of circuit breaker '{}' ended: {}", thread.circuitBreaker(), reason);
+		Mono<Void> edit = (thread.root() != null) ? edit(thread, () -> this.renderer.renderRootUpdate(thread,
+				this.templates.get().forTransition(thread.root().transition()), "ended: " + reason, closed.color()))
+				: Mono.empty();
+		return this.poster.paced(thread.channel(), false,
+				() -> this.renderer.renderCycleEnded(thread, reason, closed.color()))
+			.then(edit)
+			.onErrorResume((ex) -> {
+				logger.warn("Could not tell in Slack that the shared failure cycle of '{}' ended: {}",
+						thread.circuitBreaker(), ex.getMessage());
+				return Mono.empty();
+			});
 	}
 
 	private void delivered(TransitionSnapshot snapshot, ThreadRules.Step step, SlackResponse answer, long start) {

@@ -101,6 +101,22 @@ public class MessageRenderer {
 	 */
 	public ChatPostMessage render(TransitionSnapshot snapshot, Template template, String channel, ThreadRules.Step step,
 			SlackThread open, String rootPermalink) {
+		return render(snapshot, template, channel, step, open, rootPermalink, Map.of());
+	}
+
+	/**
+	 * Render one message of a thread shared by several replicas.
+	 * @param snapshot the transition
+	 * @param template its template
+	 * @param channel the channel ID
+	 * @param step how the thread rules post it
+	 * @param open the breaker's open thread, or {@code null}
+	 * @param rootPermalink the link to the thread's root, or {@code null}
+	 * @param stillFailing when this replica leaves a cycle others are still in: their states by instance id
+	 * @return the message body
+	 */
+	public ChatPostMessage render(TransitionSnapshot snapshot, Template template, String channel, ThreadRules.Step step,
+			SlackThread open, String rootPermalink, Map<String, State> stillFailing) {
 		Duration outage = (open != null && step.endsThread()) ? Duration.between(open.openedAt(), snapshot.time())
 				: null;
 		Map<String, String> values = values(snapshot, outage);
@@ -117,6 +133,9 @@ public class MessageRenderer {
 			}
 			blocks.add(Blocks.fields(recovery));
 		}
+		if (!stillFailing.isEmpty()) {
+			blocks.add(Blocks.section(FleetStatus.stillFailing(stillFailing)));
+		}
 		return new ChatPostMessage(channel, SlackText.truncate(prefix + title + ": " + name, SlackText.TEXT_LIMIT),
 				List.of(new Attachment(template.color(), blocks)), step.threadTs(),
 				step.broadcast() ? Boolean.TRUE : null);
@@ -129,17 +148,15 @@ public class MessageRenderer {
 	 * @param latest the cycle's latest transition
 	 * @param latestTemplate that transition's template, whose colour the root takes
 	 * @param ended whether the cycle ended with it
+	 * @param fleet the state of each replica in a shared cycle, by instance id; empty for one process
 	 * @return the {@code chat.update} body
 	 */
 	public ChatUpdate renderRootUpdate(SlackThread thread, Template rootTemplate, TransitionSnapshot latest,
-			Template latestTemplate, boolean ended) {
-		TransitionSnapshot root = thread.root();
-		Map<String, String> values = values(root, null);
-		String rootTitle = SlackText.escape(Placeholders.replace(rootTemplate.title(), values));
+			Template latestTemplate, boolean ended, Map<String, State> fleet) {
 		State now = latest.transition().to();
 		String status;
 		if (!ended) {
-			status = "now " + now;
+			status = (fleet.size() > 1) ? FleetStatus.of(fleet) : "now " + now;
 		}
 		else if (now == State.CLOSED) {
 			status = "✅ Recovered after " + SlackText.format(Duration.between(thread.openedAt(), latest.time()));
@@ -147,11 +164,39 @@ public class MessageRenderer {
 		else {
 			status = "ended in " + now + " after " + SlackText.format(Duration.between(thread.openedAt(), latest.time()));
 		}
+		return renderRootUpdate(thread, rootTemplate, status, latestTemplate.color());
+	}
+
+	/**
+	 * Render the edit of a thread's root with a given status after its title.
+	 * @param thread the thread, with its root transition
+	 * @param rootTemplate the template the root was posted with
+	 * @param status such as "now HALF_OPEN"
+	 * @param color the attachment's colour
+	 * @return the {@code chat.update} body
+	 */
+	public ChatUpdate renderRootUpdate(SlackThread thread, Template rootTemplate, String status, String color) {
+		TransitionSnapshot root = thread.root();
+		Map<String, String> values = values(root, null);
+		String rootTitle = SlackText.escape(Placeholders.replace(rootTemplate.title(), values));
 		String title = rootTitle + " — " + status;
 		List<Block> blocks = blocks(root, rootTemplate, "*" + title + "*", values);
 		return new ChatUpdate(thread.channel(), thread.threadTs(),
 				SlackText.truncate(title + ": " + SlackText.escape(root.circuitBreaker()), SlackText.TEXT_LIMIT),
-				List.of(new Attachment(latestTemplate.color(), blocks)));
+				List.of(new Attachment(color, blocks)));
+	}
+
+	/**
+	 * Render the reply that ends a shared failure cycle none of whose replicas is left to end it.
+	 * @param thread the thread
+	 * @param reason why it ended, such as "its last instance, pod-a, stopped reporting"
+	 * @param color the attachment's colour
+	 * @return the message body: a reply, not broadcast
+	 */
+	public ChatPostMessage renderCycleEnded(SlackThread thread, String reason, String color) {
+		String text = "The failure cycle of " + SlackText.escape(thread.circuitBreaker()) + " ended: " + reason;
+		return new ChatPostMessage(thread.channel(), SlackText.truncate(text, SlackText.TEXT_LIMIT),
+				List.of(new Attachment(color, List.of(Blocks.section(text)))), thread.threadTs(), null);
 	}
 
 	private List<Block> blocks(TransitionSnapshot snapshot, Template template, String heading,

@@ -19,7 +19,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * A {@link ThreadStore} in Redis, shared by every replica that points at it and kept across restarts. Each thread
  * is one hash, {@code {prefix}:thread:{circuit breaker}}, with a TTL renewed on every write; each write is one Lua
- * script, so that it is atomic: {@code create-thread.lua}, {@code replace-thread.lua}, {@code remove-thread.lua}.
+ * script, so that it is atomic: {@code create-thread.lua}, {@code replace-thread.lua}, {@code remove-thread.lua}, {@code remove-unchanged-thread.lua}.
  * No token and no message payload is written.
  */
 public class RedisThreadStore implements ThreadStore {
@@ -29,6 +29,8 @@ public class RedisThreadStore implements ThreadStore {
 	private static final RedisScript<Long> REPLACE = script("replace-thread.lua");
 
 	private static final RedisScript<Long> REMOVE = script("remove-thread.lua");
+
+	private static final RedisScript<Long> REMOVE_UNCHANGED = script("remove-unchanged-thread.lua");
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -75,7 +77,7 @@ public class RedisThreadStore implements ThreadStore {
 	public Mono<Boolean> replace(SlackThread expected, SlackThread next) {
 		List<String> args = new ArrayList<>();
 		args.add(String.valueOf(this.threadTtl.toMillis()));
-		args.add(expected.threadTs());
+		args.add(ThreadFields.ts(expected));
 		args.add(String.valueOf(expected.version()));
 		args.addAll(ThreadFields.flat(ThreadFields.of(next)));
 		return run(REPLACE, expected.circuitBreaker(), args);
@@ -84,6 +86,12 @@ public class RedisThreadStore implements ThreadStore {
 	@Override
 	public Mono<Boolean> remove(String circuitBreaker, String threadTs) {
 		return run(REMOVE, circuitBreaker, List.of(threadTs));
+	}
+
+	@Override
+	public Mono<Boolean> remove(SlackThread expected) {
+		return run(REMOVE_UNCHANGED, expected.circuitBreaker(),
+				List.of(ThreadFields.ts(expected), String.valueOf(expected.version())));
 	}
 
 	@Override

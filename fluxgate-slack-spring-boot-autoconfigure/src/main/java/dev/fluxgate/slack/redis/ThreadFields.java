@@ -5,17 +5,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.fluxgate.slack.Transition;
 import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.thread.Fleet;
 import dev.fluxgate.slack.thread.SlackThread;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**
- * A thread as the fields of a Redis hash: names, the root's {@code ts}, channel, times, states and the root's
- * numbers. No token and no message payload is ever written.
+ * A thread as the fields of a Redis hash: names, the root's {@code ts}, channel, times, states, the root's numbers
+ * and the fleet: {@code member.{instance id}} holds a member's state and last heartbeat. No token and no message payload is ever written.
  */
 final class ThreadFields {
+
+	private static final String MEMBER = "member.";
 
 	private ThreadFields() {
 	}
@@ -24,7 +28,9 @@ final class ThreadFields {
 		Map<String, String> fields = new LinkedHashMap<>();
 		fields.put("name", thread.circuitBreaker());
 		fields.put("channel", thread.channel());
-		fields.put("ts", thread.threadTs());
+		if (thread.threadTs() != null) {
+			fields.put("ts", thread.threadTs());
+		}
 		fields.put("state", thread.state().name());
 		fields.put("openedAt", thread.openedAt().toString());
 		fields.put("lastTransitionAt", thread.lastTransitionAt().toString());
@@ -45,7 +51,35 @@ final class ThreadFields {
 				fields.put("root.failedCalls", String.valueOf(numbers.failedCalls()));
 			}
 		}
+		Fleet fleet = thread.fleet();
+		if (fleet.isClaim()) {
+			fields.put("claimedBy", fleet.claimedBy());
+			fields.put("claimUntil", fleet.claimUntil().toString());
+		}
+		fleet.members()
+			.forEach((instance, member) -> fields.put(MEMBER + instance,
+					member.state().name() + " " + member.heartbeat().toString()));
 		return fields;
+	}
+
+	/**
+	 * Return a thread's root {@code ts} as the scripts compare it: empty for a pending claim.
+	 */
+	static String ts(SlackThread thread) {
+		return (thread.threadTs() != null) ? thread.threadTs() : "";
+	}
+
+	private static Fleet fleet(Map<String, String> fields) {
+		Map<String, Fleet.Member> members = new TreeMap<>();
+		fields.forEach((field, value) -> {
+			if (field.startsWith(MEMBER)) {
+				int space = value.indexOf(' ');
+				members.put(field.substring(MEMBER.length()), new Fleet.Member(
+						State.valueOf(value.substring(0, space)), Instant.parse(value.substring(space + 1))));
+			}
+		});
+		String claimedBy = fields.get("claimedBy");
+		return new Fleet(members, claimedBy, (claimedBy != null) ? Instant.parse(fields.get("claimUntil")) : null);
 	}
 
 	static List<String> flat(Map<String, String> fields) {
@@ -75,7 +109,7 @@ final class ThreadFields {
 		}
 		return new SlackThread(name, fields.get("channel"), fields.get("ts"), State.valueOf(fields.get("state")),
 				Instant.parse(fields.get("openedAt")), Instant.parse(fields.get("lastTransitionAt")),
-				Integer.parseInt(fields.get("messages")), root, Long.parseLong(fields.get("version")));
+				Integer.parseInt(fields.get("messages")), root, Long.parseLong(fields.get("version")), fleet(fields));
 	}
 
 }

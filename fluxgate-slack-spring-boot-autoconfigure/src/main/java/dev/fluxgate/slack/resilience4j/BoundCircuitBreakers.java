@@ -41,8 +41,9 @@ public final class BoundCircuitBreakers {
 	 * Announce the transitions of a circuit breaker, unless the filter leaves it out. Binding the same instance twice
 	 * has no effect.
 	 * @param circuitBreaker the circuit breaker
+	 * @return whether it was bound now
 	 */
-	public void bind(CircuitBreaker circuitBreaker) {
+	public boolean bind(CircuitBreaker circuitBreaker) {
 		if (this.filter.test(circuitBreaker.getName()) && this.bound.add(circuitBreaker)) {
 			this.binding = true;
 			this.names.merge(circuitBreaker.getName(), 1, Integer::sum);
@@ -51,7 +52,9 @@ public final class BoundCircuitBreakers {
 					this.announcer.accept(event, circuitBreaker);
 				}
 			});
+			return true;
 		}
+		return false;
 	}
 
 	/**

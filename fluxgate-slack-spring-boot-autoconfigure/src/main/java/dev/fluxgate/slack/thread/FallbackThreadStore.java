@@ -75,6 +75,13 @@ public class FallbackThreadStore implements ThreadStore {
 	}
 
 	@Override
+	public Mono<Boolean> remove(SlackThread expected) {
+		return this.memory.remove(expected)
+			.flatMap((removed) -> removed ? Mono.just(true) : answered("remove", this.shared.remove(expected))
+				.onErrorResume((ex) -> fellBack("remove", ex, Mono.just(false))));
+	}
+
+	@Override
 	public Flux<SlackThread> findAll() {
 		return this.memory.findAll()
 			.concatWith(answered("findAll", this.shared.findAll().collectList()).flatMapMany(Flux::fromIterable)

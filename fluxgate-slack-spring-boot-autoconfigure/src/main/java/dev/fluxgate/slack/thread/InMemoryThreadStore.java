@@ -1,6 +1,7 @@
 package dev.fluxgate.slack.thread;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +32,7 @@ public class InMemoryThreadStore implements ThreadStore {
 		return Mono.fromSupplier(() -> {
 			AtomicBoolean replaced = new AtomicBoolean();
 			this.threads.computeIfPresent(expected.circuitBreaker(), (name, current) -> {
-				if (current.threadTs().equals(expected.threadTs()) && current.version() == expected.version()) {
+				if (unchanged(current, expected)) {
 					replaced.set(true);
 					return next;
 				}
@@ -46,7 +47,7 @@ public class InMemoryThreadStore implements ThreadStore {
 		return Mono.fromSupplier(() -> {
 			AtomicBoolean removed = new AtomicBoolean();
 			this.threads.computeIfPresent(circuitBreaker, (name, current) -> {
-				if (current.threadTs().equals(threadTs)) {
+				if (threadTs.equals(current.threadTs())) {
 					removed.set(true);
 					return null;
 				}
@@ -54,6 +55,25 @@ public class InMemoryThreadStore implements ThreadStore {
 			});
 			return removed.get();
 		});
+	}
+
+	@Override
+	public Mono<Boolean> remove(SlackThread expected) {
+		return Mono.fromSupplier(() -> {
+			AtomicBoolean removed = new AtomicBoolean();
+			this.threads.computeIfPresent(expected.circuitBreaker(), (name, current) -> {
+				if (unchanged(current, expected)) {
+					removed.set(true);
+					return null;
+				}
+				return current;
+			});
+			return removed.get();
+		});
+	}
+
+	private static boolean unchanged(SlackThread current, SlackThread expected) {
+		return Objects.equals(current.threadTs(), expected.threadTs()) && current.version() == expected.version();
 	}
 
 	@Override

@@ -18,9 +18,31 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
  * @param root the transition the root message told, to edit it as the cycle goes on
  * @param version how many times the thread changed since its root was posted: a store replaces a thread only when
  * the version it holds is the one the writer read
+ * @param fleet the replicas sharing the thread, {@link Fleet#NONE} for a thread of one process
  */
 public record SlackThread(String circuitBreaker, String channel, String threadTs, State state, Instant openedAt,
-		Instant lastTransitionAt, int messages, TransitionSnapshot root, long version) {
+		Instant lastTransitionAt, int messages, TransitionSnapshot root, long version, Fleet fleet) {
+
+	public SlackThread {
+		fleet = (fleet != null) ? fleet : Fleet.NONE;
+	}
+
+	/**
+	 * Create a thread of one process.
+	 * @param circuitBreaker the circuit breaker's name
+	 * @param channel the channel ID
+	 * @param threadTs the root's {@code ts}
+	 * @param state the breaker's state after the last transition
+	 * @param openedAt when the cycle started
+	 * @param lastTransitionAt when the last transition happened
+	 * @param messages how many messages the thread holds
+	 * @param root the transition the root told, or {@code null}
+	 * @param version the version
+	 */
+	public SlackThread(String circuitBreaker, String channel, String threadTs, State state, Instant openedAt,
+			Instant lastTransitionAt, int messages, TransitionSnapshot root, long version) {
+		this(circuitBreaker, channel, threadTs, state, openedAt, lastTransitionAt, messages, root, version, Fleet.NONE);
+	}
 
 	/**
 	 * Create a thread at version 0.
@@ -35,7 +57,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread(String circuitBreaker, String channel, String threadTs, State state, Instant openedAt,
 			Instant lastTransitionAt, int messages, TransitionSnapshot root) {
-		this(circuitBreaker, channel, threadTs, state, openedAt, lastTransitionAt, messages, root, 0);
+		this(circuitBreaker, channel, threadTs, state, openedAt, lastTransitionAt, messages, root, 0, Fleet.NONE);
 	}
 
 	/**
@@ -47,7 +69,51 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public static SlackThread started(TransitionSnapshot snapshot, String channel, String ts) {
 		return new SlackThread(snapshot.circuitBreaker(), channel, ts, snapshot.transition().to(), snapshot.time(),
-				snapshot.time(), 1, snapshot, 0);
+				snapshot.time(), 1, snapshot, 0, Fleet.NONE);
+	}
+
+	/**
+	 * Return a replica's claim of a new failure cycle, whose root it is about to post.
+	 * @param snapshot the transition that trips the breaker
+	 * @param channel the channel the root goes to
+	 * @param instance the replica's instance id
+	 * @param until when the claim lapses unless renewed
+	 * @return the claim: a thread without a root {@code ts}
+	 */
+	public static SlackThread claimed(TransitionSnapshot snapshot, String channel, String instance, Instant until) {
+		return new SlackThread(snapshot.circuitBreaker(), channel, null, snapshot.transition().to(), snapshot.time(),
+				snapshot.time(), 0, snapshot, 0, Fleet.claim(instance, until));
+	}
+
+	/**
+	 * Whether this is a replica's claim whose root is not posted yet.
+	 * @return whether the thread has no root {@code ts} yet
+	 */
+	public boolean isClaim() {
+		return this.threadTs == null;
+	}
+
+	/**
+	 * Return this thread with another fleet, one version on.
+	 * @param next the fleet
+	 * @return the updated thread
+	 */
+	public SlackThread withFleet(Fleet next) {
+		return new SlackThread(this.circuitBreaker, this.channel, this.threadTs, this.state, this.openedAt,
+				this.lastTransitionAt, this.messages, this.root, this.version + 1, next);
+	}
+
+	/**
+	 * Return the thread a claim becomes once its root is posted.
+	 * @param postedIn the channel ID Slack answered with
+	 * @param ts the root's {@code ts}
+	 * @param instance the replica that posted it
+	 * @param now when
+	 * @return the thread, its claimer its first member
+	 */
+	public SlackThread posted(String postedIn, String ts, String instance, Instant now) {
+		return new SlackThread(this.circuitBreaker, postedIn, ts, this.state, this.openedAt, this.lastTransitionAt, 1,
+				this.root, this.version + 1, Fleet.NONE.with(instance, this.state, now));
 	}
 
 	/**
@@ -57,7 +123,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread followedBy(TransitionSnapshot snapshot) {
 		return new SlackThread(this.circuitBreaker, this.channel, this.threadTs, snapshot.transition().to(),
-				this.openedAt, snapshot.time(), this.messages + 1, this.root, this.version + 1);
+				this.openedAt, snapshot.time(), this.messages + 1, this.root, this.version + 1, this.fleet);
 	}
 
 	/**
@@ -67,7 +133,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread movedTo(TransitionSnapshot snapshot) {
 		return new SlackThread(this.circuitBreaker, this.channel, this.threadTs, snapshot.transition().to(),
-				this.openedAt, snapshot.time(), this.messages, this.root, this.version + 1);
+				this.openedAt, snapshot.time(), this.messages, this.root, this.version + 1, this.fleet);
 	}
 
 }

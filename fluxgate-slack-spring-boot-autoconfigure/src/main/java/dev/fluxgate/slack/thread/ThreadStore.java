@@ -46,6 +46,14 @@ public interface ThreadStore {
 	Mono<Boolean> remove(String circuitBreaker, String threadTs);
 
 	/**
+	 * Forget a thread only if the store still holds the version the writer read: the same root {@code ts} (or the
+	 * same pending claim) and version. This is how one writer among several decides that it ends a cycle.
+	 * @param expected the thread as read
+	 * @return whether it was removed: {@code false} when another writer changed or removed it meanwhile
+	 */
+	Mono<Boolean> remove(SlackThread expected);
+
+	/**
 	 * Return every open thread.
 	 * @return the threads, in no particular order
 	 */

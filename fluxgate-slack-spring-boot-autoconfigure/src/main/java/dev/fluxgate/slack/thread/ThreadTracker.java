@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 import dev.fluxgate.slack.TransitionSnapshot;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -13,7 +14,7 @@ import reactor.core.publisher.Mono;
  * into one atomic {@link ThreadStore} update. A write that finds the store changed by another writer meanwhile does
  * not take effect, and says so.
  */
-public final class ThreadTracker {
+public class ThreadTracker implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ThreadTracker.class);
 
@@ -47,6 +48,67 @@ public final class ThreadTracker {
 	 */
 	public Mono<SlackThread> open(String circuitBreaker) {
 		return this.store.find(circuitBreaker);
+	}
+
+	/**
+	 * Decide how a transition is posted: read its breaker's thread and apply the thread rules. A fleet's tracker also
+	 * claims, joins or leaves the shared cycle here, atomically, before the message is sent.
+	 * @param snapshot the transition
+	 * @param channel the channel a new thread of its breaker goes to
+	 * @return the plan
+	 */
+	public Mono<Plan> plan(TransitionSnapshot snapshot, String channel) {
+		return open(snapshot.circuitBreaker()).map((open) -> Plan.of(snapshot.transition().to(), open))
+			.defaultIfEmpty(Plan.of(snapshot.transition().to(), null));
+	}
+
+	/**
+	 * Keep what a plan holds while its message is being posted; a fleet's claimer keeps its claim alive.
+	 * @param <T> the answer's type
+	 * @param snapshot the transition
+	 * @param plan the plan
+	 * @param posting the posting of the message
+	 * @return the posting
+	 */
+	public <T> Mono<T> whilePosting(TransitionSnapshot snapshot, Plan plan, Mono<T> posting) {
+		return posting;
+	}
+
+	/**
+	 * Record a message that Slack accepted.
+	 * @param snapshot the transition the message told
+	 * @param plan the plan it was posted by
+	 * @param channel the channel ID Slack answered with
+	 * @param ts the message's {@code ts}
+	 * @return whether the thread the message was posted in is still the breaker's
+	 */
+	public Mono<Boolean> delivered(TransitionSnapshot snapshot, Plan plan, String channel, String ts) {
+		return delivered(snapshot, plan.step(), plan.open(), channel, ts);
+	}
+
+	/**
+	 * Record a message that could not be delivered.
+	 * @param snapshot the transition the message told
+	 * @param plan the plan it was to be posted by
+	 * @return completes once recorded
+	 */
+	public Mono<Void> undelivered(TransitionSnapshot snapshot, Plan plan) {
+		return undelivered(snapshot, plan.step(), plan.open());
+	}
+
+	/**
+	 * Tell the tracker of a circuit breaker bound to the listener, with its current state.
+	 * @param circuitBreaker the circuit breaker's name
+	 * @param state its state
+	 */
+	public void bound(String circuitBreaker, State state) {
+	}
+
+	/**
+	 * Stop what the tracker does in the background.
+	 */
+	@Override
+	public void close() {
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.fluxgate.slack.redis;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -83,6 +84,37 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 			this.connectionFactory.start();
 		}
 		return this.connectionFactory;
+	}
+
+	/** A connection factory of its own, such as each replica of a fleet has; the caller destroys it. */
+	LettuceConnectionFactory newConnectionFactory() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", this.port));
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/** Freeze the server, as a Redis that stopped answering without closing its connections. */
+	void pause() {
+		signal("-STOP");
+	}
+
+	/** Thaw a {@link #pause() paused} server. */
+	void resume() {
+		signal("-CONT");
+	}
+
+	private void signal(String signal) {
+		try {
+			new ProcessBuilder("kill", signal, String.valueOf(this.process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** Forget every key. */

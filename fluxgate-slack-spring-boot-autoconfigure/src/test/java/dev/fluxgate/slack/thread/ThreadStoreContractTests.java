@@ -2,6 +2,7 @@ package dev.fluxgate.slack.thread;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -108,6 +109,59 @@ public abstract class ThreadStoreContractTests {
 		assertThat(this.store.remove("payment", "2.000200").block()).isTrue();
 		assertThat(this.store.find("payment").blockOptional()).isEmpty();
 		assertThat(this.store.remove("payment", "2.000200").block()).isFalse();
+	}
+
+	@Test
+	void removeOfAVersionTakesEffectOnlyOnTheVersionItRead() {
+		SlackThread read = root("payment", "1.000100");
+		this.store.create(read).block();
+		SlackThread next = read.followedBy(snapshot("payment", State.OPEN, State.HALF_OPEN));
+		this.store.replace(read, next).block();
+		assertThat(this.store.remove(read).block()).as("a version already replaced").isFalse();
+		assertThat(this.store.find("payment").block()).isEqualTo(next);
+		assertThat(this.store.remove(next).block()).isTrue();
+		assertThat(this.store.find("payment").blockOptional()).isEmpty();
+		assertThat(this.store.remove(next).block()).isFalse();
+	}
+
+	@Test
+	void aClaimWithoutARootAndAFleetWithItsMembersReadBackWhole() {
+		TransitionSnapshot trip = snapshot("payment", State.CLOSED, State.OPEN);
+		SlackThread claim = SlackThread.claimed(trip, "C0123456789", "pod-a", OPENED.plusSeconds(5));
+		assertThat(this.store.create(claim).block()).isTrue();
+		assertThat(this.store.find("payment").block()).isEqualTo(claim);
+		assertThat(this.store.create(SlackThread.claimed(trip, "C0123456789", "pod-b", OPENED.plusSeconds(5))).block())
+			.as("a second claim of the same cycle").isFalse();
+		SlackThread posted = claim.posted("C0123456789", "1.000100", "pod-a", OPENED.plusSeconds(1));
+		assertThat(this.store.replace(claim, posted).block()).isTrue();
+		SlackThread joined = posted.followedBy(snapshot("payment", State.CLOSED, State.OPEN))
+			.withFleet(posted.fleet().with("pod-b", State.OPEN, OPENED.plusSeconds(2)));
+		assertThat(this.store.replace(posted, joined).block()).isTrue();
+		SlackThread found = this.store.find("payment").block();
+		assertThat(found).isEqualTo(joined);
+		assertThat(found.fleet().members()).containsOnlyKeys("pod-a", "pod-b");
+		assertThat(found.fleet().isClaim()).isFalse();
+	}
+
+	@RepeatedTest(20)
+	void twoWritersRemovingTheSameVersionAtOnceEndItOnce() throws Exception {
+		SlackThread read = root("payment", "1.000100");
+		this.store.create(read).block();
+		List<Boolean> removed = race(() -> this.store.remove(read).block(), () -> this.store.remove(read).block());
+		assertThat(removed).containsExactlyInAnyOrder(true, false);
+		assertThat(this.store.find("payment").blockOptional()).isEmpty();
+	}
+
+	@RepeatedTest(20)
+	void aWriterRemovingAVersionWhileAnotherReplacesItLeavesExactlyOneOutcome() throws Exception {
+		SlackThread read = root("payment", "1.000100");
+		this.store.create(read).block();
+		SlackThread next = read.followedBy(snapshot("payment", State.OPEN, State.HALF_OPEN));
+		List<Boolean> outcomes = race(() -> this.store.replace(read, next).block(),
+				() -> this.store.remove(read).block());
+		assertThat(outcomes).containsExactlyInAnyOrder(true, false);
+		assertThat(this.store.find("payment").blockOptional()).isEqualTo(outcomes.get(0) ? Optional.of(next)
+				: Optional.empty());
 	}
 
 	@RepeatedTest(20)

@@ -1,0 +1,338 @@
+package dev.fluxgate.slack.thread;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import dev.fluxgate.slack.TransitionSnapshot;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The thread rules of a fleet: several replicas of a service, each with its own circuit breaker of the same name,
+ * share one thread per failure cycle in a shared {@link ThreadStore}. Every decision is one compare-and-set on the
+ * store, taken before the message is sent:
+ * <ul>
+ * <li>the first replica to trip claims the cycle and posts the root; the others wait for its {@code ts} while the
+ * claim holds, and a claim whose replica failed to post, or died, lapses so the next one posts the root;</li>
+ * <li>each replica's transitions reply in the thread and make it a member, with its state;</li>
+ * <li>a replica that recovers while others are still in the cycle leaves it with a plain reply, and the last one
+ * sends the broadcast recovery and ends the thread;</li>
+ * <li>members renew a heartbeat; a cycle whose members all stopped reporting is ended by one live replica, and a
+ * replica restarted with the same instance id leaves the cycles its earlier life was in.</li>
+ * </ul>
+ */
+public class FleetThreadTracker extends ThreadTracker {
+
+	private static final Logger logger = LoggerFactory.getLogger(FleetThreadTracker.class);
+
+	private static final int MAX_CONFLICTS = 64;
+
+	private static final Duration POLL = Duration.ofMillis(50);
+
+	private final String instance;
+
+	private final Duration silence;
+
+	private final Duration claimTtl;
+
+	private final Clock clock;
+
+	private final Scheduler scheduler;
+
+	private final Set<String> joined = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> claiming = ConcurrentHashMap.newKeySet();
+
+	private final Disposable heartbeats;
+
+	private volatile Function<Ended, Mono<Void>> onEnded = (ended) -> Mono.empty();
+
+	/**
+	 * Create a fleet's tracker and start its heartbeats.
+	 * @param store the store the replicas share
+	 * @param tracked whether a circuit breaker's threads are still kept
+	 * @param instance this replica's instance id
+	 * @param heartbeat how often this replica renews its membership; a member silent for three is gone
+	 * @param claimTtl how long a claim holds unless its replica renews it, as it does while it still tries to post
+	 * @param clock the clock of heartbeats and claims
+	 * @param scheduler where heartbeats, claim renewals and waits run
+	 */
+	public FleetThreadTracker(ThreadStore store, Predicate<String> tracked, String instance, Duration heartbeat,
+			Duration claimTtl, Clock clock, Scheduler scheduler) {
+		super(store, tracked);
+		this.instance = Objects.requireNonNull(instance, "instance must not be null");
+		this.silence = heartbeat.multipliedBy(3);
+		this.claimTtl = Objects.requireNonNull(claimTtl, "claimTtl must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+		this.heartbeats = Flux.interval(heartbeat, heartbeat, scheduler)
+			.onBackpressureDrop()
+			.concatMap((tick) -> beat().onErrorResume((ex) -> {
+				logger.debug("Could not renew this replica's heartbeat; the next one tries again", ex);
+				return Mono.empty();
+			}), 1)
+			.subscribe();
+	}
+
+	/**
+	 * Set what posts the end of a cycle whose members are gone.
+	 * @param onEnded posts the reply and edits the root; never fails
+	 */
+	public void onEnded(Function<Ended, Mono<Void>> onEnded) {
+		this.onEnded = Objects.requireNonNull(onEnded, "onEnded must not be null");
+	}
+
+	/**
+	 * Return this replica's instance id.
+	 * @return the instance id
+	 */
+	public String instance() {
+		return this.instance;
+	}
+
+	@Override
+	public Mono<Plan> plan(TransitionSnapshot snapshot, String channel) {
+		return attempt(snapshot, channel, 0);
+	}
+
+	private Mono<Plan> attempt(TransitionSnapshot snapshot, String channel, int conflicts) {
+		return store().find(snapshot.circuitBreaker())
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((found) -> decide(snapshot, channel, found.orElse(null), conflicts));
+	}
+
+	private Mono<Plan> decide(TransitionSnapshot snapshot, String channel, SlackThread thread, int conflicts) {
+		String name = snapshot.circuitBreaker();
+		State to = snapshot.transition().to();
+		Instant now = this.clock.instant();
+		if (thread == null) {
+			if (to != State.OPEN) {
+				return Mono.just(Plan.of(to, null));
+			}
+			SlackThread claim = SlackThread.claimed(snapshot, channel, this.instance, now.plus(this.claimTtl));
+			return write(store().create(claim), snapshot, channel, conflicts, () -> {
+				this.claiming.add(name);
+				return new Plan(ThreadRules.next(to, null), null, claim, Map.of(this.instance, to));
+			});
+		}
+		if (thread.isClaim()) {
+			boolean mine = this.instance.equals(thread.fleet().claimedBy());
+			if (thread.fleet().claimUntil().isBefore(now) || (mine && !this.claiming.contains(name))) {
+				logger.debug("The claim of circuit breaker '{}' by {} lapsed; it is taken over", name,
+						thread.fleet().claimedBy());
+				return store().remove(thread).then(Mono.defer(() -> attempt(snapshot, channel, conflicts + 1)));
+			}
+			return Mono.delay(POLL, this.scheduler).then(Mono.defer(() -> attempt(snapshot, channel, conflicts)));
+		}
+		if (ThreadRules.endsCycle(to)) {
+			Fleet left = thread.fleet().without(this.instance);
+			Map<String, Fleet.Member> others = left.live(now, this.silence);
+			if (!others.isEmpty()) {
+				SlackThread next = thread.followedBy(snapshot).withFleet(left);
+				return write(store().replace(thread, next), snapshot, channel, conflicts, () -> {
+					this.joined.remove(name);
+					return new Plan(new ThreadRules.Step(thread.threadTs(), false, false, false), thread, next,
+							states(others));
+				});
+			}
+			return write(store().remove(thread), snapshot, channel, conflicts, () -> {
+				this.joined.remove(name);
+				return new Plan(ThreadRules.next(to, thread), thread, null, Map.of());
+			});
+		}
+		Fleet moved = thread.fleet().with(this.instance, to, now);
+		SlackThread next = thread.followedBy(snapshot).withFleet(moved);
+		return write(store().replace(thread, next), snapshot, channel, conflicts, () -> {
+			this.joined.add(name);
+			return new Plan(ThreadRules.next(to, thread), thread, next, states(moved.live(now, this.silence)));
+		});
+	}
+
+	private Mono<Plan> write(Mono<Boolean> change, TransitionSnapshot snapshot, String channel, int conflicts,
+			Supplier<Plan> plan) {
+		return change.flatMap((done) -> {
+			if (done) {
+				return Mono.just(plan.get());
+			}
+			if (conflicts >= MAX_CONFLICTS) {
+				return Mono.error(new IllegalStateException("The shared thread of circuit breaker '"
+						+ snapshot.circuitBreaker() + "' changed under each of " + MAX_CONFLICTS + " attempts"));
+			}
+			return attempt(snapshot, channel, conflicts + 1);
+		});
+	}
+
+	@Override
+	public <T> Mono<T> whilePosting(TransitionSnapshot snapshot, Plan plan, Mono<T> posting) {
+		if (!plan.step().startsThread() || !this.claiming.contains(snapshot.circuitBreaker())) {
+			return posting;
+		}
+		return Mono.defer(() -> {
+			Disposable renewals = Flux.interval(this.claimTtl.dividedBy(3), this.scheduler)
+				.onBackpressureDrop()
+				.concatMap((tick) -> renewClaim(snapshot.circuitBreaker()), 1)
+				.subscribe(null, (ex) -> logger.debug("Could not renew the claim of circuit breaker '{}'",
+						snapshot.circuitBreaker(), ex));
+			return posting.doFinally((signal) -> renewals.dispose());
+		});
+	}
+
+	private Mono<Boolean> renewClaim(String circuitBreaker) {
+		return myClaim(circuitBreaker).flatMap((claim) -> store().replace(claim, claim.withFleet(
+				Fleet.claim(this.instance, this.clock.instant().plus(this.claimTtl)))));
+	}
+
+	private Mono<SlackThread> myClaim(String circuitBreaker) {
+		return store().find(circuitBreaker)
+			.filter((thread) -> thread.isClaim() && this.instance.equals(thread.fleet().claimedBy()));
+	}
+
+	@Override
+	public Mono<Boolean> delivered(TransitionSnapshot snapshot, Plan plan, String channel, String ts) {
+		String name = snapshot.circuitBreaker();
+		if (!plan.step().startsThread() || !this.claiming.remove(name)) {
+			return Mono.just(true);
+		}
+		return recordRoot(name, channel, ts, 1).map((recorded) -> {
+			if (recorded) {
+				this.joined.add(name);
+			}
+			else {
+				logger.warn("The claim of circuit breaker '{}' lapsed while its root was posted; another replica may "
+						+ "have posted one too", name);
+			}
+			return recorded;
+		});
+	}
+
+	private Mono<Boolean> recordRoot(String name, String channel, String ts, int attempt) {
+		return myClaim(name)
+			.flatMap((claim) -> store().replace(claim, claim.posted(channel, ts, this.instance, this.clock.instant())))
+			.flatMap((recorded) -> (recorded || attempt >= 3) ? Mono.just(recorded)
+					: recordRoot(name, channel, ts, attempt + 1))
+			.defaultIfEmpty(false);
+	}
+
+	@Override
+	public Mono<Void> undelivered(TransitionSnapshot snapshot, Plan plan) {
+		String name = snapshot.circuitBreaker();
+		if (plan.step().startsThread() && this.claiming.remove(name)) {
+			return myClaim(name).flatMap((claim) -> store().remove(claim)).then();
+		}
+		return Mono.empty();
+	}
+
+	@Override
+	public void bound(String circuitBreaker, State state) {
+		store().find(circuitBreaker)
+			.filter((thread) -> !thread.isClaim() && thread.fleet().members().containsKey(this.instance))
+			.flatMap((thread) -> rejoin(thread, state))
+			.subscribeOn(this.scheduler)
+			.subscribe(null, (ex) -> logger.warn("Could not check whether circuit breaker '{}' was in a shared failure "
+					+ "cycle before this replica started", circuitBreaker, ex));
+	}
+
+	private Mono<Void> rejoin(SlackThread thread, State state) {
+		if (!ThreadRules.endsCycle(state)) {
+			this.joined.add(thread.circuitBreaker());
+			return Mono.empty();
+		}
+		Fleet left = thread.fleet().without(this.instance);
+		if (!left.live(this.clock.instant(), this.silence).isEmpty()) {
+			return store().replace(thread, thread.withFleet(left)).then();
+		}
+		return store().remove(thread)
+			.filter(Boolean::booleanValue)
+			.flatMap((removed) -> this.onEnded.apply(new Ended(thread, this.instance, Ended.Reason.RESTARTED)));
+	}
+
+	private Mono<Void> beat() {
+		Instant now = this.clock.instant();
+		Mono<Void> renewals = Flux.fromIterable(Set.copyOf(this.joined))
+			.concatMap((name) -> store().find(name)
+				.map(Optional::of)
+				.defaultIfEmpty(Optional.empty())
+				.flatMap((thread) -> renew(name, thread.orElse(null), now)))
+			.then();
+		Mono<Void> reaping = store().findAll()
+			.filter((thread) -> !thread.isClaim() && !thread.fleet().members().isEmpty()
+					&& thread.fleet().live(now, this.silence).isEmpty())
+			.concatMap((thread) -> store().remove(thread)
+				.filter(Boolean::booleanValue)
+				.flatMap((removed) -> this.onEnded
+					.apply(new Ended(thread, lastReported(thread), Ended.Reason.STOPPED_REPORTING))))
+			.then();
+		return renewals.then(reaping);
+	}
+
+	private Mono<Boolean> renew(String name, SlackThread thread, Instant now) {
+		Fleet.Member member = (thread != null) ? thread.fleet().members().get(this.instance) : null;
+		if (member == null || thread.isClaim()) {
+			this.joined.remove(name);
+			return Mono.empty();
+		}
+		return store().replace(thread, thread.withFleet(thread.fleet().with(this.instance, member.state(), now)));
+	}
+
+	private static String lastReported(SlackThread thread) {
+		return thread.fleet()
+			.members()
+			.entrySet()
+			.stream()
+			.max(Map.Entry.comparingByValue((a, b) -> a.heartbeat().compareTo(b.heartbeat())))
+			.map(Map.Entry::getKey)
+			.orElse("?");
+	}
+
+	private static Map<String, State> states(Map<String, Fleet.Member> members) {
+		Map<String, State> states = new TreeMap<>();
+		members.forEach((instance, member) -> states.put(instance, member.state()));
+		return states;
+	}
+
+	@Override
+	public void close() {
+		this.heartbeats.dispose();
+	}
+
+	/**
+	 * A shared failure cycle that ended because none of its members is left to end it.
+	 *
+	 * @param thread the thread as it was last stored
+	 * @param lastInstance the member that reported last
+	 * @param reason why it ended
+	 */
+	public record Ended(SlackThread thread, String lastInstance, Reason reason) {
+
+		/**
+		 * Why a shared failure cycle ended without a recovery.
+		 */
+		public enum Reason {
+
+			/** Its last member stopped renewing its heartbeat. */
+			STOPPED_REPORTING,
+
+			/** Its last member restarted, its breaker closed. */
+			RESTARTED
+
+		}
+
+	}
+
+}

@@ -1,0 +1,295 @@
+package dev.fluxgate.slack.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.fluxgate.slack.AsyncSlackListener;
+import dev.fluxgate.slack.RequiresPrograms;
+import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.thread.FallbackThreadStore;
+import dev.fluxgate.slack.thread.SlackThread;
+import dev.fluxgate.slack.thread.ThreadStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several replicas of a service, each with its own circuit breaker {@code payment}, its own Redis connection and its
+ * own instance id, share one Redis and one Slack channel: one outage is one thread.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+@RequiresPrograms(value = RedisServer.PROGRAM, install = "redis-server (Debian: apt-get install redis-server)")
+class FleetTests {
+
+	private static final Duration FAST_HEARTBEAT = Duration.ofMillis(200);
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
+
+	private final List<LettuceConnectionFactory> connections = new ArrayList<>();
+
+	private final List<AsyncSlackListener> replicas = new ArrayList<>();
+
+	@BeforeEach
+	void emptyRedis() {
+		redis.flush();
+	}
+
+	@AfterEach
+	void stopReplicas() {
+		this.replicas.forEach(AsyncSlackListener::close);
+		this.connections.forEach(LettuceConnectionFactory::destroy);
+	}
+
+	private AsyncSlackListener replica(String instanceId, Duration heartbeat) {
+		LettuceConnectionFactory connection = redis.newConnectionFactory();
+		this.connections.add(connection);
+		ThreadStore store = new FallbackThreadStore(new RedisThreadStore(new ReactiveStringRedisTemplate(connection),
+				"fluxgate:slack", Duration.ofDays(7), Duration.ofMillis(500)), () -> dev.fluxgate.slack.DeliveryObserver.NONE);
+		AsyncSlackListener listener = slack.configure(AsyncSlackListener.builder())
+			.threadStore(store)
+			.fleet(instanceId, heartbeat)
+			.build();
+		this.replicas.add(listener);
+		return listener;
+	}
+
+	private static CircuitBreaker breaker(AsyncSlackListener replica, String name) {
+		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults(name);
+		replica.bindTo(circuitBreaker);
+		return circuitBreaker;
+	}
+
+	private static List<Post> postsAbout(String name) {
+		return slack.delivered().stream().filter((post) -> post.rawBody().contains("\\n" + name + "\"")).toList();
+	}
+
+	private static boolean threadInRedis(String name) {
+		return new ReactiveStringRedisTemplate(redis.connectionFactory()).hasKey("fluxgate:slack:thread:" + name)
+			.block();
+	}
+
+	private static SlackThread threadOf(AsyncSlackListener replica, String name) {
+		return replica.getThreadStore().find(name).block();
+	}
+
+	@Test
+	void threeReplicasTrippingAtOnceStartOneThreadFiftyTimesOutOfFifty() throws Exception {
+		List<AsyncSlackListener> fleet = List.of(replica("pod-a", Duration.ofSeconds(10)),
+				replica("pod-b", Duration.ofSeconds(10)), replica("pod-c", Duration.ofSeconds(10)));
+		ExecutorService callers = Executors.newFixedThreadPool(3);
+		try {
+			for (int round = 0; round < 50; round++) {
+				String name = "payment-" + round;
+				List<CircuitBreaker> breakers = fleet.stream().map((replica) -> breaker(replica, name)).toList();
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<?>> trips = new ArrayList<>();
+				for (CircuitBreaker breaker : breakers) {
+					trips.add(callers.submit(() -> {
+						start.await();
+						breaker.transitionToOpenState();
+						return null;
+					}));
+				}
+				start.countDown();
+				for (Future<?> trip : trips) {
+					trip.get(10, TimeUnit.SECONDS);
+				}
+				await().atMost(Duration.ofSeconds(10)).until(() -> postsAbout(name).size() == 3);
+				List<Post> posts = postsAbout(name);
+				List<Post> roots = posts.stream().filter((post) -> post.threadTs() == null).toList();
+				assertThat(roots).as("round %d: one root", round).hasSize(1);
+				assertThat(posts).as("round %d: the others reply in its thread", round)
+					.filteredOn((post) -> post.threadTs() != null)
+					.extracting(Post::threadTs)
+					.containsExactly(roots.get(0).ts(), roots.get(0).ts());
+				await().until(() -> threadOf(fleet.get(0), name).fleet().members().size() == 3);
+				assertThat(threadOf(fleet.get(0), name).fleet().members()).containsOnlyKeys("pod-a", "pod-b", "pod-c");
+			}
+		}
+		finally {
+			callers.shutdownNow();
+		}
+		assertThat(slack.delivered()).as("each message tells which replica sent it")
+			.allSatisfy((post) -> assertThat(post.rawBody()).containsPattern("\\*Instance:\\*\\\\npod-[abc]"));
+	}
+
+	@Test
+	void replicasThatRecoverWhileOthersFailReplyQuietlyAndTheLastOneBroadcastsTheRecovery() {
+		AsyncSlackListener a = replica("pod-a", Duration.ofSeconds(10));
+		AsyncSlackListener b = replica("pod-b", Duration.ofSeconds(10));
+		AsyncSlackListener c = replica("pod-c", Duration.ofSeconds(10));
+		CircuitBreaker onA = breaker(a, "payment");
+		CircuitBreaker onB = breaker(b, "payment");
+		CircuitBreaker onC = breaker(c, "payment");
+		onA.transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 1);
+		onB.transitionToOpenState();
+		onC.transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 3);
+		await().until(() -> slack.updates().stream().anyMatch((edit) -> edit.text().contains("— OPEN on 3 instances")));
+		String root = postsAbout("payment").get(0).ts();
+
+		onA.transitionToHalfOpenState();
+		onA.transitionToClosedState();
+		await().until(() -> postsAbout("payment").size() == 5);
+		Post aLeaves = postsAbout("payment").get(4);
+		assertThat(aLeaves.threadTs()).isEqualTo(root);
+		assertThat(aLeaves.broadcast()).as("a replica's recovery while others fail is not broadcast").isFalse();
+		assertThat(aLeaves.rawBody()).contains("Still failing on 2 instances:* pod-b (OPEN), pod-c (OPEN)");
+		await().until(() -> slack.updates().stream().anyMatch((edit) -> edit.text().contains("— OPEN on 2 instances")));
+
+		onB.transitionToHalfOpenState();
+		onB.transitionToClosedState();
+		await().until(() -> postsAbout("payment").size() == 7);
+		Post bLeaves = postsAbout("payment").get(6);
+		assertThat(bLeaves.broadcast()).isFalse();
+		assertThat(bLeaves.rawBody()).contains("Still failing on 1 instance:* pod-c (OPEN)");
+
+		onC.transitionToHalfOpenState();
+		onC.transitionToClosedState();
+		await().until(() -> postsAbout("payment").size() == 9);
+		Post recovery = postsAbout("payment").get(8);
+		assertThat(recovery.threadTs()).isEqualTo(root);
+		assertThat(recovery.broadcast()).as("the last member's recovery is broadcast").isTrue();
+		assertThat(recovery.rawBody()).doesNotContain("Still failing").contains("*Outage:*");
+		assertThat(postsAbout("payment")).filteredOn(Post::broadcast).hasSize(1);
+		await().until(() -> slack.updates().stream().anyMatch((edit) -> edit.text().contains("✅ Recovered after")));
+		await().until(() -> !threadInRedis("payment"));
+	}
+
+	@Test
+	void aCycleWhoseLastMemberStopsReportingIsEndedByALiveReplica() {
+		AsyncSlackListener a = replica("pod-a", FAST_HEARTBEAT);
+		AsyncSlackListener b = replica("pod-b", FAST_HEARTBEAT);
+		AsyncSlackListener c = replica("pod-c", FAST_HEARTBEAT);
+		CircuitBreaker onA = breaker(a, "payment");
+		CircuitBreaker onB = breaker(b, "payment");
+		breaker(c, "payment").transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 1);
+		onA.transitionToOpenState();
+		onB.transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 3);
+		String root = postsAbout("payment").get(0).ts();
+
+		c.close();
+		onA.transitionToHalfOpenState();
+		onA.transitionToClosedState();
+		onB.transitionToHalfOpenState();
+		onB.transitionToClosedState();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered()
+			.stream()
+			.anyMatch((post) -> post.text().contains("ended: its last instance, pod-c, stopped reporting")));
+		List<Post> ended = slack.delivered()
+			.stream()
+			.filter((post) -> post.text().contains("stopped reporting"))
+			.toList();
+		assertThat(ended).as("one live replica, decided atomically, tells it").hasSize(1);
+		assertThat(ended.get(0).threadTs()).isEqualTo(root);
+		assertThat(ended.get(0).broadcast()).isFalse();
+		assertThat(postsAbout("payment")).noneMatch(Post::broadcast);
+		await().until(() -> slack.updates()
+			.stream()
+			.anyMatch((edit) -> edit.text().contains("ended: its last instance, pod-c, stopped reporting")));
+		assertThat(threadInRedis("payment")).isFalse();
+	}
+
+	@Test
+	void aReplicaRestartedWithTheSameInstanceIdLeavesTheCycleItsEarlierLifeWasIn() {
+		AsyncSlackListener a = replica("pod-a", Duration.ofSeconds(10));
+		AsyncSlackListener b = replica("pod-b", Duration.ofSeconds(10));
+		CircuitBreaker onA = breaker(a, "payment");
+		onA.transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 1);
+		breaker(b, "payment").transitionToOpenState();
+		await().until(() -> threadOf(a, "payment").fleet().members().size() == 2);
+
+		b.close();
+		AsyncSlackListener restarted = replica("pod-b", Duration.ofSeconds(10));
+		breaker(restarted, "payment");
+		await().until(() -> threadOf(a, "payment").fleet().members().keySet().equals(java.util.Set.of("pod-a")));
+
+		onA.transitionToHalfOpenState();
+		onA.transitionToClosedState();
+		await().until(() -> postsAbout("payment").size() == 4);
+		Post recovery = postsAbout("payment").get(3);
+		assertThat(recovery.broadcast()).as("pod-a is the last member once pod-b left").isTrue();
+		assertThat(recovery.rawBody()).doesNotContain("Still failing");
+	}
+
+	@Test
+	void theLastMemberRestartedWithItsBreakerClosedEndsTheThreadSayingSo() {
+		AsyncSlackListener a = replica("pod-a", Duration.ofSeconds(10));
+		breaker(a, "payment").transitionToOpenState();
+		await().until(() -> threadInRedis("payment") && threadOf(a, "payment").threadTs() != null);
+		String root = postsAbout("payment").get(0).ts();
+		a.close();
+
+		AsyncSlackListener restarted = replica("pod-a", Duration.ofSeconds(10));
+		breaker(restarted, "payment");
+		await().until(() -> slack.delivered()
+			.stream()
+			.anyMatch((post) -> post.text().contains("its last instance, pod-a, restarted with its circuit breaker closed")));
+		assertThat(slack.delivered()).filteredOn((post) -> post.text().contains("restarted"))
+			.singleElement()
+			.satisfies((post) -> assertThat(post.threadTs()).isEqualTo(root));
+		await().until(() -> !threadInRedis("payment"));
+	}
+
+	@Test
+	void aReplicaStartedMidOutageRepliesInTheExistingThread() {
+		AsyncSlackListener a = replica("pod-a", Duration.ofSeconds(10));
+		breaker(a, "payment").transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 1);
+		String root = postsAbout("payment").get(0).ts();
+
+		AsyncSlackListener late = replica("pod-d", Duration.ofSeconds(10));
+		breaker(late, "payment").transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 2);
+		Post joined = postsAbout("payment").get(1);
+		assertThat(joined.threadTs()).isEqualTo(root);
+		assertThat(joined.rawBody()).contains("*Instance:*\\npod-d");
+		assertThat(threadOf(a, "payment").fleet().members()).containsOnlyKeys("pod-a", "pod-d");
+	}
+
+	@Test
+	void aFrozenRedisNeverDelaysTheCallerAndTheMessageIsStillDelivered(CapturedOutput output) {
+		AsyncSlackListener a = replica("pod-a", Duration.ofSeconds(10));
+		CircuitBreaker payment = breaker(a, "payment");
+		redis.pause();
+		try {
+			long start = System.nanoTime();
+			payment.transitionToOpenState();
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(took).as("the breaker's caller never waits for Redis").isLessThan(Duration.ofMillis(400));
+			await().atMost(Duration.ofSeconds(10)).until(() -> postsAbout("payment").size() == 1);
+			assertThat(output.getAll()).contains("The shared thread store failed");
+		}
+		finally {
+			redis.resume();
+		}
+	}
+
+}
