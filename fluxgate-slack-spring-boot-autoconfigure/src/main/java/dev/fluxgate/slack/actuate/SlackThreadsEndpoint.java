@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.fluxgate.slack.SlackListenerInfo;
 import dev.fluxgate.slack.thread.SlackThread;
 import reactor.core.publisher.Mono;
@@ -65,20 +66,41 @@ public class SlackThreadsEndpoint {
 	 *
 	 * @param circuitBreaker the circuit breaker's name
 	 * @param channel the channel ID of the thread
-	 * @param threadTs the root message's {@code ts}
+	 * @param threadTs the root message's {@code ts}, {@code null} while a replica's claim is still posting it
 	 * @param state the breaker's state after the cycle's last transition
 	 * @param openedAt when the cycle started
 	 * @param lastTransitionAt when the cycle's last transition happened
 	 * @param messages how many messages the thread holds, root included
+	 * @param members with threads shared by replicas: the replicas in the cycle, each with its breaker's state and its
+	 * last heartbeat
 	 */
 	public record ThreadDescriptor(String circuitBreaker, String channel, String threadTs, String state,
-			Instant openedAt, Instant lastTransitionAt, int messages) implements OperationResponseBody {
+			Instant openedAt, Instant lastTransitionAt, int messages,
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) List<MemberDescriptor> members)
+			implements OperationResponseBody {
 
 		static ThreadDescriptor of(SlackThread thread) {
 			return new ThreadDescriptor(thread.circuitBreaker(), thread.channel(), thread.threadTs(),
-					thread.state().name(), thread.openedAt(), thread.lastTransitionAt(), thread.messages());
+					thread.state().name(), thread.openedAt(), thread.lastTransitionAt(), thread.messages(),
+					thread.fleet()
+						.members()
+						.entrySet()
+						.stream()
+						.map((entry) -> new MemberDescriptor(entry.getKey(), entry.getValue().state().name(),
+								entry.getValue().heartbeat()))
+						.toList());
 		}
 
+	}
+
+	/**
+	 * One replica in a shared failure cycle.
+	 *
+	 * @param instance its instance id
+	 * @param state its breaker's last state
+	 * @param lastHeartbeat when it last reported
+	 */
+	public record MemberDescriptor(String instance, String state, Instant lastHeartbeat) {
 	}
 
 }

@@ -10,6 +10,8 @@ import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadStore;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -23,6 +25,12 @@ import org.springframework.data.redis.core.script.RedisScript;
  * No token and no message payload is written.
  */
 public class RedisThreadStore implements ThreadStore {
+
+	/**
+	 * Where store operations are subscribed: Lettuce may block the subscribing thread while it (re)connects, which must
+	 * be neither a listener's lane nor the caller of a circuit breaker, and must not keep the timeout from firing.
+	 */
+	private static final Scheduler CONNECTING = Schedulers.boundedElastic();
 
 	private static final RedisScript<Long> CREATE = script("create-thread.lua");
 
@@ -62,6 +70,7 @@ public class RedisThreadStore implements ThreadStore {
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
 			.filter((fields) -> !fields.isEmpty())
 			.map(ThreadFields::thread)
+			.subscribeOn(CONNECTING)
 			.timeout(this.timeout);
 	}
 
@@ -98,6 +107,7 @@ public class RedisThreadStore implements ThreadStore {
 	public Flux<SlackThread> findAll() {
 		return this.redis.scan(ScanOptions.scanOptions().match(this.prefix + "*").count(100).build())
 			.concatMap((key) -> find(key.substring(this.prefix.length())))
+			.subscribeOn(CONNECTING)
 			.timeout(this.timeout);
 	}
 
@@ -105,6 +115,7 @@ public class RedisThreadStore implements ThreadStore {
 		return this.redis.execute(script, List.of(key(circuitBreaker)), args)
 			.next()
 			.map((result) -> result == 1L)
+			.subscribeOn(CONNECTING)
 			.timeout(this.timeout);
 	}
 

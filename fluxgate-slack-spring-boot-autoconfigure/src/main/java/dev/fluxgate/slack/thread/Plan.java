@@ -1,6 +1,8 @@
 package dev.fluxgate.slack.thread;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
@@ -11,13 +13,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
  * @param open the thread it is posted in, or {@code null} for a top-level message
  * @param after the thread as this message leaves it, {@code null} when it ends it; with a fleet, the replicas still
  * in the cycle
- * @param fleet the state of each live replica in the cycle after this message, by instance id; empty for a thread of
- * one process
+ * @param fleet the state of each live replica in the cycle after this message, by instance id in order; empty for a
+ * thread of one process
  */
 public record Plan(ThreadRules.Step step, SlackThread open, SlackThread after, Map<String, State> fleet) {
 
 	public Plan {
-		fleet = Map.copyOf(fleet);
+		fleet = Collections.unmodifiableMap(new TreeMap<>(fleet));
 	}
 
 	/**

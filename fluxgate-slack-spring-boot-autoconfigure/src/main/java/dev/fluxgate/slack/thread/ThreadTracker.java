@@ -185,7 +185,7 @@ public class ThreadTracker implements AutoCloseable {
 	 */
 	public Mono<Boolean> forget(String circuitBreaker) {
 		return this.store.find(circuitBreaker)
-			.flatMap((thread) -> this.store.remove(circuitBreaker, thread.threadTs()))
+			.flatMap(this.store::remove)
 			.defaultIfEmpty(false);
 	}
 

@@ -3,6 +3,7 @@ package dev.fluxgate.slack.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,9 +11,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.fluxgate.slack.AsyncSlackListener;
+import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.RequiresPrograms;
 import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.actuate.SlackThreadsEndpoint;
+import dev.fluxgate.slack.actuate.SlackThreadsEndpoint.MemberDescriptor;
+import dev.fluxgate.slack.actuate.SlackThreadsEndpoint.ThreadDescriptor;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadStore;
@@ -29,6 +34,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -66,7 +72,7 @@ class FleetTests {
 		LettuceConnectionFactory connection = redis.newConnectionFactory();
 		this.connections.add(connection);
 		ThreadStore store = new FallbackThreadStore(new RedisThreadStore(new ReactiveStringRedisTemplate(connection),
-				"fluxgate:slack", Duration.ofDays(7), Duration.ofMillis(500)), () -> dev.fluxgate.slack.DeliveryObserver.NONE);
+				"fluxgate:slack", Duration.ofDays(7), Duration.ofMillis(500)), () -> DeliveryObserver.NONE);
 		AsyncSlackListener listener = slack.configure(AsyncSlackListener.builder())
 			.threadStore(store)
 			.fleet(instanceId, heartbeat)
@@ -229,7 +235,7 @@ class FleetTests {
 		b.close();
 		AsyncSlackListener restarted = replica("pod-b", Duration.ofSeconds(10));
 		breaker(restarted, "payment");
-		await().until(() -> threadOf(a, "payment").fleet().members().keySet().equals(java.util.Set.of("pod-a")));
+		await().until(() -> threadOf(a, "payment").fleet().members().keySet().equals(Set.of("pod-a")));
 
 		onA.transitionToHalfOpenState();
 		onA.transitionToClosedState();
@@ -272,6 +278,25 @@ class FleetTests {
 		assertThat(joined.threadTs()).isEqualTo(root);
 		assertThat(joined.rawBody()).contains("*Instance:*\\npod-d");
 		assertThat(threadOf(a, "payment").fleet().members()).containsOnlyKeys("pod-a", "pod-d");
+	}
+
+	@Test
+	void theThreadsEndpointOfAnyReplicaListsTheFleetsThreadWithItsMembers() {
+		AsyncSlackListener a = replica("pod-a", Duration.ofSeconds(10));
+		AsyncSlackListener b = replica("pod-b", Duration.ofSeconds(10));
+		breaker(a, "payment").transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 1);
+		CircuitBreaker onB = breaker(b, "payment");
+		onB.transitionToOpenState();
+		onB.transitionToHalfOpenState();
+		await().until(() -> postsAbout("payment").size() == 3);
+		ThreadDescriptor thread = new SlackThreadsEndpoint(b).threads().block().threads().get(0);
+		assertThat(thread.threadTs()).isEqualTo(postsAbout("payment").get(0).ts());
+		assertThat(thread.members()).extracting(MemberDescriptor::instance, MemberDescriptor::state)
+			.containsExactly(tuple("pod-a", "OPEN"), tuple("pod-b", "HALF_OPEN"));
+		assertThat(thread.members()).allSatisfy((member) -> assertThat(member.lastHeartbeat()).isNotNull());
+		assertThat(new SlackThreadsEndpoint(b).forget("payment").block()).isNotNull();
+		assertThat(threadInRedis("payment")).as("DELETE forgets the fleet's thread").isFalse();
 	}
 
 	@Test
