@@ -8,6 +8,7 @@ import dev.fluxgate.slack.Templates;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.SharedPace;
 import dev.fluxgate.slack.delivery.RetryPolicy;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
@@ -155,8 +156,10 @@ public final class FluxgateSlackAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ChannelPacer.class)
 		@ConditionalOnBooleanProperty(name = "fluxgate.slack.pacing.enabled", matchIfMissing = true)
-		ChannelPacer slackChannelPacer() {
-			return this.settings.pacer();
+		ChannelPacer slackChannelPacer(ObjectProvider<SharedPace> sharedPace) {
+			ChannelPacer pacer = this.settings.pacer();
+			SharedPace shared = sharedPace.getIfAvailable();
+			return (shared != null) ? pacer.sharedBy(shared) : pacer;
 		}
 
 		private <B extends AbstractSlackListener.Builder<B>> B configure(B builder, SlackClient client,

@@ -1,12 +1,15 @@
 package dev.fluxgate.slack.autoconfigure;
 
 import dev.fluxgate.slack.DeliveryObserver;
+import dev.fluxgate.slack.delivery.SharedPace;
+import dev.fluxgate.slack.redis.RedisSharedPace;
 import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -20,6 +23,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * The Redis thread store, with {@code fluxgate.slack.store=redis}: the open threads are kept in the application's
  * Redis, auto-configured by Spring Boot from {@code spring.data.redis.*}. When Redis fails or is slower than
  * {@code fluxgate.slack.redis.timeout}, this process's memory keeps the threads and the message is still delivered.
+ * The replicas also share each channel's pace there, so that the fleet as a whole keeps to Slack's limit.
  */
 @AutoConfiguration(before = FluxgateSlackAutoConfiguration.class,
 		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
@@ -34,6 +38,23 @@ public final class FluxgateSlackRedisAutoConfiguration {
 	@ConditionalOnMissingBean(ThreadStore.class)
 	FallbackThreadStore slackThreadStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
 			FluxgateSlackProperties properties, ObjectProvider<DeliveryObserver> observers) {
+		FluxgateSlackProperties.Redis redis = properties.getRedis();
+		RedisThreadStore store = new RedisThreadStore(template(connectionFactory), redis.getKeyPrefix(),
+				redis.getThreadTtl(), redis.getTimeout());
+		return new FallbackThreadStore(store, () -> DeliveryObserver.of(observers.orderedStream().toList()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SharedPace.class)
+	@ConditionalOnBooleanProperty(name = "fluxgate.slack.pacing.enabled", matchIfMissing = true)
+	RedisSharedPace slackSharedPace(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
+			FluxgateSlackProperties properties) {
+		return new RedisSharedPace(template(connectionFactory), properties.getRedis().getKeyPrefix(),
+				properties.getRedis().getTimeout());
+	}
+
+	private static ReactiveStringRedisTemplate template(
+			ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory) {
 		ReactiveRedisConnectionFactory factory = connectionFactory.getIfAvailable();
 		if (factory == null) {
 			throw new InvalidSlackPropertyException("fluxgate.slack.store", "\"redis\"",
@@ -41,10 +62,7 @@ public final class FluxgateSlackRedisAutoConfiguration {
 					"Add spring-boot-starter-data-redis-reactive and point spring.data.redis.* at your Redis, or set "
 							+ "fluxgate.slack.store=memory.");
 		}
-		FluxgateSlackProperties.Redis redis = properties.getRedis();
-		RedisThreadStore store = new RedisThreadStore(new ReactiveStringRedisTemplate(factory), redis.getKeyPrefix(),
-				redis.getThreadTtl(), redis.getTimeout());
-		return new FallbackThreadStore(store, () -> DeliveryObserver.of(observers.orderedStream().toList()));
+		return new ReactiveStringRedisTemplate(factory);
 	}
 
 }

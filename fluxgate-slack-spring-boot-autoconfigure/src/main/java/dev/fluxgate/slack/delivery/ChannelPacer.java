@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -23,6 +26,8 @@ import reactor.core.scheduler.Schedulers;
  * allowed again. Only {@code chat.postMessage} is paced: Slack limits {@code chat.update} in a tier of its own.
  */
 public class ChannelPacer {
+
+	private static final Logger logger = LoggerFactory.getLogger(ChannelPacer.class);
 
 	/** Slack's sustained limit for {@code chat.postMessage} in one channel: one message per second. */
 	public static final double DEFAULT_RATE = 1.0;
@@ -47,6 +52,10 @@ public class ChannelPacer {
 	private final ConcurrentMap<String, ChannelGate> gates = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, String> channelIds = new ConcurrentHashMap<>();
+
+	private final SharedPace shared;
+
+	private final AtomicBoolean sharedFailing = new AtomicBoolean();
 
 	/**
 	 * Create a pacer with Slack's limits: {@value #DEFAULT_RATE} message per second once limited, a burst of
@@ -78,6 +87,10 @@ public class ChannelPacer {
 	}
 
 	private ChannelPacer(double rate, int burst, Scheduler scheduler, LongSupplier clock) {
+		this(rate, burst, scheduler, clock, null);
+	}
+
+	private ChannelPacer(double rate, int burst, Scheduler scheduler, LongSupplier clock, SharedPace shared) {
 		if (!(rate > 0) || Double.isInfinite(rate) || burst < 1) {
 			throw new IllegalArgumentException(
 					"pacing needs a positive rate and a burst of at least 1, was " + rate + "/s and " + burst);
@@ -87,6 +100,18 @@ public class ChannelPacer {
 		this.interval = Duration.ofNanos(Math.max(1, (long) (1e9 / rate)));
 		this.scheduler = scheduler;
 		this.clock = clock;
+		this.shared = shared;
+	}
+
+	/**
+	 * Return a pacer like this one whose channels are also paced by the fleet: each message takes a turn from the
+	 * fleet's bucket of its channel, and a refusal holds the channel for every replica. When the shared pace fails,
+	 * this pacer alone paces the channel, and says so once.
+	 * @param shared the pace the replicas share
+	 * @return the pacer
+	 */
+	public ChannelPacer sharedBy(SharedPace shared) {
+		return new ChannelPacer(this.rate, this.burst, this.scheduler, this.clock, shared);
 	}
 
 	/**
@@ -96,11 +121,41 @@ public class ChannelPacer {
 	 * @return the permit, to be {@link Permit#release released} once Slack answered
 	 */
 	public Mono<Permit> acquire(String channel, boolean retry) {
-		ChannelGate gate = this.gates.computeIfAbsent(channelId(channel), (id) -> new ChannelGate(this));
-		return Mono.create((sink) -> {
+		String id = channelId(channel);
+		ChannelGate gate = this.gates.computeIfAbsent(id, (key) -> new ChannelGate(this));
+		Mono<Permit> local = Mono.create((sink) -> {
 			ChannelGate.Waiter waiter = new ChannelGate.Waiter(gate, sink);
 			sink.onCancel(() -> gate.cancel(waiter));
 			gate.enqueue(waiter, retry);
+		});
+		if (this.shared == null) {
+			return local;
+		}
+		return local.flatMap((permit) -> fleetTurn(id).doOnCancel(() -> permit.release(null))
+			.thenReturn((Permit) (retryAfter) -> {
+				permit.release(retryAfter);
+				if (retryAfter != null) {
+					shared(this.shared.hold(id, retryAfter)).subscribe();
+				}
+			}));
+	}
+
+	private Mono<Void> fleetTurn(String channel) {
+		return shared(this.shared.turn(channel, this.burst, this.interval))
+			.flatMap((wait) -> wait.isZero() ? Mono.<Void>empty()
+					: Mono.delay(wait, this.scheduler).then(Mono.defer(() -> fleetTurn(channel))));
+	}
+
+	private <T> Mono<T> shared(Mono<T> call) {
+		return call.doOnSuccess((answer) -> this.sharedFailing.set(false)).onErrorResume((ex) -> {
+			if (this.sharedFailing.compareAndSet(false, true)) {
+				logger.warn("The fleet's shared pace failed; each replica paces its channels alone until it answers "
+						+ "again: {}", ex.toString());
+			}
+			else {
+				logger.debug("The fleet's shared pace failed again", ex);
+			}
+			return Mono.empty();
 		});
 	}
 
@@ -160,7 +215,8 @@ public class ChannelPacer {
 
 	@Override
 	public String toString() {
-		return "ChannelPacer[rate=" + this.rate + "/s, burst=" + this.burst + "]";
+		return "ChannelPacer[rate=" + this.rate + "/s, burst=" + this.burst
+				+ ((this.shared != null) ? ", shared=" + this.shared : "") + "]";
 	}
 
 	int burst() {

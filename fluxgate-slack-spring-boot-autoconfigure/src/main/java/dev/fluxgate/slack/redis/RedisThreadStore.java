@@ -30,7 +30,7 @@ public class RedisThreadStore implements ThreadStore {
 	 * Where store operations are subscribed: Lettuce may block the subscribing thread while it (re)connects, which must
 	 * be neither a listener's lane nor the caller of a circuit breaker, and must not keep the timeout from firing.
 	 */
-	private static final Scheduler CONNECTING = Schedulers.boundedElastic();
+	static final Scheduler CONNECTING = Schedulers.boundedElastic();
 
 	private static final RedisScript<Long> CREATE = script("create-thread.lua");
 
@@ -123,7 +123,7 @@ public class RedisThreadStore implements ThreadStore {
 		return this.prefix + circuitBreaker;
 	}
 
-	private static RedisScript<Long> script(String name) {
+	static RedisScript<Long> script(String name) {
 		return RedisScript.of(new ClassPathResource("dev/fluxgate/slack/redis/" + name), Long.class);
 	}
 

@@ -18,6 +18,7 @@ import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.actuate.SlackThreadsEndpoint;
 import dev.fluxgate.slack.actuate.SlackThreadsEndpoint.MemberDescriptor;
 import dev.fluxgate.slack.actuate.SlackThreadsEndpoint.ThreadDescriptor;
+import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadStore;
@@ -69,13 +70,20 @@ class FleetTests {
 	}
 
 	private AsyncSlackListener replica(String instanceId, Duration heartbeat) {
+		return replica(instanceId, heartbeat, null);
+	}
+
+	private AsyncSlackListener replica(String instanceId, Duration heartbeat, ChannelPacer pacer) {
 		LettuceConnectionFactory connection = redis.newConnectionFactory();
 		this.connections.add(connection);
-		ThreadStore store = new FallbackThreadStore(new RedisThreadStore(new ReactiveStringRedisTemplate(connection),
-				"fluxgate:slack", Duration.ofDays(7), Duration.ofMillis(500)), () -> DeliveryObserver.NONE);
+		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connection);
+		ThreadStore store = new FallbackThreadStore(new RedisThreadStore(template, "fluxgate:slack",
+				Duration.ofDays(7), Duration.ofMillis(500)), () -> DeliveryObserver.NONE);
 		AsyncSlackListener listener = slack.configure(AsyncSlackListener.builder())
 			.threadStore(store)
 			.fleet(instanceId, heartbeat)
+			.pacer((pacer != null)
+					? pacer.sharedBy(new RedisSharedPace(template, "fluxgate:slack", Duration.ofMillis(500))) : null)
 			.build();
 		this.replicas.add(listener);
 		return listener;
@@ -297,6 +305,29 @@ class FleetTests {
 		assertThat(thread.members()).allSatisfy((member) -> assertThat(member.lastHeartbeat()).isNotNull());
 		assertThat(new SlackThreadsEndpoint(b).forget("payment").block()).isNotNull();
 		assertThat(threadInRedis("payment")).as("DELETE forgets the fleet's thread").isFalse();
+	}
+
+	@Test
+	void threeReplicasInAStormOnOneChannelShareItsPaceAndLoseNothing() {
+		slack.enforceRateLimit(1.0, 5);
+		List<AsyncSlackListener> fleet = List.of(
+				replica("pod-a", Duration.ofSeconds(10), ChannelPacer.slackDefault()),
+				replica("pod-b", Duration.ofSeconds(10), ChannelPacer.slackDefault()),
+				replica("pod-c", Duration.ofSeconds(10), ChannelPacer.slackDefault()));
+		List<String> names = List.of("payment", "inventory", "shipping", "search");
+		for (AsyncSlackListener replica : fleet) {
+			for (String name : names) {
+				breaker(replica, name).transitionToOpenState();
+			}
+		}
+		await().atMost(Duration.ofSeconds(40))
+			.until(() -> slack.delivered().size() == 12 && fleet.stream().allMatch((replica) -> replica.getPending() == 0));
+		assertThat(slack.rateLimited(SlackStandIn.CHANNEL)).as("refusals of the shared channel").isLessThanOrEqualTo(1);
+		for (String name : names) {
+			List<Post> posts = postsAbout(name);
+			assertThat(posts).as(name + ": one root, two replies, nothing lost").hasSize(3);
+			assertThat(posts.subList(1, 3)).extracting(Post::threadTs).containsOnly(posts.get(0).ts());
+		}
 	}
 
 	@Test
