@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -56,7 +57,7 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	private final Set<String> joined = ConcurrentHashMap.newKeySet();
 
-	private final Set<String> claiming = ConcurrentHashMap.newKeySet();
+	private final ConcurrentMap<String, SlackThread> claiming = new ConcurrentHashMap<>();
 
 	private final Disposable heartbeats;
 
@@ -127,13 +128,13 @@ public class FleetThreadTracker extends ThreadTracker {
 			}
 			SlackThread claim = SlackThread.claimed(snapshot, channel, this.instance, now.plus(this.claimTtl));
 			return write(store().create(claim), snapshot, channel, conflicts, () -> {
-				this.claiming.add(name);
+				this.claiming.put(name, claim);
 				return new Plan(ThreadRules.next(to, null), null, claim, Map.of(this.instance, to));
 			});
 		}
 		if (thread.isClaim()) {
 			boolean mine = this.instance.equals(thread.fleet().claimedBy());
-			if (thread.fleet().claimUntil().isBefore(now) || (mine && !this.claiming.contains(name))) {
+			if (thread.fleet().claimUntil().isBefore(now) || (mine && !this.claiming.containsKey(name))) {
 				logger.debug("The claim of circuit breaker '{}' by {} lapsed; it is taken over", name,
 						thread.fleet().claimedBy());
 				return store().remove(thread).then(Mono.defer(() -> attempt(snapshot, channel, conflicts + 1)));
@@ -180,7 +181,7 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	@Override
 	public <T> Mono<T> whilePosting(TransitionSnapshot snapshot, Plan plan, Mono<T> posting) {
-		if (!plan.step().startsThread() || !this.claiming.contains(snapshot.circuitBreaker())) {
+		if (!plan.step().startsThread() || !this.claiming.containsKey(snapshot.circuitBreaker())) {
 			return posting;
 		}
 		return Mono.defer(() -> {
@@ -194,8 +195,15 @@ public class FleetThreadTracker extends ThreadTracker {
 	}
 
 	private Mono<Boolean> renewClaim(String circuitBreaker) {
-		return myClaim(circuitBreaker).flatMap((claim) -> store().replace(claim, claim.withFleet(
-				Fleet.claim(this.instance, this.clock.instant().plus(this.claimTtl)))));
+		return myClaim(circuitBreaker).flatMap((claim) -> {
+			SlackThread renewed = claim.withFleet(Fleet.claim(this.instance, this.clock.instant().plus(this.claimTtl)));
+			return store().replace(claim, renewed)
+				.doOnNext((done) -> {
+					if (done) {
+						this.claiming.computeIfPresent(circuitBreaker, (name, cached) -> renewed);
+					}
+				});
+		});
 	}
 
 	private Mono<SlackThread> myClaim(String circuitBreaker) {
@@ -206,21 +214,28 @@ public class FleetThreadTracker extends ThreadTracker {
 	@Override
 	public Mono<Boolean> delivered(TransitionSnapshot snapshot, Plan plan, String channel, String ts) {
 		String name = snapshot.circuitBreaker();
-		if (!plan.step().startsThread() || !this.claiming.remove(name)) {
+		SlackThread claim = plan.step().startsThread() ? this.claiming.remove(name) : null;
+		if (claim == null) {
 			return Mono.just(true);
 		}
-		return recordRoot(name, channel, ts, 1).map((recorded) -> {
-			if (recorded) {
-				this.joined.add(name);
-			}
-			else {
-				logger.warn("The claim of circuit breaker '{}' lapsed while its root was posted; another replica may "
-						+ "have posted one too", name);
-			}
-			return recorded;
-		});
+		Instant now = this.clock.instant();
+		return store().replace(claim, claim.posted(channel, ts, this.instance, now))
+			.flatMap((recorded) -> recorded ? Mono.just(true) : recordRoot(name, channel, ts, 1))
+			.map((recorded) -> {
+				if (recorded) {
+					this.joined.add(name);
+				}
+				else {
+					logger.warn("The claim of circuit breaker '{}' lapsed while its root was posted; another replica "
+							+ "may have posted one too", name);
+				}
+				return recorded;
+			});
 	}
 
+	/**
+	 * Record the root of a claim that changed since it was made, as when it was renewed while the root was posted.
+	 */
 	private Mono<Boolean> recordRoot(String name, String channel, String ts, int attempt) {
 		return myClaim(name)
 			.flatMap((claim) -> store().replace(claim, claim.posted(channel, ts, this.instance, this.clock.instant())))
@@ -232,7 +247,7 @@ public class FleetThreadTracker extends ThreadTracker {
 	@Override
 	public Mono<Void> undelivered(TransitionSnapshot snapshot, Plan plan) {
 		String name = snapshot.circuitBreaker();
-		if (plan.step().startsThread() && this.claiming.remove(name)) {
+		if (plan.step().startsThread() && this.claiming.remove(name) != null) {
 			return myClaim(name).flatMap((claim) -> store().remove(claim)).then();
 		}
 		return Mono.empty();

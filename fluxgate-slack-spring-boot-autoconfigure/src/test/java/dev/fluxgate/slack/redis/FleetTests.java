@@ -332,7 +332,7 @@ class FleetTests {
 
 	@Test
 	void aFrozenRedisNeverDelaysTheCallerAndTheMessageIsStillDelivered(CapturedOutput output) {
-		AsyncSlackListener a = replica("pod-a", Duration.ofSeconds(10));
+		AsyncSlackListener a = replica("pod-a", Duration.ofSeconds(10), ChannelPacer.slackDefault());
 		CircuitBreaker payment = breaker(a, "payment");
 		redis.pause();
 		try {
@@ -341,7 +341,8 @@ class FleetTests {
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
 			assertThat(took).as("the breaker's caller never waits for Redis").isLessThan(Duration.ofMillis(400));
 			await().atMost(Duration.ofSeconds(10)).until(() -> postsAbout("payment").size() == 1);
-			assertThat(output.getAll()).contains("The shared thread store failed");
+			assertThat(output.getAll()).contains("The shared thread store failed")
+				.containsOnlyOnce("The fleet's shared pace failed; each replica paces its channels alone");
 		}
 		finally {
 			redis.resume();

@@ -9,6 +9,8 @@ import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackAutoConfiguration;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackRedisAutoConfiguration;
 import dev.fluxgate.slack.autoconfigure.InvalidSlackPropertyException;
+import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.SharedPace;
 import dev.fluxgate.slack.metrics.SlackMetrics;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
@@ -115,6 +117,17 @@ class RedisStoreApplicationTests {
 					.hasKey("fluxgate:slack:thread:payment")
 					.block());
 			});
+	}
+
+	@Test
+	void theReplicasShareEachChannelsPaceUnlessPacingIsOff() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(RedisSharedPace.class);
+			assertThat(context.getBean(ChannelPacer.class)).hasToString(
+					"ChannelPacer[rate=1.0/s, burst=3, shared=RedisSharedPace[prefix=fluxgate:slack]]");
+		});
+		this.runner.withPropertyValues("fluxgate.slack.pacing.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(SharedPace.class).doesNotHaveBean(ChannelPacer.class));
 	}
 
 	@Test
