@@ -105,7 +105,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	public void bindTo(CircuitBreaker circuitBreaker) {
 		try {
 			if (this.bound.bind(circuitBreaker)) {
-				this.tracker.bound(circuitBreaker.getName(), circuitBreaker.getState());
+				this.tracker.bound(circuitBreaker.getName(), circuitBreaker::getState);
 			}
 		}
 		catch (RuntimeException ex) {

@@ -57,10 +57,7 @@ public class RedisSharedPace implements SharedPace {
 	}
 
 	private Mono<Long> run(RedisScript<Long> script, List<String> keys, List<String> args) {
-		return this.redis.execute(script, keys, args)
-			.next()
-			.subscribeOn(RedisThreadStore.CONNECTING)
-			.timeout(this.timeout);
+		return RedisCalls.bounded(this.redis.execute(script, keys, args).next(), this.timeout);
 	}
 
 	@Override

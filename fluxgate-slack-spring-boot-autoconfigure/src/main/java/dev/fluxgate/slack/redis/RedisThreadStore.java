@@ -10,8 +10,6 @@ import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadStore;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -25,12 +23,6 @@ import org.springframework.data.redis.core.script.RedisScript;
  * No token and no message payload is written.
  */
 public class RedisThreadStore implements ThreadStore {
-
-	/**
-	 * Where store operations are subscribed: Lettuce may block the subscribing thread while it (re)connects, which must
-	 * be neither a listener's lane nor the caller of a circuit breaker, and must not keep the timeout from firing.
-	 */
-	static final Scheduler CONNECTING = Schedulers.boundedElastic();
 
 	private static final RedisScript<Long> CREATE = script("create-thread.lua");
 
@@ -65,13 +57,11 @@ public class RedisThreadStore implements ThreadStore {
 
 	@Override
 	public Mono<SlackThread> find(String circuitBreaker) {
-		return this.redis.<String, String>opsForHash()
+		return RedisCalls.bounded(this.redis.<String, String>opsForHash()
 			.entries(key(circuitBreaker))
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
 			.filter((fields) -> !fields.isEmpty())
-			.map(ThreadFields::thread)
-			.subscribeOn(CONNECTING)
-			.timeout(this.timeout);
+			.map(ThreadFields::thread), this.timeout);
 	}
 
 	@Override
@@ -105,18 +95,16 @@ public class RedisThreadStore implements ThreadStore {
 
 	@Override
 	public Flux<SlackThread> findAll() {
-		return this.redis.scan(ScanOptions.scanOptions().match(this.prefix + "*").count(100).build())
-			.concatMap((key) -> find(key.substring(this.prefix.length())))
-			.subscribeOn(CONNECTING)
-			.timeout(this.timeout);
+		return RedisCalls.bounded(this.redis.scan(ScanOptions.scanOptions().match(this.prefix + "*").count(100).build())
+			.collectList(), this.timeout)
+			.flatMapMany(Flux::fromIterable)
+			.concatMap((key) -> find(key.substring(this.prefix.length())));
 	}
 
 	private Mono<Boolean> run(RedisScript<Long> script, String circuitBreaker, List<String> args) {
-		return this.redis.execute(script, List.of(key(circuitBreaker)), args)
+		return RedisCalls.bounded(this.redis.execute(script, List.of(key(circuitBreaker)), args)
 			.next()
-			.map((result) -> result == 1L)
-			.subscribeOn(CONNECTING)
-			.timeout(this.timeout);
+			.map((result) -> result == 1L), this.timeout);
 	}
 
 	private String key(String circuitBreaker) {

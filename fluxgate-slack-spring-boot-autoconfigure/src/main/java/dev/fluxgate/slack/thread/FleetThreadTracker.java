@@ -34,7 +34,8 @@ import reactor.core.scheduler.Scheduler;
  * <li>a replica that recovers while others are still in the cycle leaves it with a plain reply, and the last one
  * sends the broadcast recovery and ends the thread;</li>
  * <li>members renew a heartbeat; a cycle whose members all stopped reporting is ended by one live replica, and a
- * replica restarted with the same instance id leaves the cycles its earlier life was in.</li>
+ * replica restarted with the same instance id leaves, one heartbeat after it started, the cycles its earlier life was
+ * in.</li>
  * </ul>
  */
 public class FleetThreadTracker extends ThreadTracker {
@@ -46,6 +47,8 @@ public class FleetThreadTracker extends ThreadTracker {
 	private static final Duration POLL = Duration.ofMillis(50);
 
 	private final String instance;
+
+	private final Duration heartbeat;
 
 	private final Duration silence;
 
@@ -77,6 +80,7 @@ public class FleetThreadTracker extends ThreadTracker {
 			Duration claimTtl, Clock clock, Scheduler scheduler) {
 		super(store, tracked);
 		this.instance = Objects.requireNonNull(instance, "instance must not be null");
+		this.heartbeat = heartbeat;
 		this.silence = heartbeat.multipliedBy(3);
 		this.claimTtl = Objects.requireNonNull(claimTtl, "claimTtl must not be null");
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
@@ -254,11 +258,13 @@ public class FleetThreadTracker extends ThreadTracker {
 	}
 
 	@Override
-	public void bound(String circuitBreaker, State state) {
-		store().find(circuitBreaker)
-			.filter((thread) -> !thread.isClaim() && thread.fleet().members().containsKey(this.instance))
-			.flatMap((thread) -> rejoin(thread, state))
-			.subscribeOn(this.scheduler)
+	public void bound(String circuitBreaker, Supplier<State> state) {
+		Mono.delay(this.heartbeat, this.scheduler)
+			.filter((tick) -> !this.heartbeats.isDisposed())
+			.flatMap((tick) -> store().find(circuitBreaker))
+			.filter((thread) -> !thread.isClaim() && thread.fleet().members().containsKey(this.instance)
+					&& !this.joined.contains(circuitBreaker))
+			.flatMap((thread) -> rejoin(thread, state.get()))
 			.subscribe(null, (ex) -> logger.warn("Could not check whether circuit breaker '{}' was in a shared failure "
 					+ "cycle before this replica started", circuitBreaker, ex));
 	}
@@ -287,6 +293,7 @@ public class FleetThreadTracker extends ThreadTracker {
 			.then();
 		Mono<Void> reaping = store().findAll()
 			.filter((thread) -> !thread.isClaim() && !thread.fleet().members().isEmpty()
+					&& !thread.fleet().members().containsKey(this.instance)
 					&& thread.fleet().live(now, this.silence).isEmpty())
 			.concatMap((thread) -> store().remove(thread)
 				.filter(Boolean::booleanValue)

@@ -2,6 +2,7 @@ package dev.fluxgate.slack.thread;
 
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import dev.fluxgate.slack.TransitionSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
@@ -97,11 +98,11 @@ public class ThreadTracker implements AutoCloseable {
 	}
 
 	/**
-	 * Tell the tracker of a circuit breaker bound to the listener, with its current state.
+	 * Tell the tracker of a circuit breaker bound to the listener.
 	 * @param circuitBreaker the circuit breaker's name
-	 * @param state its state
+	 * @param state its current state, whenever asked
 	 */
-	public void bound(String circuitBreaker, State state) {
+	public void bound(String circuitBreaker, Supplier<State> state) {
 	}
 
 	/**

@@ -241,7 +241,7 @@ class FleetTests {
 		await().until(() -> threadOf(a, "payment").fleet().members().size() == 2);
 
 		b.close();
-		AsyncSlackListener restarted = replica("pod-b", Duration.ofSeconds(10));
+		AsyncSlackListener restarted = replica("pod-b", FAST_HEARTBEAT);
 		breaker(restarted, "payment");
 		await().until(() -> threadOf(a, "payment").fleet().members().keySet().equals(Set.of("pod-a")));
 
@@ -261,7 +261,7 @@ class FleetTests {
 		String root = postsAbout("payment").get(0).ts();
 		a.close();
 
-		AsyncSlackListener restarted = replica("pod-a", Duration.ofSeconds(10));
+		AsyncSlackListener restarted = replica("pod-a", FAST_HEARTBEAT);
 		breaker(restarted, "payment");
 		await().until(() -> slack.delivered()
 			.stream()

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  */
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
-	static final String PROGRAM = "/usr/bin/redis-server";
+	public static final String PROGRAM = "/usr/bin/redis-server";
 
 	private Process process;
 
@@ -42,7 +42,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		stop();
 	}
 
-	void start() throws IOException {
+	public void start() throws IOException {
 		if (this.port == 0) {
 			try (ServerSocket socket = new ServerSocket(0)) {
 				this.port = socket.getLocalPort();
@@ -55,7 +55,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		await().atMost(Duration.ofSeconds(10)).until(this::accepting);
 	}
 
-	void stop() {
+	public void stop() {
 		if (this.connectionFactory != null) {
 			this.connectionFactory.destroy();
 			this.connectionFactory = null;
@@ -72,12 +72,12 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		}
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
 	/** A connection factory to this server, made once. */
-	LettuceConnectionFactory connectionFactory() {
+	public LettuceConnectionFactory connectionFactory() {
 		if (this.connectionFactory == null) {
 			this.connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", this.port));
 			this.connectionFactory.afterPropertiesSet();
@@ -87,7 +87,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/** A connection factory of its own, such as each replica of a fleet has; the caller destroys it. */
-	LettuceConnectionFactory newConnectionFactory() {
+	public LettuceConnectionFactory newConnectionFactory() {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration("127.0.0.1", this.port));
 		factory.afterPropertiesSet();
@@ -96,12 +96,12 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/** Freeze the server, as a Redis that stopped answering without closing its connections. */
-	void pause() {
+	public void pause() {
 		signal("-STOP");
 	}
 
 	/** Thaw a {@link #pause() paused} server. */
-	void resume() {
+	public void resume() {
 		signal("-CONT");
 	}
 
@@ -118,7 +118,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/** Forget every key. */
-	void flush() {
+	public void flush() {
 		new ReactiveStringRedisTemplate(connectionFactory()).execute((connection) -> connection.serverCommands().flushAll())
 			.blockLast();
 	}

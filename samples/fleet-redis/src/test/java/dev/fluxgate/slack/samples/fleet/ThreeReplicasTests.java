@@ -1,0 +1,169 @@
+package dev.fluxgate.slack.samples.fleet;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.fluxgate.slack.RequiresPrograms;
+import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.redis.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a user does by hand: the sample started three times, as three processes on their own ports, sharing one Redis
+ * and one Slack channel. The payment provider goes down, all three trip through HTTP, and the outage is one thread;
+ * it comes back, and the last replica to recover broadcasts the recovery.
+ */
+@RequiresPrograms(value = RedisServer.PROGRAM, install = "redis-server (Debian: apt-get install redis-server)")
+class ThreeReplicasTests {
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private static final List<Process> replicas = new ArrayList<>();
+
+	private static final List<Integer> ports = new ArrayList<>();
+
+	@BeforeAll
+	static void startThreeReplicas() throws Exception {
+		for (int i = 1; i <= 3; i++) {
+			int port = freePort();
+			ports.add(port);
+			ProcessBuilder replica = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-cp", System.getProperty("java.class.path"), "-Xmx256m", FleetApplication.class.getName(),
+					"--server.port=" + port, "--spring.data.redis.host=127.0.0.1",
+					"--spring.data.redis.port=" + redis.port(), "--fluxgate.slack.instance-id=replica-" + i,
+					"--fluxgate.slack.base-url=" + slack.baseUrl(),
+					"--resilience4j.circuitbreaker.instances.payment-api.wait-duration-in-open-state=4s")
+				.redirectErrorStream(true)
+				.redirectOutput(new File("target/replica-" + i + ".log"));
+			replica.environment().put("SLACK_BOT_TOKEN", SlackStandIn.TOKEN);
+			replica.environment().put("SLACK_CHANNEL_ID", SlackStandIn.CHANNEL);
+			replicas.add(replica.start());
+		}
+		for (int port : ports) {
+			await().atMost(Duration.ofSeconds(90))
+				.ignoreExceptions()
+				.until(() -> get(port, "/actuator/health").statusCode() == 200);
+		}
+	}
+
+	@AfterAll
+	static void stopReplicas() throws InterruptedException {
+		for (Process replica : replicas) {
+			replica.destroy();
+		}
+		for (Process replica : replicas) {
+			if (!replica.waitFor(20, TimeUnit.SECONDS)) {
+				replica.destroyForcibly();
+			}
+		}
+	}
+
+	@Test
+	void oneOutageTrippedThroughHttpOnThreeReplicasIsOneThread() {
+		ports.forEach((port) -> put(port, "/provider?up=false"));
+		CompletableFuture.allOf(ports.stream()
+			.map((port) -> CompletableFuture.runAsync(() -> {
+				for (int call = 0; call < 4; call++) {
+					assertThat(get(port, "/pay").statusCode()).isEqualTo(503);
+				}
+			}))
+			.toArray(CompletableFuture[]::new)).join();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> trips().size() == 3);
+		List<Post> trips = trips();
+		List<Post> roots = trips.stream().filter((post) -> post.threadTs() == null).toList();
+		assertThat(roots).as("one root for the outage").hasSize(1);
+		String root = roots.get(0).ts();
+		assertThat(trips).filteredOn((post) -> post.threadTs() != null)
+			.extracting(Post::threadTs)
+			.containsExactly(root, root);
+		assertThat(trips).extracting(Post::rawBody)
+			.anySatisfy((body) -> assertThat(body).contains("replica-1"))
+			.anySatisfy((body) -> assertThat(body).contains("replica-2"))
+			.anySatisfy((body) -> assertThat(body).contains("replica-3"));
+		assertThat(get(ports.get(2), "/actuator/slackthreads").body()).contains("\"instance\":\"replica-1\"",
+				"\"instance\":\"replica-2\"", "\"instance\":\"replica-3\"");
+
+		ports.forEach((port) -> put(port, "/provider?up=true"));
+		for (int port : ports) {
+			await().atMost(Duration.ofSeconds(15)).until(() -> get(port, "/pay").statusCode() == 200
+					&& get(port, "/pay").statusCode() == 200 && put(port, "/provider?up=true").contains("CLOSED"));
+		}
+
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> payments().stream().filter(Post::broadcast).count() == 1
+					&& !new ReactiveStringRedisTemplate(redis.connectionFactory())
+						.hasKey("fluxgate:slack:thread:payment-api")
+						.block());
+		assertThat(payments()).as("every message of the outage is in its thread")
+			.filteredOn((post) -> post.threadTs() != null)
+			.extracting(Post::threadTs)
+			.containsOnly(root);
+		Post recovery = payments().stream().filter(Post::broadcast).findFirst().get();
+		assertThat(recovery.transition()).isEqualTo("HALF_OPEN → CLOSED");
+		assertThat(recovery.rawBody()).doesNotContain("Still failing");
+	}
+
+	private static List<Post> trips() {
+		return payments().stream().filter((post) -> post.transition().equals("CLOSED → OPEN")).toList();
+	}
+
+	private static List<Post> payments() {
+		return slack.delivered().stream().filter((post) -> post.rawBody().contains("payment-api")).toList();
+	}
+
+	private static HttpResponse<String> get(int port, String path) {
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+	}
+
+	private static String put(int port, String path) {
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.PUT(HttpRequest.BodyPublishers.noBody())).body();
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
