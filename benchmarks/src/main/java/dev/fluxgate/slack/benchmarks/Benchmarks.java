@@ -11,7 +11,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the benchmarks side by side and prints their tables: per-call overhead, caller-thread cost of a transition
  * (both JMH, with the GC profiler), then the storm. {@code java -jar benchmarks.jar storm} runs the storm alone,
- * {@code java -jar benchmarks.jar jmh} the JMH benchmarks alone.
+ * {@code java -jar benchmarks.jar jmh} the JMH benchmarks alone, and {@code java -jar benchmarks.jar fleet} a smaller
+ * storm on one replica in memory, one replica with Redis, and three replicas sharing one Redis (needs
+ * {@code redis-server}).
  */
 public final class Benchmarks {
 
@@ -20,7 +22,7 @@ public final class Benchmarks {
 
 	public static void main(String[] args) throws Exception {
 		String only = (args.length > 0) ? args[0] : "all";
-		if (!only.equals("storm")) {
+		if (!only.equals("storm") && !only.equals("fleet")) {
 			Options options = new OptionsBuilder().include(CallOverheadBenchmark.class.getSimpleName())
 				.include(TransitionCostBenchmark.class.getSimpleName())
 				.forks(1)
@@ -32,6 +34,12 @@ public final class Benchmarks {
 				.addProfiler(GCProfiler.class)
 				.build();
 			new Runner(options).run();
+		}
+		if (only.equals("fleet")) {
+			Storm.run(200, Duration.ofSeconds(10), 1, false);
+			Storm.run(200, Duration.ofSeconds(10), 1, true);
+			Storm.run(200, Duration.ofSeconds(10), 3, true);
+			return;
 		}
 		if (!only.equals("jmh")) {
 			Storm.run(1000, Duration.ofSeconds(10));

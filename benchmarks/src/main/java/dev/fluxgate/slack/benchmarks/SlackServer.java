@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A Slack Web API stand-in on loopback for the benchmarks: a fixed latency and, optionally, Slack's
  * {@code chat.postMessage} limit of about one message per second per channel with a short burst, answered with 429
- * and {@code Retry-After} beyond it. It records each breaker's transitions in the order they arrive.
+ * and {@code Retry-After} beyond it. It records each breaker's transitions in the order they arrive, per replica when messages name theirs.
  */
 final class SlackServer implements AutoCloseable {
 
@@ -79,8 +79,11 @@ final class SlackServer implements AutoCloseable {
 			}
 			this.posts.incrementAndGet();
 			JsonNode fields = message.at("/attachments/0/blocks/1/fields");
-			if (fields.isArray() && fields.size() == 4) {
+			if (fields.isArray() && fields.size() >= 4) {
 				String name = fields.get(0).path("text").asString().substring("*Circuit Breaker:*\n".length());
+				if (fields.size() == 5) {
+					name += " on " + fields.get(4).path("text").asString().substring("*Instance:*\n".length());
+				}
 				String transition = fields.get(1).path("text").asString().substring("*State Transition:*\n".length());
 				this.transitionsByBreaker.computeIfAbsent(name, (key) -> java.util.Collections.synchronizedList(new ArrayList<>()))
 					.add(transition);

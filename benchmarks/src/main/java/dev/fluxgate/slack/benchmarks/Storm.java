@@ -6,19 +6,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 import dev.fluxgate.slack.AsyncSlackListener;
 import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.redis.RedisSharedPace;
+import dev.fluxgate.slack.redis.RedisThreadStore;
+import dev.fluxgate.slack.thread.FallbackThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * A storm: many breakers on one channel, each going through a whole failure cycle within ten seconds, against a
@@ -30,23 +38,48 @@ final class Storm {
 	}
 
 	static void run(int breakers, Duration within) throws Exception {
-		try (SlackServer slack = new SlackServer(Duration.ofMillis(50), 1.0, 5)) {
+		run(breakers, within, 1, false);
+	}
+
+	/**
+	 * Run a storm on one replica or several: with Redis, each replica has its own listener, Redis connection and
+	 * instance id, and they share the threads and the channel's pace.
+	 */
+	static void run(int breakers, Duration within, int replicas, boolean redis) throws Exception {
+		try (SlackServer slack = new SlackServer(Duration.ofMillis(50), 1.0, 5);
+				RedisProcess server = redis ? new RedisProcess() : null) {
 			Outcomes outcomes = new Outcomes();
-			AsyncSlackListener listener = AsyncSlackListener.builder()
-				.channel("C0STORM")
-				.token("xoxb-bench")
-				.baseUrl(slack.baseUrl())
-				.pacer(ChannelPacer.slackDefault())
-				.observer(outcomes)
-				.build();
+			List<AsyncSlackListener> listeners = new ArrayList<>();
+			for (int replica = 1; replica <= replicas; replica++) {
+				AsyncSlackListener.Builder builder = AsyncSlackListener.builder()
+					.channel("C0STORM")
+					.token("xoxb-bench")
+					.baseUrl(slack.baseUrl())
+					.pacer(ChannelPacer.slackDefault())
+					.observer(outcomes);
+				if (server != null) {
+					ReactiveStringRedisTemplate template = server.template();
+					builder.threadStore(new FallbackThreadStore(new RedisThreadStore(template, "fluxgate:slack",
+							Duration.ofDays(1), Duration.ofSeconds(1)), () -> outcomes))
+						.pacer(ChannelPacer.slackDefault()
+							.sharedBy(new RedisSharedPace(template, "fluxgate:slack", Duration.ofSeconds(1))))
+						.fleet("replica-" + replica, Duration.ofSeconds(10));
+				}
+				listeners.add(builder.build());
+			}
+			ReactiveStringRedisTemplate stats = (server != null) ? server.template() : null;
+			long commandsBefore = (server != null) ? server.commandsProcessed(stats) : 0;
 			AtomicInteger produced = new AtomicInteger();
 			List<CircuitBreaker> circuitBreakers = new ArrayList<>();
-			for (int i = 0; i < breakers; i++) {
-				CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults(String.format("service-%04d", i));
-				listener.bindTo(circuitBreaker);
-				circuitBreaker.getEventPublisher().onStateTransition((event) -> produced.incrementAndGet());
-				circuitBreakers.add(circuitBreaker);
+			for (AsyncSlackListener listener : listeners) {
+				for (int i = 0; i < breakers; i++) {
+					CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults(String.format("service-%04d", i));
+					listener.bindTo(circuitBreaker);
+					circuitBreaker.getEventPublisher().onStateTransition((event) -> produced.incrementAndGet());
+					circuitBreakers.add(circuitBreaker);
+				}
 			}
+			IntSupplier pending = () -> listeners.stream().mapToInt(AsyncSlackListener::getPending).sum();
 			MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 			System.gc();
 			long heapBefore = memory.getHeapMemoryUsage().getUsed();
@@ -57,25 +90,31 @@ final class Storm {
 			long start = System.nanoTime();
 			ScheduledExecutorService executor = Executors.newScheduledThreadPool(4);
 			executor.scheduleAtFixedRate(() -> {
-				int pending = listener.getPending();
-				peakPending.accumulateAndGet(pending, Math::max);
+				int waiting = pending.getAsInt();
+				peakPending.accumulateAndGet(waiting, Math::max);
 				peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-				if (pending > 0) {
+				if (waiting > 0) {
 					backloggedUntil.set(System.nanoTime());
 					postsWhileBacklogged.set(slack.posts.get());
 				}
 			}, 0, 10, TimeUnit.MILLISECONDS);
 			Random random = new Random(42);
 			long cycle = 2500;
-			for (CircuitBreaker circuitBreaker : circuitBreakers) {
-				long at = (long) (random.nextDouble() * (within.toMillis() - cycle));
+			long[] starts = new long[breakers];
+			for (int i = 0; i < breakers; i++) {
+				starts[i] = (long) (random.nextDouble() * (within.toMillis() - cycle - 300));
+			}
+			for (int i = 0; i < circuitBreakers.size(); i++) {
+				CircuitBreaker circuitBreaker = circuitBreakers.get(i);
+				long at = starts[i % breakers] + ((replicas > 1) ? random.nextInt(300) : 0);
 				executor.schedule(circuitBreaker::transitionToOpenState, at, TimeUnit.MILLISECONDS);
 				executor.schedule(circuitBreaker::transitionToHalfOpenState, at + 1000, TimeUnit.MILLISECONDS);
 				executor.schedule(circuitBreaker::transitionToOpenState, at + 1500, TimeUnit.MILLISECONDS);
 				executor.schedule(circuitBreaker::transitionToClosedState, at + cycle, TimeUnit.MILLISECONDS);
 			}
 			long limit = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-			while ((produced.get() < breakers * 4 || listener.getPending() > 0 || outcomes.accounted() < produced.get())
+			while ((produced.get() < breakers * 4 * replicas || pending.getAsInt() > 0
+					|| outcomes.accounted() < produced.get())
 					&& System.nanoTime() < limit) {
 				Thread.sleep(100);
 			}
@@ -87,7 +126,8 @@ final class Storm {
 			long drained = System.nanoTime() - start - ((slack.posts.get() + slack.updates.get() == lastRequests)
 					? Duration.ofSeconds(12).toNanos() : 0);
 			executor.shutdownNow();
-			listener.close();
+			long commands = (server != null) ? server.commandsProcessed(stats) - commandsBefore : 0;
+			listeners.forEach(AsyncSlackListener::close);
 			int violations = 0;
 			for (Map.Entry<String, List<String>> entry : slack.transitionsByBreaker.entrySet()) {
 				String previous = null;
@@ -100,9 +140,10 @@ final class Storm {
 				}
 			}
 			System.out.println();
-			System.out.println("Storm: " + breakers + " breakers on one channel, each a full failure cycle (4 transitions) "
-					+ "within " + within.toSeconds() + " s; Slack stand-in at 50 ms latency enforcing 1 message/s "
-					+ "(burst 5), 429 with Retry-After beyond");
+			System.out.println("Storm: " + breakers + " breakers on one channel" + ((replicas > 1)
+					? " on each of " + replicas + " replicas sharing one Redis" : (redis) ? ", threads in Redis" : "")
+					+ ", each a full failure cycle (4 transitions) within " + within.toSeconds()
+					+ " s; Slack stand-in at 50 ms latency enforcing 1 message/s (burst 5), 429 with Retry-After beyond");
 			row("transitions produced", produced.get());
 			row("  delivered (own message)", outcomes.delivered.get());
 			row("  coalesced into a reply", outcomes.coalesced.get());
@@ -120,6 +161,11 @@ final class Storm {
 			row("time to drain (s)", String.format("%.1f", drained / 1e9));
 			row("peak pending", peakPending.get());
 			row("peak heap above start (MiB)", String.format("%.1f", (peakHeap.get() - heapBefore) / 1048576.0));
+			if (server != null) {
+				row("Redis commands per transition", String.format("%.2f", (double) commands / produced.get()));
+				row("store call median / p99 (ms)", outcomes.storeLatency());
+				row("store fallbacks", outcomes.storeFallbacks.get());
+			}
 		}
 	}
 
@@ -138,6 +184,29 @@ final class Storm {
 		final AtomicInteger dropped = new AtomicInteger();
 
 		final AtomicInteger failed = new AtomicInteger();
+
+		final AtomicInteger storeFallbacks = new AtomicInteger();
+
+		final Queue<Long> storeNanos = new ConcurrentLinkedQueue<>();
+
+		String storeLatency() {
+			long[] sorted = this.storeNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+			if (sorted.length == 0) {
+				return "n/a";
+			}
+			return String.format("%.2f / %.2f", sorted[sorted.length / 2] / 1e6,
+					sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6);
+		}
+
+		@Override
+		public void storeRequested(String operation, Duration took, String outcome) {
+			this.storeNanos.add(took.toNanos());
+		}
+
+		@Override
+		public void storeFellBack(String operation, Throwable cause) {
+			this.storeFallbacks.incrementAndGet();
+		}
 
 		int accounted() {
 			return this.delivered.get() + this.coalesced.get() + this.digested.get() + this.dropped.get()

@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.AsyncSlackListener;
+import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.SlackListener;
+import dev.fluxgate.slack.redis.RedisThreadStore;
+import dev.fluxgate.slack.thread.FallbackThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,17 +25,19 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
 /**
  * What one state transition costs the thread that causes it, with Slack stood in for at 20 ms latency: Resilience4j
- * alone, our async listener, our sync listener, and the consumer a user would write by hand, doing a blocking HTTP
- * POST.
+ * alone, our async listener (threads in memory, and in a local {@code redis-server}), our sync listener, and the
+ * consumer a user would write by hand, doing a blocking HTTP POST.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class TransitionCostBenchmark {
 
-	@Param({ "no-listener", "fluxgate-async", "fluxgate-sync", "hand-written-blocking" })
+	@Param({ "no-listener", "fluxgate-async", "fluxgate-async-redis", "fluxgate-sync", "hand-written-blocking" })
 	public String listener;
 
 	private SlackServer slack;
@@ -42,6 +47,8 @@ public class TransitionCostBenchmark {
 	private AbstractSlackListener bound;
 
 	private boolean open;
+
+	private RedisProcess redis;
 
 	@Setup
 	public void bind() {
@@ -55,6 +62,12 @@ public class TransitionCostBenchmark {
 				.queueCapacity(Integer.MAX_VALUE)
 				.closeTimeout(Duration.ofMillis(1))
 				.build();
+			case "fluxgate-async-redis" -> this.bound = withRedis(AsyncSlackListener.builder()
+				.channel("C0BENCH")
+				.token("xoxb-bench")
+				.baseUrl(this.slack.baseUrl())
+				.queueCapacity(Integer.MAX_VALUE)
+				.closeTimeout(Duration.ofMillis(1))).build();
 			case "fluxgate-sync" -> this.bound = SlackListener.builder()
 				.channel("C0BENCH")
 				.token("xoxb-bench")
@@ -67,6 +80,24 @@ public class TransitionCostBenchmark {
 		if (this.bound != null) {
 			this.bound.bindTo(this.circuitBreaker);
 		}
+	}
+
+	/**
+	 * Keep the threads in a {@code redis-server} of the benchmark's own, as {@code fluxgate.slack.store=redis} does.
+	 */
+	private AsyncSlackListener.Builder withRedis(AsyncSlackListener.Builder builder) {
+		try {
+			this.redis = new RedisProcess();
+		}
+		catch (IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+		ReactiveStringRedisTemplate template = this.redis.template();
+		return builder
+			.threadStore(new FallbackThreadStore(
+					new RedisThreadStore(template, "fluxgate:slack", Duration.ofDays(1), Duration.ofSeconds(1)),
+					() -> DeliveryObserver.NONE))
+			.fleet("bench", Duration.ofSeconds(10));
 	}
 
 	private void bindHandWritten() {
@@ -94,6 +125,14 @@ public class TransitionCostBenchmark {
 			async.close();
 		}
 		this.slack.close();
+		if (this.redis != null) {
+			try {
+				this.redis.close();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	@Benchmark
