@@ -22,7 +22,7 @@ public final class Benchmarks {
 
 	public static void main(String[] args) throws Exception {
 		String only = (args.length > 0) ? args[0] : "all";
-		if (!only.equals("storm") && !only.equals("fleet")) {
+		if (!only.equals("storm") && !only.startsWith("fleet")) {
 			Options options = new OptionsBuilder().include(CallOverheadBenchmark.class.getSimpleName())
 				.include(TransitionCostBenchmark.class.getSimpleName())
 				.forks(1)
@@ -36,9 +36,14 @@ public final class Benchmarks {
 			new Runner(options).run();
 		}
 		if (only.equals("fleet")) {
-			Storm.run(200, Duration.ofSeconds(10), 1, false);
-			Storm.run(200, Duration.ofSeconds(10), 1, true);
-			Storm.run(200, Duration.ofSeconds(10), 3, true);
+			int breakers = (args.length > 1) ? Integer.parseInt(args[1]) : 200;
+			Storm.run(breakers, Duration.ofSeconds(10), 1, false);
+			Storm.run(breakers, Duration.ofSeconds(10), 1, true);
+			Storm.run(breakers, Duration.ofSeconds(10), 3, true);
+			return;
+		}
+		if (only.equals("fleet-only")) {
+			Storm.run((args.length > 1) ? Integer.parseInt(args[1]) : 200, Duration.ofSeconds(10), 3, true);
 			return;
 		}
 		if (!only.equals("jmh")) {

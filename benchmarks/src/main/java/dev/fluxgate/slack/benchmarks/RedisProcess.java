@@ -7,6 +7,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -23,6 +25,8 @@ final class RedisProcess implements AutoCloseable {
 	private final Process process;
 
 	private final int port;
+
+	private final List<LettuceConnectionFactory> connections = new CopyOnWriteArrayList<>();
 
 	RedisProcess() throws IOException, InterruptedException {
 		if (!Files.isExecutable(PROGRAM)) {
@@ -51,6 +55,7 @@ final class RedisProcess implements AutoCloseable {
 				new RedisStandaloneConfiguration("127.0.0.1", this.port));
 		factory.afterPropertiesSet();
 		factory.start();
+		this.connections.add(factory);
 		return new ReactiveStringRedisTemplate(factory);
 	}
 
@@ -74,6 +79,7 @@ final class RedisProcess implements AutoCloseable {
 
 	@Override
 	public void close() throws InterruptedException {
+		this.connections.forEach(LettuceConnectionFactory::destroy);
 		this.process.destroy();
 		this.process.waitFor(10, TimeUnit.SECONDS);
 	}

@@ -129,12 +129,16 @@ final class Storm {
 			long commands = (server != null) ? server.commandsProcessed(stats) - commandsBefore : 0;
 			listeners.forEach(AsyncSlackListener::close);
 			int violations = 0;
+			List<String> examples = new ArrayList<>();
 			for (Map.Entry<String, List<String>> entry : slack.transitionsByBreaker.entrySet()) {
 				String previous = null;
 				for (String transition : entry.getValue()) {
 					String from = transition.substring(0, transition.indexOf(" → "));
 					if (previous != null && !previous.equals(from)) {
 						violations++;
+						if (examples.size() < 3) {
+							examples.add(entry.getKey() + ": " + entry.getValue());
+						}
 					}
 					previous = transition.substring(transition.indexOf(" → ") + 3);
 				}
@@ -158,6 +162,7 @@ final class Storm {
 			row("rate while backlogged (msg/s)", String.format("%.2f over %.0f s", postsWhileBacklogged.get() / backloggedSeconds,
 					backloggedSeconds));
 			row("per-breaker order violations", violations);
+			examples.forEach((example) -> System.out.println("    " + example));
 			row("time to drain (s)", String.format("%.1f", drained / 1e9));
 			row("peak pending", peakPending.get());
 			row("peak heap above start (MiB)", String.format("%.1f", (peakHeap.get() - heapBefore) / 1048576.0));

@@ -121,6 +121,15 @@ final class ChannelGate {
 		}
 	}
 
+	/**
+	 * Pace this channel as a limited one because the fleet's shared bucket made a message wait.
+	 */
+	void limitedByFleet() {
+		synchronized (this) {
+			this.limited = true;
+		}
+	}
+
 	void release(Duration retryAfter) {
 		synchronized (this) {
 			this.inFlight--;

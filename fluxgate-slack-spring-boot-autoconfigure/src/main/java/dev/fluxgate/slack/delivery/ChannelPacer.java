@@ -131,7 +131,7 @@ public class ChannelPacer {
 		if (this.shared == null) {
 			return local;
 		}
-		return local.flatMap((permit) -> fleetTurn(id).doOnCancel(() -> permit.release(null))
+		return local.flatMap((permit) -> fleetTurn(id, gate).doOnCancel(() -> permit.release(null))
 			.thenReturn((Permit) (retryAfter) -> {
 				permit.release(retryAfter);
 				if (retryAfter != null) {
@@ -140,10 +140,18 @@ public class ChannelPacer {
 			}));
 	}
 
-	private Mono<Void> fleetTurn(String channel) {
-		return shared(this.shared.turn(channel, this.burst, this.interval))
-			.flatMap((wait) -> wait.isZero() ? Mono.<Void>empty()
-					: Mono.delay(wait, this.scheduler).then(Mono.defer(() -> fleetTurn(channel))));
+	/**
+	 * Take a turn from the fleet's bucket. A channel the fleet makes wait is limited here too, as if Slack had
+	 * refused it, so that its backlog is coalesced and digested as usual.
+	 */
+	private Mono<Void> fleetTurn(String channel, ChannelGate gate) {
+		return shared(this.shared.turn(channel, this.burst, this.interval)).flatMap((wait) -> {
+			if (wait.isZero()) {
+				return Mono.<Void>empty();
+			}
+			gate.limitedByFleet();
+			return Mono.delay(wait, this.scheduler).then(Mono.defer(() -> fleetTurn(channel, gate)));
+		});
 	}
 
 	private <T> Mono<T> shared(Mono<T> call) {

@@ -34,6 +34,17 @@ final class FleetStatus {
 	}
 
 	/**
+	 * Whether a cycle's status tells the fleet rather than the latest state: when several replicas are in it, or the
+	 * one left is not the replica whose transition this is.
+	 * @param fleet the state of each replica, by instance id
+	 * @param latest the state the latest transition entered
+	 * @return whether to word the status by instance
+	 */
+	static boolean isShared(Map<String, State> fleet, State latest) {
+		return fleet.size() > 1 || (fleet.size() == 1 && fleet.values().iterator().next() != latest);
+	}
+
+	/**
 	 * Return who is still failing when one replica leaves a cycle.
 	 * @param stillFailing the state of each replica still in the cycle, by instance id
 	 * @return such as "Still failing on 2 instances: pod-b (OPEN), pod-c (HALF_OPEN)"

@@ -148,7 +148,9 @@ public class MessageRenderer {
 	 * @param latest the cycle's latest transition
 	 * @param latestTemplate that transition's template, whose colour the root takes
 	 * @param ended whether the cycle ended with it
-	 * @param fleet the state of each replica in a shared cycle, by instance id; empty for one process
+	 * @param fleet the state of each replica in a shared cycle, by instance id; empty for one process. A cycle of one
+	 * replica reads as the seed's, "now OPEN"; one of several, or one that another replica is still in, reads "OPEN on
+	 * 2 instances"
 	 * @return the {@code chat.update} body
 	 */
 	public ChatUpdate renderRootUpdate(SlackThread thread, Template rootTemplate, TransitionSnapshot latest,
@@ -156,7 +158,7 @@ public class MessageRenderer {
 		State now = latest.transition().to();
 		String status;
 		if (!ended) {
-			status = (fleet.size() > 1) ? FleetStatus.of(fleet) : "now " + now;
+			status = FleetStatus.isShared(fleet, now) ? FleetStatus.of(fleet) : "now " + now;
 		}
 		else if (now == State.CLOSED) {
 			status = "✅ Recovered after " + SlackText.format(Duration.between(thread.openedAt(), latest.time()));
@@ -208,9 +210,7 @@ public class MessageRenderer {
 				"*State Transition:*\n" + snapshot.transition().from() + " → " + snapshot.transition().to(),
 				"*Transition Time:*\n" + time(snapshot),
 				"*Description:*\n" + SlackText.escape(Placeholders.replace(template.description(), values))));
-		if (this.instance != null) {
-			fields.add("*Instance:*\n" + SlackText.escape(this.instance));
-		}
+		addInstance(fields);
 		blocks.add(Blocks.fields(fields));
 		TransitionSnapshot.Numbers numbers = snapshot.numbers();
 		if (numbers != null && snapshot.transition().to() == State.OPEN) {
@@ -248,14 +248,21 @@ public class MessageRenderer {
 				"transition", last.transition().toString());
 		String title = SlackText.escape(Placeholders.replace(coalesced.title(), values));
 		String name = SlackText.escape(last.circuitBreaker());
-		List<Block> blocks = List.of(Blocks.section("*" + title + "*"),
-				Blocks.fields(List.of("*Circuit Breaker:*\n" + name,
-						"*State Transition:*\n" + first.transition().from() + " → " + last.transition().to(),
-						"*Transition Time:*\n" + time(last),
-						"*Description:*\n" + SlackText.escape(Placeholders.replace(coalesced.description(), values)))));
+		List<String> fields = new ArrayList<>(List.of("*Circuit Breaker:*\n" + name,
+				"*State Transition:*\n" + first.transition().from() + " → " + last.transition().to(),
+				"*Transition Time:*\n" + time(last),
+				"*Description:*\n" + SlackText.escape(Placeholders.replace(coalesced.description(), values))));
+		addInstance(fields);
+		List<Block> blocks = List.of(Blocks.section("*" + title + "*"), Blocks.fields(fields));
 		return new ChatPostMessage(channel, SlackText.truncate(title + ": " + name, SlackText.TEXT_LIMIT),
 				List.of(new Attachment(template.color(), blocks)), step.threadTs(),
 				step.broadcast() ? Boolean.TRUE : null);
+	}
+
+	private void addInstance(List<String> fields) {
+		if (this.instance != null) {
+			fields.add("*Instance:*\n" + SlackText.escape(this.instance));
+		}
 	}
 
 	/**

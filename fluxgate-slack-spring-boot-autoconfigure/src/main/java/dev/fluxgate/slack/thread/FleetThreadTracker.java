@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
@@ -33,9 +34,9 @@ import reactor.core.scheduler.Scheduler;
  * <li>each replica's transitions reply in the thread and make it a member, with its state;</li>
  * <li>a replica that recovers while others are still in the cycle leaves it with a plain reply, and the last one
  * sends the broadcast recovery and ends the thread;</li>
- * <li>members renew a heartbeat; a cycle whose members all stopped reporting is ended by one live replica, and a
- * replica restarted with the same instance id leaves, one heartbeat after it started, the cycles its earlier life was
- * in.</li>
+ * <li>members renew a heartbeat; a cycle whose members all stopped reporting is ended by one live replica that was
+ * in it, and a replica restarted with the same instance id leaves, one heartbeat after it started, the cycles its
+ * earlier life was in.</li>
  * </ul>
  */
 public class FleetThreadTracker extends ThreadTracker {
@@ -44,7 +45,9 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	private static final int MAX_CONFLICTS = 64;
 
-	private static final Duration POLL = Duration.ofMillis(50);
+	private static final Duration FIRST_POLL = Duration.ofMillis(50);
+
+	private static final Duration LONGEST_POLL = Duration.ofSeconds(2);
 
 	private final String instance;
 
@@ -59,6 +62,8 @@ public class FleetThreadTracker extends ThreadTracker {
 	private final Scheduler scheduler;
 
 	private final Set<String> joined = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> watched = ConcurrentHashMap.newKeySet();
 
 	private final ConcurrentMap<String, SlackThread> claiming = new ConcurrentHashMap<>();
 
@@ -112,17 +117,26 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	@Override
 	public Mono<Plan> plan(TransitionSnapshot snapshot, String channel) {
-		return attempt(snapshot, channel, 0);
+		return attempt(snapshot, channel, 0, FIRST_POLL);
 	}
 
 	private Mono<Plan> attempt(TransitionSnapshot snapshot, String channel, int conflicts) {
+		return attempt(snapshot, channel, conflicts, FIRST_POLL);
+	}
+
+	/**
+	 * Read the breaker's thread and decide; while another replica's claim holds, ask again after a wait that doubles
+	 * up to two seconds, so that a root queued behind a long backlog costs few reads.
+	 */
+	private Mono<Plan> attempt(TransitionSnapshot snapshot, String channel, int conflicts, Duration poll) {
 		return store().find(snapshot.circuitBreaker())
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.flatMap((found) -> decide(snapshot, channel, found.orElse(null), conflicts));
+			.flatMap((found) -> decide(snapshot, channel, found.orElse(null), conflicts, poll));
 	}
 
-	private Mono<Plan> decide(TransitionSnapshot snapshot, String channel, SlackThread thread, int conflicts) {
+	private Mono<Plan> decide(TransitionSnapshot snapshot, String channel, SlackThread thread, int conflicts,
+			Duration poll) {
 		String name = snapshot.circuitBreaker();
 		State to = snapshot.transition().to();
 		Instant now = this.clock.instant();
@@ -143,7 +157,9 @@ public class FleetThreadTracker extends ThreadTracker {
 						thread.fleet().claimedBy());
 				return store().remove(thread).then(Mono.defer(() -> attempt(snapshot, channel, conflicts + 1)));
 			}
-			return Mono.delay(POLL, this.scheduler).then(Mono.defer(() -> attempt(snapshot, channel, conflicts)));
+			Duration next = (poll.compareTo(LONGEST_POLL) < 0) ? poll.multipliedBy(2) : LONGEST_POLL;
+			return Mono.delay(poll, this.scheduler)
+				.then(Mono.defer(() -> attempt(snapshot, channel, conflicts, next)));
 		}
 		if (ThreadRules.endsCycle(to)) {
 			Fleet left = thread.fleet().without(this.instance);
@@ -152,6 +168,7 @@ public class FleetThreadTracker extends ThreadTracker {
 				SlackThread next = thread.followedBy(snapshot).withFleet(left);
 				return write(store().replace(thread, next), snapshot, channel, conflicts, () -> {
 					this.joined.remove(name);
+					this.watched.add(name);
 					return new Plan(new ThreadRules.Step(thread.threadTs(), false, false, false), thread, next,
 							states(others));
 				});
@@ -283,33 +300,45 @@ public class FleetThreadTracker extends ThreadTracker {
 			.flatMap((removed) -> this.onEnded.apply(new Ended(thread, this.instance, Ended.Reason.RESTARTED)));
 	}
 
+	/**
+	 * One heartbeat: renew this replica's membership of the cycles it is in, and end those it was in whose members
+	 * all stopped reporting. One read per such cycle, and one write for each renewal; no scan of the store.
+	 */
 	private Mono<Void> beat() {
 		Instant now = this.clock.instant();
-		Mono<Void> renewals = Flux.fromIterable(Set.copyOf(this.joined))
+		Set<String> names = new TreeSet<>(this.watched);
+		names.addAll(this.joined);
+		return Flux.fromIterable(names)
 			.concatMap((name) -> store().find(name)
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty())
-				.flatMap((thread) -> renew(name, thread.orElse(null), now)))
+				.flatMap((thread) -> beat(name, thread.orElse(null), now)))
 			.then();
-		Mono<Void> reaping = store().findAll()
-			.filter((thread) -> !thread.isClaim() && !thread.fleet().members().isEmpty()
-					&& !thread.fleet().members().containsKey(this.instance)
-					&& thread.fleet().live(now, this.silence).isEmpty())
-			.concatMap((thread) -> store().remove(thread)
-				.filter(Boolean::booleanValue)
-				.flatMap((removed) -> this.onEnded
-					.apply(new Ended(thread, lastReported(thread), Ended.Reason.STOPPED_REPORTING))))
-			.then();
-		return renewals.then(reaping);
 	}
 
-	private Mono<Boolean> renew(String name, SlackThread thread, Instant now) {
-		Fleet.Member member = (thread != null) ? thread.fleet().members().get(this.instance) : null;
-		if (member == null || thread.isClaim()) {
+	private Mono<Void> beat(String name, SlackThread thread, Instant now) {
+		if (thread == null || thread.fleet().members().isEmpty()) {
 			this.joined.remove(name);
+			this.watched.remove(name);
 			return Mono.empty();
 		}
-		return store().replace(thread, thread.withFleet(thread.fleet().with(this.instance, member.state(), now)));
+		if (thread.isClaim()) {
+			return Mono.empty();
+		}
+		Fleet.Member member = thread.fleet().members().get(this.instance);
+		if (member != null) {
+			return store().replace(thread, thread.withFleet(thread.fleet().with(this.instance, member.state(), now)))
+				.then();
+		}
+		this.joined.remove(name);
+		this.watched.add(name);
+		if (!thread.fleet().live(now, this.silence).isEmpty()) {
+			return Mono.empty();
+		}
+		return store().remove(thread).filter(Boolean::booleanValue).flatMap((removed) -> {
+			this.watched.remove(name);
+			return this.onEnded.apply(new Ended(thread, lastReported(thread), Ended.Reason.STOPPED_REPORTING));
+		});
 	}
 
 	private static String lastReported(SlackThread thread) {

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxgate.slack.AsyncSlackListener;
 import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.RequiresPrograms;
@@ -180,6 +181,7 @@ class FleetTests {
 		Post bLeaves = postsAbout("payment").get(6);
 		assertThat(bLeaves.broadcast()).isFalse();
 		assertThat(bLeaves.rawBody()).contains("Still failing on 1 instance:* pod-c (OPEN)");
+		await().until(() -> slack.updates().stream().anyMatch((edit) -> edit.text().contains("— OPEN on 1 instance:")));
 
 		onC.transitionToHalfOpenState();
 		onC.transitionToClosedState();
@@ -270,6 +272,28 @@ class FleetTests {
 			.singleElement()
 			.satisfies((post) -> assertThat(post.threadTs()).isEqualTo(root));
 		await().until(() -> !threadInRedis("payment"));
+	}
+
+	@Test
+	void whenTheClaimerCannotPostTheRootTheNextReplicasMessageBecomesTheRoot() {
+		slack.stub(SlackStandIn.postMessage()
+			.atPriority(1)
+			.inScenario("first root refused")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(SlackStandIn.error("restricted_action").withFixedDelay(500))
+			.willSetStateTo("refused"));
+		AsyncSlackListener a = replica("pod-a", Duration.ofSeconds(10));
+		AsyncSlackListener b = replica("pod-b", Duration.ofSeconds(10));
+		breaker(a, "payment").transitionToOpenState();
+		await().until(() -> threadOf(a, "payment") != null);
+		assertThat(threadOf(a, "payment").fleet().claimedBy()).isEqualTo("pod-a");
+		breaker(b, "payment").transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 1);
+		Post root = postsAbout("payment").get(0);
+		assertThat(root.threadTs()).as("pod-b's message is the root").isNull();
+		assertThat(root.rawBody()).contains("*Instance:*\\npod-b");
+		await().until(() -> root.ts().equals(threadOf(a, "payment").threadTs()));
+		assertThat(slack.posts()).hasSize(2);
 	}
 
 	@Test
