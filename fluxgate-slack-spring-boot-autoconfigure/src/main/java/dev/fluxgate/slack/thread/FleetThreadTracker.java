@@ -47,7 +47,7 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	private static final Duration FIRST_POLL = Duration.ofMillis(50);
 
-	private static final Duration LONGEST_POLL = Duration.ofSeconds(2);
+	private static final Duration LONGEST_POLL = Duration.ofSeconds(5);
 
 	private final String instance;
 
@@ -126,7 +126,7 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	/**
 	 * Read the breaker's thread and decide; while another replica's claim holds, ask again after a wait that doubles
-	 * up to two seconds, so that a root queued behind a long backlog costs few reads.
+	 * up to five seconds, so that a root queued behind a long backlog costs few reads.
 	 */
 	private Mono<Plan> attempt(TransitionSnapshot snapshot, String channel, int conflicts, Duration poll) {
 		return store().find(snapshot.circuitBreaker())
