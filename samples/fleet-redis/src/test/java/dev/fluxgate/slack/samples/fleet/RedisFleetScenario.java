@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
  * container where Docker exists.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "fluxgate.slack.instance-id=replica-1")
+		properties = { "fluxgate.slack.instance-id=replica-1",
+				"resilience4j.circuitbreaker.instances.payment-api.automatic-transition-from-open-to-half-open-enabled=false" })
 abstract class RedisFleetScenario {
 
 	@RegisterExtension
