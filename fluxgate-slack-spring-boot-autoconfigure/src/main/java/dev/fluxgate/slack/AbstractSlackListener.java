@@ -1,6 +1,5 @@
 package dev.fluxgate.slack;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +7,6 @@ import java.util.Objects;
 
 import dev.fluxgate.slack.client.AuthTestResponse;
 import dev.fluxgate.slack.client.SlackClient;
-import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.MessageDelivery;
 import dev.fluxgate.slack.delivery.Permalinks;
@@ -28,7 +26,6 @@ import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransiti
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * What the sync and async Slack listeners share: binding to circuit breakers, templates, the thread rules and the
@@ -68,24 +65,15 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 			throw new IllegalArgumentException("A Slack channel ID is required: set SLACK_CHANNEL_ID");
 		}
 		this.channel = builder.channel.trim();
-		SlackClient client = (builder.client != null) ? builder.client
-				: WebClientSlackClient.builder()
-					.token(builder.token)
-					.baseUrl(builder.baseUrl)
-					.timeout(builder.timeout)
-					.build();
+		SlackClient client = builder.client();
 		this.templates = Objects.requireNonNull(builder.templates, "templates must not be null");
 		this.bound = new BoundCircuitBreakers(
 				Objects.requireNonNull(builder.circuitBreakerFilter, "circuitBreakerFilter must not be null"),
 				this::announce);
-		ThreadStore store = Objects.requireNonNull(builder.threadStore, "threadStore must not be null");
-		this.tracker = (builder.instanceId != null)
-				? new FleetThreadTracker(store, this.bound::keepsThreadsOf, builder.instanceId, builder.heartbeat,
-						builder.timeout, Clock.systemUTC(), Schedulers.parallel())
-				: new ThreadTracker(store, this.bound::keepsThreadsOf);
+		this.tracker = builder.tracker(this.bound::keepsThreadsOf);
 		this.observer = IsolatingDeliveryObserver
 			.of(Objects.requireNonNull(builder.observer, "observer must not be null"));
-		this.renderer = (builder.renderer != null) ? builder.renderer : new MessageRenderer(null, builder.instanceId);
+		this.renderer = builder.renderer();
 		this.channelRouter = new DefaultingChannelRouter(builder.channelRouter, this.channel);
 		this.poster = new SlackPoster(client, builder.pacer,
 				Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null"), this.observer);
@@ -250,25 +238,17 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	}
 
 	/**
-	 * Deliver consecutive transitions of one breaker as one message: the last one's, telling how many came before.
-	 * The returned {@link Mono} never fails.
-	 * @param batch the transitions, oldest first; all but the last are counted as coalesced
-	 * @param deadline how long delivery may take in all, or {@code null} for no limit
-	 * @return completes once the message was delivered or given up
+	 * Deliver consecutive transitions of one breaker as one message, the root's edit included. Never fails.
 	 */
-	protected final Mono<Void> deliver(List<TransitionSnapshot> batch, Duration deadline) {
+	final Mono<Void> deliver(List<TransitionSnapshot> batch, Duration deadline) {
 		return deliverMessage(batch, deadline).flatMap((rootEdit) -> rootEdit);
 	}
 
 	/**
-	 * Deliver consecutive transitions of one breaker as one message, and return the edit of its thread's root that is
-	 * still to be made, so that a caller may wait for the message alone. The returned {@link Mono} never fails, and
-	 * neither does the edit.
-	 * @param batch the transitions, oldest first; all but the last are counted as coalesced
-	 * @param deadline how long delivery of the message may take in all, or {@code null} for no limit
-	 * @return the root's edit, to subscribe to before the breaker's next message; empty when there is none
+	 * Deliver consecutive transitions of one breaker as one message, and return the root's edit still to be made, to
+	 * subscribe to before the breaker's next message. Never fails, and neither does the edit.
 	 */
-	protected final Mono<Mono<Void>> deliverMessage(List<TransitionSnapshot> batch, Duration deadline) {
+	final Mono<Mono<Void>> deliverMessage(List<TransitionSnapshot> batch, Duration deadline) {
 		return this.delivery.deliver(batch, deadline);
 	}
 

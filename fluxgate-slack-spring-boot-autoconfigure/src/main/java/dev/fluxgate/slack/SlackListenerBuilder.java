@@ -1,5 +1,6 @@
 package dev.fluxgate.slack;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -11,8 +12,11 @@ import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.RetryPolicy;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
+import dev.fluxgate.slack.thread.FleetThreadTracker;
 import dev.fluxgate.slack.thread.InMemoryThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
+import dev.fluxgate.slack.thread.ThreadTracker;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The settings both listeners share; {@link AbstractSlackListener.Builder} and the listeners' own builders extend it.
@@ -64,6 +68,21 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 	public B pacer(ChannelPacer pacer) {
 		this.pacer = pacer;
 		return self();
+	}
+
+	SlackClient client() {
+		return (this.client != null) ? this.client
+				: WebClientSlackClient.builder().token(this.token).baseUrl(this.baseUrl).timeout(this.timeout).build();
+	}
+
+	ThreadTracker tracker(Predicate<String> tracked) {
+		ThreadStore store = Objects.requireNonNull(this.threadStore, "threadStore must not be null");
+		return (this.instanceId != null) ? new FleetThreadTracker(store, tracked, this.instanceId, this.heartbeat,
+				this.timeout, Clock.systemUTC(), Schedulers.parallel()) : new ThreadTracker(store, tracked);
+	}
+
+	MessageRenderer renderer() {
+		return (this.renderer != null) ? this.renderer : new MessageRenderer(null, this.instanceId);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -18,7 +18,7 @@ import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackErrors;
 import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.message.MessageRenderer;
-import dev.fluxgate.slack.thread.FleetThreadTracker;
+import dev.fluxgate.slack.thread.CycleEnded;
 import dev.fluxgate.slack.thread.Plan;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
@@ -197,9 +197,9 @@ public final class MessageDelivery {
 	 * @param ended the cycle
 	 * @return completes once told
 	 */
-	public Mono<Void> ended(FleetThreadTracker.Ended ended) {
+	public Mono<Void> ended(CycleEnded ended) {
 		SlackThread thread = ended.thread();
-		String reason = (ended.reason() == FleetThreadTracker.Ended.Reason.RESTARTED)
+		String reason = (ended.reason() == CycleEnded.Reason.RESTARTED)
 				? "its last instance, " + ended.lastInstance() + ", restarted with its circuit breaker closed"
 				: "its last instance, " + ended.lastInstance() + ", stopped reporting";
 		Template closed = this.templates.get()

@@ -6,9 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
@@ -34,9 +32,9 @@ import reactor.core.scheduler.Scheduler;
  * <li>each replica's transitions reply in the thread and make it a member, with its state;</li>
  * <li>a replica that recovers while others are still in the cycle leaves it with a plain reply, and the last one
  * sends the broadcast recovery and ends the thread;</li>
- * <li>members renew a heartbeat; a cycle whose members all stopped reporting is ended by one live replica that was
- * in it, and a replica restarted with the same instance id leaves, one heartbeat after it started, the cycles its
- * earlier life was in.</li>
+ * <li>members renew a heartbeat ({@link FleetHeartbeat}); a cycle whose members all stopped reporting is ended by one
+ * live replica that was in it, and a replica restarted with the same instance id leaves, one heartbeat after it
+ * started, the cycles its earlier life was in.</li>
  * </ul>
  */
 public class FleetThreadTracker extends ThreadTracker {
@@ -51,7 +49,7 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	private final String instance;
 
-	private final Duration heartbeat;
+	private final FleetHeartbeat heartbeat;
 
 	private final Duration silence;
 
@@ -61,15 +59,8 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	private final Scheduler scheduler;
 
-	private final Set<String> joined = ConcurrentHashMap.newKeySet();
-
-	private final Set<String> watched = ConcurrentHashMap.newKeySet();
-
 	private final ConcurrentMap<String, SlackThread> claiming = new ConcurrentHashMap<>();
 
-	private final Disposable heartbeats;
-
-	private volatile Function<Ended, Mono<Void>> onEnded = (ended) -> Mono.empty();
 
 	/**
 	 * Create a fleet's tracker and start its heartbeats.
@@ -85,26 +76,19 @@ public class FleetThreadTracker extends ThreadTracker {
 			Duration claimTtl, Clock clock, Scheduler scheduler) {
 		super(store, tracked);
 		this.instance = Objects.requireNonNull(instance, "instance must not be null");
-		this.heartbeat = heartbeat;
-		this.silence = heartbeat.multipliedBy(3);
 		this.claimTtl = Objects.requireNonNull(claimTtl, "claimTtl must not be null");
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 		this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
-		this.heartbeats = Flux.interval(heartbeat, heartbeat, scheduler)
-			.onBackpressureDrop()
-			.concatMap((tick) -> beat().onErrorResume((ex) -> {
-				logger.debug("Could not renew this replica's heartbeat; the next one tries again", ex);
-				return Mono.empty();
-			}), 1)
-			.subscribe();
+		this.heartbeat = new FleetHeartbeat(store, instance, heartbeat, clock, scheduler);
+		this.silence = this.heartbeat.silence();
 	}
 
 	/**
 	 * Set what posts the end of a cycle whose members are gone.
 	 * @param onEnded posts the reply and edits the root; never fails
 	 */
-	public void onEnded(Function<Ended, Mono<Void>> onEnded) {
-		this.onEnded = Objects.requireNonNull(onEnded, "onEnded must not be null");
+	public void onEnded(Function<CycleEnded, Mono<Void>> onEnded) {
+		this.heartbeat.onEnded(Objects.requireNonNull(onEnded, "onEnded must not be null"));
 	}
 
 	/**
@@ -167,21 +151,20 @@ public class FleetThreadTracker extends ThreadTracker {
 			if (!others.isEmpty()) {
 				SlackThread next = thread.followedBy(snapshot).withFleet(left);
 				return write(store().replace(thread, next), snapshot, channel, conflicts, () -> {
-					this.joined.remove(name);
-					this.watched.add(name);
+					this.heartbeat.left(name);
 					return new Plan(new ThreadRules.Step(thread.threadTs(), false, false, false), thread, next,
 							states(others));
 				});
 			}
 			return write(store().remove(thread), snapshot, channel, conflicts, () -> {
-				this.joined.remove(name);
+				this.heartbeat.ended(name);
 				return new Plan(ThreadRules.next(to, thread), thread, null, Map.of());
 			});
 		}
 		Fleet moved = thread.fleet().with(this.instance, to, now);
 		SlackThread next = thread.followedBy(snapshot).withFleet(moved);
 		return write(store().replace(thread, next), snapshot, channel, conflicts, () -> {
-			this.joined.add(name);
+			this.heartbeat.joined(name);
 			return new Plan(ThreadRules.next(to, thread), thread, next, states(moved.live(now, this.silence)));
 		});
 	}
@@ -244,7 +227,7 @@ public class FleetThreadTracker extends ThreadTracker {
 			.flatMap((recorded) -> recorded ? Mono.just(true) : recordRoot(name, channel, ts, 1))
 			.map((recorded) -> {
 				if (recorded) {
-					this.joined.add(name);
+					this.heartbeat.joined(name);
 				}
 				else {
 					logger.warn("The claim of circuit breaker '{}' lapsed while its root was posted; another replica "
@@ -276,79 +259,7 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	@Override
 	public void bound(String circuitBreaker, Supplier<State> state) {
-		Mono.delay(this.heartbeat, this.scheduler)
-			.filter((tick) -> !this.heartbeats.isDisposed())
-			.flatMap((tick) -> store().find(circuitBreaker))
-			.filter((thread) -> !thread.isClaim() && thread.fleet().members().containsKey(this.instance)
-					&& !this.joined.contains(circuitBreaker))
-			.flatMap((thread) -> rejoin(thread, state.get()))
-			.subscribe(null, (ex) -> logger.warn("Could not check whether circuit breaker '{}' was in a shared failure "
-					+ "cycle before this replica started", circuitBreaker, ex));
-	}
-
-	private Mono<Void> rejoin(SlackThread thread, State state) {
-		if (!ThreadRules.endsCycle(state)) {
-			this.joined.add(thread.circuitBreaker());
-			return Mono.empty();
-		}
-		Fleet left = thread.fleet().without(this.instance);
-		if (!left.live(this.clock.instant(), this.silence).isEmpty()) {
-			return store().replace(thread, thread.withFleet(left)).then();
-		}
-		return store().remove(thread)
-			.filter(Boolean::booleanValue)
-			.flatMap((removed) -> this.onEnded.apply(new Ended(thread, this.instance, Ended.Reason.RESTARTED)));
-	}
-
-	/**
-	 * One heartbeat: renew this replica's membership of the cycles it is in, and end those it was in whose members
-	 * all stopped reporting. One read per such cycle, and one write for each renewal; no scan of the store.
-	 */
-	private Mono<Void> beat() {
-		Instant now = this.clock.instant();
-		Set<String> names = new TreeSet<>(this.watched);
-		names.addAll(this.joined);
-		return Flux.fromIterable(names)
-			.concatMap((name) -> store().find(name)
-				.map(Optional::of)
-				.defaultIfEmpty(Optional.empty())
-				.flatMap((thread) -> beat(name, thread.orElse(null), now)))
-			.then();
-	}
-
-	private Mono<Void> beat(String name, SlackThread thread, Instant now) {
-		if (thread == null || thread.fleet().members().isEmpty()) {
-			this.joined.remove(name);
-			this.watched.remove(name);
-			return Mono.empty();
-		}
-		if (thread.isClaim()) {
-			return Mono.empty();
-		}
-		Fleet.Member member = thread.fleet().members().get(this.instance);
-		if (member != null) {
-			return store().replace(thread, thread.withFleet(thread.fleet().with(this.instance, member.state(), now)))
-				.then();
-		}
-		this.joined.remove(name);
-		this.watched.add(name);
-		if (!thread.fleet().live(now, this.silence).isEmpty()) {
-			return Mono.empty();
-		}
-		return store().remove(thread).filter(Boolean::booleanValue).flatMap((removed) -> {
-			this.watched.remove(name);
-			return this.onEnded.apply(new Ended(thread, lastReported(thread), Ended.Reason.STOPPED_REPORTING));
-		});
-	}
-
-	private static String lastReported(SlackThread thread) {
-		return thread.fleet()
-			.members()
-			.entrySet()
-			.stream()
-			.max(Map.Entry.comparingByValue((a, b) -> a.heartbeat().compareTo(b.heartbeat())))
-			.map(Map.Entry::getKey)
-			.orElse("?");
+		this.heartbeat.bound(circuitBreaker, state);
 	}
 
 	private static Map<String, State> states(Map<String, Fleet.Member> members) {
@@ -359,31 +270,7 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	@Override
 	public void close() {
-		this.heartbeats.dispose();
-	}
-
-	/**
-	 * A shared failure cycle that ended because none of its members is left to end it.
-	 *
-	 * @param thread the thread as it was last stored
-	 * @param lastInstance the member that reported last
-	 * @param reason why it ended
-	 */
-	public record Ended(SlackThread thread, String lastInstance, Reason reason) {
-
-		/**
-		 * Why a shared failure cycle ended without a recovery.
-		 */
-		public enum Reason {
-
-			/** Its last member stopped renewing its heartbeat. */
-			STOPPED_REPORTING,
-
-			/** Its last member restarted, its breaker closed. */
-			RESTARTED
-
-		}
-
+		this.heartbeat.close();
 	}
 
 }
