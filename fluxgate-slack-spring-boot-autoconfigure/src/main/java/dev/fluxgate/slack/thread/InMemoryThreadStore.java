@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,46 +30,33 @@ public class InMemoryThreadStore implements ThreadStore {
 
 	@Override
 	public Mono<Boolean> replace(SlackThread expected, SlackThread next) {
-		return Mono.fromSupplier(() -> {
-			AtomicBoolean replaced = new AtomicBoolean();
-			this.threads.computeIfPresent(expected.circuitBreaker(), (name, current) -> {
-				if (unchanged(current, expected)) {
-					replaced.set(true);
-					return next;
-				}
-				return current;
-			});
-			return replaced.get();
-		});
+		return swap(expected.circuitBreaker(), (current) -> unchanged(current, expected), next);
 	}
 
 	@Override
 	public Mono<Boolean> remove(String circuitBreaker, String threadTs) {
-		return Mono.fromSupplier(() -> {
-			AtomicBoolean removed = new AtomicBoolean();
-			this.threads.computeIfPresent(circuitBreaker, (name, current) -> {
-				if (threadTs.equals(current.threadTs())) {
-					removed.set(true);
-					return null;
-				}
-				return current;
-			});
-			return removed.get();
-		});
+		return swap(circuitBreaker, (current) -> threadTs.equals(current.threadTs()), null);
 	}
 
 	@Override
 	public Mono<Boolean> remove(SlackThread expected) {
+		return swap(expected.circuitBreaker(), (current) -> unchanged(current, expected), null);
+	}
+
+	/**
+	 * Put the next thread, or none, in place of a breaker's current one, only if that is the one expected.
+	 */
+	private Mono<Boolean> swap(String circuitBreaker, Predicate<SlackThread> expected, SlackThread next) {
 		return Mono.fromSupplier(() -> {
-			AtomicBoolean removed = new AtomicBoolean();
-			this.threads.computeIfPresent(expected.circuitBreaker(), (name, current) -> {
-				if (unchanged(current, expected)) {
-					removed.set(true);
-					return null;
+			AtomicBoolean swapped = new AtomicBoolean();
+			this.threads.computeIfPresent(circuitBreaker, (name, current) -> {
+				if (expected.test(current)) {
+					swapped.set(true);
+					return next;
 				}
 				return current;
 			});
-			return removed.get();
+			return swapped.get();
 		});
 	}
 
