@@ -92,7 +92,7 @@ public final class MessageDelivery {
 			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 			batch.subList(0, batch.size() - 1).forEach(this.observer::coalesced);
 			long start = System.nanoTime();
-			return this.tracker.plan(snapshot, this.channels.apply(snapshot.circuitBreaker()))
+			return this.tracker.plan(snapshot, () -> this.channels.apply(snapshot.circuitBreaker()))
 				.flatMap((plan) -> deliverIn(batch, plan, start, deadline));
 		}).onErrorResume((ex) -> {
 			TransitionSnapshot snapshot = batch.get(batch.size() - 1);

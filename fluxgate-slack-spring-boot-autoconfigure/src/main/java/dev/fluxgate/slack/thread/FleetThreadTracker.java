@@ -100,11 +100,11 @@ public class FleetThreadTracker extends ThreadTracker {
 	}
 
 	@Override
-	public Mono<Plan> plan(TransitionSnapshot snapshot, String channel) {
+	public Mono<Plan> plan(TransitionSnapshot snapshot, Supplier<String> channel) {
 		return attempt(snapshot, channel, 0, FIRST_POLL);
 	}
 
-	private Mono<Plan> attempt(TransitionSnapshot snapshot, String channel, int conflicts) {
+	private Mono<Plan> attempt(TransitionSnapshot snapshot, Supplier<String> channel, int conflicts) {
 		return attempt(snapshot, channel, conflicts, FIRST_POLL);
 	}
 
@@ -112,14 +112,15 @@ public class FleetThreadTracker extends ThreadTracker {
 	 * Read the breaker's thread and decide; while another replica's claim holds, ask again after a wait that doubles
 	 * up to five seconds, so that a root queued behind a long backlog costs few reads.
 	 */
-	private Mono<Plan> attempt(TransitionSnapshot snapshot, String channel, int conflicts, Duration poll) {
+	private Mono<Plan> attempt(TransitionSnapshot snapshot, Supplier<String> channel, int conflicts,
+			Duration poll) {
 		return store().find(snapshot.circuitBreaker())
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
 			.flatMap((found) -> decide(snapshot, channel, found.orElse(null), conflicts, poll));
 	}
 
-	private Mono<Plan> decide(TransitionSnapshot snapshot, String channel, SlackThread thread, int conflicts,
+	private Mono<Plan> decide(TransitionSnapshot snapshot, Supplier<String> channel, SlackThread thread, int conflicts,
 			Duration poll) {
 		String name = snapshot.circuitBreaker();
 		State to = snapshot.transition().to();
@@ -128,7 +129,8 @@ public class FleetThreadTracker extends ThreadTracker {
 			if (to != State.OPEN) {
 				return Mono.just(Plan.of(to, null));
 			}
-			SlackThread claim = SlackThread.claimed(snapshot, channel, this.instance, now.plus(this.claimTtl));
+			SlackThread claim = SlackThread.claimed(snapshot, channel.get(), this.instance,
+					now.plus(this.claimTtl));
 			return write(store().create(claim), snapshot, channel, conflicts, () -> {
 				this.claiming.put(name, claim);
 				return new Plan(ThreadRules.next(to, null), null, claim, Map.of(this.instance, to));
@@ -169,7 +171,7 @@ public class FleetThreadTracker extends ThreadTracker {
 		});
 	}
 
-	private Mono<Plan> write(Mono<Boolean> change, TransitionSnapshot snapshot, String channel, int conflicts,
+	private Mono<Plan> write(Mono<Boolean> change, TransitionSnapshot snapshot, Supplier<String> channel, int conflicts,
 			Supplier<Plan> plan) {
 		return change.flatMap((done) -> {
 			if (done) {

@@ -55,10 +55,10 @@ public class ThreadTracker implements AutoCloseable {
 	 * Decide how a transition is posted: read its breaker's thread and apply the thread rules. A fleet's tracker also
 	 * claims, joins or leaves the shared cycle here, atomically, before the message is sent.
 	 * @param snapshot the transition
-	 * @param channel the channel a new thread of its breaker goes to
+	 * @param channel the channel a new thread of its breaker goes to, asked only when one is claimed
 	 * @return the plan
 	 */
-	public Mono<Plan> plan(TransitionSnapshot snapshot, String channel) {
+	public Mono<Plan> plan(TransitionSnapshot snapshot, Supplier<String> channel) {
 		return open(snapshot.circuitBreaker()).map((open) -> Plan.of(snapshot.transition().to(), open))
 			.defaultIfEmpty(Plan.of(snapshot.transition().to(), null));
 	}
