@@ -1,5 +1,6 @@
 package dev.fluxgate.slack.autoconfigure;
 
+import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.delivery.SharedPace;
 import dev.fluxgate.slack.redis.RedisSharedPace;
@@ -14,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -51,6 +53,41 @@ public final class FluxgateSlackRedisAutoConfiguration {
 			FluxgateSlackProperties properties) {
 		return new RedisSharedPace(template(connectionFactory), properties.getRedis().getKeyPrefix(),
 				properties.getRedis().getTimeout());
+	}
+
+	/**
+	 * Close the listener before Redis stops: Boot stops the Lettuce connection factory, a lifecycle bean of phase 0,
+	 * before it destroys beans, so the listener's own close would find Redis gone and keep the messages still pending
+	 * at shutdown in memory.
+	 */
+	@Bean
+	SmartLifecycle slackListenerBeforeRedisStops(ObjectProvider<AbstractSlackListener> listener) {
+		return new SmartLifecycle() {
+
+			private volatile boolean running;
+
+			@Override
+			public void start() {
+				this.running = true;
+			}
+
+			@Override
+			public void stop() {
+				this.running = false;
+				listener.ifAvailable(AbstractSlackListener::close);
+			}
+
+			@Override
+			public boolean isRunning() {
+				return this.running;
+			}
+
+			@Override
+			public int getPhase() {
+				return 1024;
+			}
+
+		};
 	}
 
 	private static ReactiveStringRedisTemplate template(

@@ -120,6 +120,24 @@ class RedisStoreApplicationTests {
 	}
 
 	@Test
+	void messagesStillPendingAtShutdownAreToldWithTheirThreadStillInRedis(CapturedOutput output) {
+		redis.flush();
+		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(300)));
+		CircuitBreaker payment = CircuitBreaker.ofDefaults("payment");
+		this.runner.withPropertyValues("fluxgate.slack.mode=async").run((context) -> {
+			context.getBean(AbstractSlackListener.class).bindTo(payment);
+			payment.transitionToOpenState();
+			payment.transitionToHalfOpenState();
+			payment.transitionToClosedState();
+		});
+		assertThat(slack.delivered()).extracting(Post::transition)
+			.containsExactly("CLOSED → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → CLOSED");
+		assertThat(output.getAll()).doesNotContain("The shared thread store failed");
+		assertThat(new ReactiveStringRedisTemplate(redis.connectionFactory()).hasKey("fluxgate:slack:thread:payment")
+			.block()).as("the recovery ended the thread in Redis").isFalse();
+	}
+
+	@Test
 	void theReplicasShareEachChannelsPaceUnlessPacingIsOff() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(RedisSharedPace.class);
