@@ -17,7 +17,6 @@ import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.resilience4j.CircuitBreakerTarget;
 import dev.fluxgate.slack.resilience4j.DefaultingChannelRouter;
 import dev.fluxgate.slack.resilience4j.RegistryBinding;
-import dev.fluxgate.slack.thread.FleetThreadTracker;
 import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.thread.ThreadTracker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -80,9 +79,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.permalinks = new Permalinks(client);
 		this.delivery = new MessageDelivery(this.poster, this.renderer, this::getTemplates, this.tracker,
 				this::channelFor, this.observer, this.permalinks, builder.updateRoot);
-		if (this.tracker instanceof FleetThreadTracker fleet) {
-			fleet.onEnded(this.delivery::ended);
-		}
+		this.tracker.endedCycles().flatMap(this.delivery::ended).subscribe();
 	}
 
 	/**
@@ -111,8 +108,8 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	}
 
 	/**
-	 * Stop announcing a circuit breaker and forget its thread. Resilience4j cannot unsubscribe, so its later events
-	 * are ignored.
+	 * Stop announcing a circuit breaker and let go of its thread: forget it, or, in a fleet, leave its cycle to the
+	 * other replicas. Resilience4j cannot unsubscribe, so its later events are ignored.
 	 * @param circuitBreaker the circuit breaker
 	 */
 	@Override
@@ -120,9 +117,9 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		try {
 			if (this.bound.release(circuitBreaker)) {
 				released(circuitBreaker.getName());
-				this.tracker.forget(circuitBreaker.getName())
-					.subscribe(null, (ex) -> logger.warn("Could not forget the thread of released circuit breaker '{}'",
-							circuitBreaker.getName(), ex));
+				this.tracker.released(circuitBreaker.getName())
+					.subscribe(null, (ex) -> logger.warn("Could not let go of the thread of released circuit breaker "
+							+ "'{}'", circuitBreaker.getName(), ex));
 			}
 		}
 		catch (RuntimeException ex) {

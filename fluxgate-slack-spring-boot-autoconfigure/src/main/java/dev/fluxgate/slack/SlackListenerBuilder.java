@@ -1,6 +1,5 @@
 package dev.fluxgate.slack;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -14,6 +13,8 @@ import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.thread.FleetThreadTracker;
 import dev.fluxgate.slack.thread.InMemoryThreadStore;
+import dev.fluxgate.slack.thread.InstanceId;
+import dev.fluxgate.slack.thread.LocalThreadTracker;
 import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.thread.ThreadTracker;
 import reactor.core.scheduler.Schedulers;
@@ -75,14 +76,25 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 				: WebClientSlackClient.builder().token(this.token).baseUrl(this.baseUrl).timeout(this.timeout).build();
 	}
 
+	/**
+	 * Choose the thread rules by the store: the fleet's when the store is shared, one process's otherwise.
+	 */
 	ThreadTracker tracker(Predicate<String> tracked) {
 		ThreadStore store = Objects.requireNonNull(this.threadStore, "threadStore must not be null");
-		return (this.instanceId != null) ? new FleetThreadTracker(store, tracked, this.instanceId, this.heartbeat,
-				this.timeout, Clock.systemUTC(), Schedulers.parallel()) : new ThreadTracker(store, tracked);
+		return store.isShared() ? new FleetThreadTracker(store, tracked, instanceId(), this.heartbeat, this.timeout,
+				Schedulers.parallel()) : new LocalThreadTracker(store, tracked);
 	}
 
 	MessageRenderer renderer() {
-		return (this.renderer != null) ? this.renderer : new MessageRenderer(null, this.instanceId);
+		return (this.renderer != null) ? this.renderer
+				: new MessageRenderer(null, this.threadStore.isShared() ? instanceId() : null);
+	}
+
+	private String instanceId() {
+		if (this.instanceId == null) {
+			this.instanceId = InstanceId.generate();
+		}
+		return this.instanceId;
 	}
 
 	@SuppressWarnings("unchecked")
@@ -161,10 +173,12 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 	}
 
 	/**
-	 * Share each failure cycle's thread with the other replicas of the service that keep their threads in the same
-	 * {@link #threadStore(ThreadStore) store}: the first replica to trip posts the root, the others reply in it, and
-	 * the last one to recover sends the recovery. Each message then tells which replica sent it.
-	 * @param instanceId this replica's name, unique among the running replicas
+	 * Name this replica among those that share each failure cycle's thread in a
+	 * {@link ThreadStore#isShared() shared} {@link #threadStore(ThreadStore) store}: the first replica to trip posts
+	 * the root, the others reply in it, and the last one to recover sends the recovery. Each message then tells which
+	 * replica sent it. Without a shared store this has no effect.
+	 * @param instanceId this replica's name, unique among the running replicas, or {@code null} for one made up of
+	 * the host name, the process id and a random part
 	 * @param heartbeat how often this replica renews its membership of the cycles it is in; a replica silent for
 	 * three heartbeats is gone
 	 * @return this builder

@@ -90,9 +90,9 @@ public final class FluxgateSlackAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(MessageRenderer.class)
-		MessageRenderer slackMessageRenderer() {
+		MessageRenderer slackMessageRenderer(ThreadStore threadStore) {
 			return new MessageRenderer(this.properties.getMention(),
-					"redis".equalsIgnoreCase(this.properties.getStore()) ? this.settings.instanceId() : null);
+					threadStore.isShared() ? this.settings.instanceId() : null);
 		}
 
 
@@ -177,8 +177,7 @@ public final class FluxgateSlackAutoConfiguration {
 				.pacer(collaborators.pacer())
 				.observer(DeliveryObserver.of(observers.orderedStream().toList()))
 				.circuitBreakerFilter(collaborators.circuitBreakerFilter())
-				.fleet("redis".equalsIgnoreCase(this.properties.getStore()) ? this.settings.instanceId() : null,
-						this.properties.getRedis().getHeartbeat());
+				.fleet(this.settings.instanceId(), this.properties.getRedis().getHeartbeat());
 		}
 
 		/**

@@ -18,6 +18,7 @@ import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackErrors;
 import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.message.SlackText;
 import dev.fluxgate.slack.thread.CycleEnded;
 import dev.fluxgate.slack.thread.Plan;
 import dev.fluxgate.slack.thread.SlackThread;
@@ -199,23 +200,36 @@ public final class MessageDelivery {
 	 */
 	public Mono<Void> ended(CycleEnded ended) {
 		SlackThread thread = ended.thread();
-		String reason = (ended.reason() == CycleEnded.Reason.RESTARTED)
-				? "its last instance, " + ended.lastInstance() + ", restarted with its circuit breaker closed"
-				: "its last instance, " + ended.lastInstance() + ", stopped reporting";
+		String reason = reason(ended);
 		Template closed = this.templates.get()
 			.forTransition(Transition.of(CircuitBreaker.State.OPEN, CircuitBreaker.State.CLOSED));
 		logger.info("The shared failure cycle of circuit breaker '{}' ended: {}", thread.circuitBreaker(), reason);
 		Mono<Void> edit = (thread.root() != null) ? edit(thread, () -> this.renderer.renderRootUpdate(thread,
 				this.templates.get().forTransition(thread.root().transition()), "ended: " + reason, closed.color()))
 				: Mono.empty();
-		return this.poster.paced(thread.channel(), false,
-				() -> this.renderer.renderCycleEnded(thread, reason, closed.color()))
+		String what = "the end of the shared failure cycle of '" + thread.circuitBreaker() + "'";
+		AtomicInteger attempts = new AtomicInteger();
+		long start = System.nanoTime();
+		return Mono.defer(() -> this.poster.paced(thread.channel(), attempts.getAndIncrement() > 0,
+				() -> this.renderer.renderCycleEnded(thread, reason, closed.color())))
+			.retryWhen(this.poster.retry(what, (ex) -> { }, start, null))
 			.then(edit)
 			.onErrorResume((ex) -> {
 				logger.warn("Could not tell in Slack that the shared failure cycle of '{}' ended: {}",
 						thread.circuitBreaker(), ex.getMessage());
 				return Mono.empty();
 			});
+	}
+
+	private static String reason(CycleEnded ended) {
+		String last = (ended.lastInstance() != null) ? SlackText.escape(ended.lastInstance()) : null;
+		return switch (ended.reason()) {
+			case RESTARTED -> "its last instance, " + last + ", restarted with its circuit breaker closed";
+			case LEFT -> "its last instance, " + last + ", recovered while the shared store was unreachable";
+			case REMOVED -> "its last instance, " + last + ", no longer has the circuit breaker";
+			case STOPPED_REPORTING -> (last != null) ? "its last instance, " + last + ", stopped reporting"
+					: "its instances stopped reporting";
+		};
 	}
 
 	private void delivered(TransitionSnapshot snapshot, ThreadRules.Step step, SlackResponse answer, long start) {

@@ -15,7 +15,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**
  * A thread as the fields of a Redis hash: names, the root's {@code ts}, channel, times, states, the root's numbers
- * and the fleet: {@code member.{instance id}} holds a member's state and last heartbeat. No token and no message payload is ever written.
+ * and the fleet: {@code member.{instance id}} holds a member's state and last heartbeat, in milliseconds on Redis's
+ * clock, and {@code claimUntil} when a claim lapses, on the same clock. No token and no message payload is ever
+ * written.
  */
 final class ThreadFields {
 
@@ -54,12 +56,30 @@ final class ThreadFields {
 		Fleet fleet = thread.fleet();
 		if (fleet.isClaim()) {
 			fields.put("claimedBy", fleet.claimedBy());
-			fields.put("claimUntil", fleet.claimUntil().toString());
+			fields.put("claimUntil", String.valueOf(fleet.claimUntil().toEpochMilli()));
 		}
-		fleet.members()
-			.forEach((instance, member) -> fields.put(MEMBER + instance,
-					member.state().name() + " " + member.heartbeat().toString()));
 		return fields;
+	}
+
+	/**
+	 * Return the members a write changes, as instance, state pairs: every member of {@code next} whose heartbeat is
+	 * to be stamped or that differs from {@code expected}, and an empty state for each member that left.
+	 */
+	static List<String> memberChanges(Fleet expected, Fleet next) {
+		List<String> changes = new ArrayList<>();
+		next.members().forEach((instance, member) -> {
+			if (member.heartbeat() == null || !member.equals(expected.members().get(instance))) {
+				changes.add(instance);
+				changes.add(member.state().name());
+			}
+		});
+		expected.members().keySet().forEach((instance) -> {
+			if (!next.members().containsKey(instance)) {
+				changes.add(instance);
+				changes.add("");
+			}
+		});
+		return changes;
 	}
 
 	/**
@@ -75,11 +95,18 @@ final class ThreadFields {
 			if (field.startsWith(MEMBER)) {
 				int space = value.indexOf(' ');
 				members.put(field.substring(MEMBER.length()), new Fleet.Member(
-						State.valueOf(value.substring(0, space)), Instant.parse(value.substring(space + 1))));
+						State.valueOf(value.substring(0, space)), instant(value.substring(space + 1))));
 			}
 		});
 		String claimedBy = fields.get("claimedBy");
-		return new Fleet(members, claimedBy, (claimedBy != null) ? Instant.parse(fields.get("claimUntil")) : null);
+		return new Fleet(members, claimedBy, (claimedBy != null) ? instant(fields.get("claimUntil")) : null);
+	}
+
+	/**
+	 * Read a time on Redis's clock: milliseconds since the epoch.
+	 */
+	static Instant instant(String millis) {
+		return Instant.ofEpochMilli(Long.parseLong(millis));
 	}
 
 	static List<String> flat(Map<String, String> fields) {

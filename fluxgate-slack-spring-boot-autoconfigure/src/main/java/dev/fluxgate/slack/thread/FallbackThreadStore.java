@@ -1,21 +1,24 @@
 package dev.fluxgate.slack.thread;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.fluxgate.slack.DeliveryObserver;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A shared thread store that never costs an alert: when it fails or is too slow, this process's memory keeps the
- * threads instead, the first failure is logged at WARN with its cause (the next ones at DEBUG until the store
+ * A shared thread store that never costs an alert: when it fails or is too slow to create a thread, this process's
+ * memory keeps it instead; the first failure is logged at WARN with its cause (the next ones at DEBUG until the store
  * answers again), and each is told to the {@link DeliveryObserver}. A thread kept in memory stays there until its
- * cycle ends; new cycles use the shared store again once it answers.
+ * cycle ends; new cycles use the shared store again once it answers. A read or a change of a shared thread that
+ * fails still fails: it is counted and logged here, and the caller knows it does not know.
  */
 public class FallbackThreadStore implements ThreadStore {
 
@@ -48,10 +51,28 @@ public class FallbackThreadStore implements ThreadStore {
 	}
 
 	@Override
+	public boolean isShared() {
+		return this.shared.isShared();
+	}
+
+	@Override
 	public Mono<SlackThread> find(String circuitBreaker) {
 		return this.memory.find(circuitBreaker)
 			.switchIfEmpty(Mono.defer(() -> answered("find", this.shared.find(circuitBreaker)))
-				.onErrorResume((ex) -> fellBack("find", ex, Mono.empty())));
+				.onErrorResume((ex) -> failed("find", ex)));
+	}
+
+	@Override
+	public Mono<Lookup> lookup(String circuitBreaker) {
+		return this.memory.lookup(circuitBreaker)
+			.filter(Lookup::found)
+			.switchIfEmpty(Mono.defer(() -> answered("find", this.shared.lookup(circuitBreaker)))
+				.onErrorResume((ex) -> failed("find", ex)));
+	}
+
+	@Override
+	public Mono<Beat> beat(String instance, Map<String, State> states, Duration silence) {
+		return answered("beat", this.shared.beat(instance, states, silence)).onErrorResume((ex) -> failed("beat", ex));
 	}
 
 	@Override
@@ -64,21 +85,28 @@ public class FallbackThreadStore implements ThreadStore {
 	public Mono<Boolean> replace(SlackThread expected, SlackThread next) {
 		return this.memory.replace(expected, next)
 			.flatMap((replaced) -> replaced ? Mono.just(true) : answered("replace", this.shared.replace(expected, next))
-				.onErrorResume((ex) -> fellBack("replace", ex, Mono.just(false))));
+				.onErrorResume((ex) -> failed("replace", ex)));
 	}
 
 	@Override
 	public Mono<Boolean> remove(String circuitBreaker, String threadTs) {
 		return this.memory.remove(circuitBreaker, threadTs)
 			.flatMap((removed) -> removed ? Mono.just(true) : answered("remove", this.shared.remove(circuitBreaker, threadTs))
-				.onErrorResume((ex) -> fellBack("remove", ex, Mono.just(false))));
+				.onErrorResume((ex) -> failed("remove", ex)));
 	}
 
 	@Override
 	public Mono<Boolean> remove(SlackThread expected) {
 		return this.memory.remove(expected)
 			.flatMap((removed) -> removed ? Mono.just(true) : answered("remove", this.shared.remove(expected))
-				.onErrorResume((ex) -> fellBack("remove", ex, Mono.just(false))));
+				.onErrorResume((ex) -> failed("remove", ex)));
+	}
+
+	@Override
+	public Mono<Long> count() {
+		return this.memory.count()
+			.zipWith(answered("count", this.shared.count()).onErrorResume((ex) -> fellBack("count", ex, Mono.just(0L))),
+					Long::sum);
 	}
 
 	@Override
@@ -103,6 +131,10 @@ public class FallbackThreadStore implements ThreadStore {
 				}
 			});
 		});
+	}
+
+	private <T> Mono<T> failed(String operation, Throwable ex) {
+		return fellBack(operation, ex, Mono.error(ex));
 	}
 
 	private <P extends org.reactivestreams.Publisher<?>> P fellBack(String operation, Throwable ex, P fallback) {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -46,16 +48,32 @@ public record Fleet(Map<String, Member> members, String claimedBy, Instant claim
 	}
 
 	/**
-	 * Return the fleet with one replica in the cycle at the given state.
+	 * Return the fleet with one replica in the cycle at the given state, its heartbeat to be stamped by the store
+	 * when it is written.
 	 * @param instance the replica's instance id
 	 * @param state its breaker's state
-	 * @param now its heartbeat
 	 * @return the fleet after it joined or moved, with no claim
 	 */
-	public Fleet with(String instance, State state, Instant now) {
+	public Fleet with(String instance, State state) {
 		Map<String, Member> next = new TreeMap<>(this.members);
-		next.put(instance, new Member(state, now));
+		next.put(instance, new Member(state, null));
 		return new Fleet(next, null, null);
+	}
+
+	/**
+	 * Return the latest sign of life of the cycle on the store's clock: its members' latest heartbeat, or, while it is
+	 * claimed, when the claim lapses.
+	 * @return the latest sign of life, empty when there is none
+	 */
+	public Optional<Instant> lastSignOfLife() {
+		if (isClaim()) {
+			return Optional.ofNullable(this.claimUntil);
+		}
+		return this.members.values()
+			.stream()
+			.map(Member::heartbeat)
+			.filter(Objects::nonNull)
+			.max(Instant::compareTo);
 	}
 
 	/**
@@ -78,15 +96,44 @@ public record Fleet(Map<String, Member> members, String claimedBy, Instant claim
 	public Map<String, Member> live(Instant now, Duration silence) {
 		return this.members.entrySet()
 			.stream()
-			.filter((entry) -> !entry.getValue().heartbeat().plus(silence).isBefore(now))
+			.filter((entry) -> entry.getValue().heartbeat() == null
+					|| !entry.getValue().heartbeat().plus(silence).isBefore(now))
 			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+	}
+
+	/**
+	 * Return the fleet a store holds after a write: what it held, with the changes from {@code expected} to this
+	 * fleet applied. A member whose heartbeat is {@code null} here is stamped with the store's time, one missing here
+	 * leaves, and any other keeps what the store holds. The claim is this fleet's.
+	 * @param expected the fleet the writer read
+	 * @param held the fleet the store holds
+	 * @param now the store's time
+	 * @return the fleet to keep
+	 */
+	public Fleet writtenOver(Fleet expected, Fleet held, Instant now) {
+		Map<String, Member> next = new TreeMap<>(held.members);
+		expected.members.keySet().forEach((instance) -> {
+			if (!this.members.containsKey(instance)) {
+				next.remove(instance);
+			}
+		});
+		this.members.forEach((instance, member) -> {
+			if (member.heartbeat() == null) {
+				next.put(instance, new Member(member.state(), now));
+			}
+			else if (!held.members.containsKey(instance) || !member.equals(expected.members.get(instance))) {
+				next.put(instance, member);
+			}
+		});
+		return new Fleet(next, this.claimedBy, this.claimUntil);
 	}
 
 	/**
 	 * One replica in a failure cycle.
 	 *
 	 * @param state its breaker's last state
-	 * @param heartbeat when it last reported
+	 * @param heartbeat when it last reported, on the store's clock; {@code null} in a thread about to be written,
+	 * for the store to stamp
 	 */
 	public record Member(State state, Instant heartbeat) {
 

@@ -1,15 +1,17 @@
 package dev.fluxgate.slack.thread;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -20,24 +22,29 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * The thread rules of a fleet: several replicas of a service, each with its own circuit breaker of the same name,
- * share one thread per failure cycle in a shared {@link ThreadStore}. Every decision is one compare-and-set on the
- * store, taken before the message is sent:
+ * share one thread per failure cycle in a {@link ThreadStore#isShared() shared} store. Every decision is one
+ * compare-and-set on the store, taken before the message is sent, and every time compared is the store's:
  * <ul>
  * <li>the first replica to trip claims the cycle and posts the root; the others wait for its {@code ts} while the
  * claim holds, and a claim whose replica failed to post, or died, lapses so the next one posts the root;</li>
  * <li>each replica's transitions reply in the thread and make it a member, with its state;</li>
  * <li>a replica that recovers while others are still in the cycle leaves it with a plain reply, and the last one
  * sends the broadcast recovery and ends the thread;</li>
- * <li>members renew a heartbeat ({@link FleetHeartbeat}); a cycle whose members all stopped reporting is ended by one
- * live replica that was in it, and a replica restarted with the same instance id leaves, one heartbeat after it
- * started, the cycles its earlier life was in.</li>
+ * <li>every heartbeat renews this replica's memberships with its breakers' states, and every live replica ends the
+ * cycles whose members all stopped reporting, found in the store's index of open cycles; a replica about to join a
+ * cycle with no live member ends it first, and its own trip starts a new root;</li>
+ * <li>a replica judges others dead only once its own requests to the store have succeeded for a whole silence, so
+ * that a store that paused does not make every replica look dead;</li>
+ * <li>when the store cannot answer, the message is planned as one process would on what is known, and is still
+ * delivered; the heartbeat later makes the store agree with the breaker.</li>
  * </ul>
  */
-public class FleetThreadTracker extends ThreadTracker {
+public final class FleetThreadTracker implements ThreadTracker {
 
 	private static final Logger logger = LoggerFactory.getLogger(FleetThreadTracker.class);
 
@@ -47,48 +54,62 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	private static final Duration LONGEST_POLL = Duration.ofSeconds(5);
 
+	private final ThreadStore store;
+
+	private final Predicate<String> tracked;
+
 	private final String instance;
 
-	private final FleetHeartbeat heartbeat;
+	private final Duration heartbeat;
 
 	private final Duration silence;
 
 	private final Duration claimTtl;
 
-	private final Clock clock;
-
 	private final Scheduler scheduler;
 
 	private final ConcurrentMap<String, SlackThread> claiming = new ConcurrentHashMap<>();
 
+	private final ConcurrentMap<String, Long> joined = new ConcurrentHashMap<>();
+
+	private final AtomicLong joins = new AtomicLong();
+
+	private final ConcurrentMap<String, Supplier<State>> breakers = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, State> planned = new ConcurrentHashMap<>();
+
+	private final Set<String> endTold = ConcurrentHashMap.newKeySet();
+
+	private final Sinks.Many<CycleEnded> ended = Sinks.many().unicast().onBackpressureBuffer();
+
+	private final Disposable beats;
+
+	private volatile long lastStoreFailure;
 
 	/**
 	 * Create a fleet's tracker and start its heartbeats.
 	 * @param store the store the replicas share
 	 * @param tracked whether a circuit breaker's threads are still kept
 	 * @param instance this replica's instance id
-	 * @param heartbeat how often this replica renews its membership; a member silent for three is gone
+	 * @param heartbeat how often this replica renews its memberships; a member silent for three is gone
 	 * @param claimTtl how long a claim holds unless its replica renews it, as it does while it still tries to post
-	 * @param clock the clock of heartbeats and claims
-	 * @param scheduler where heartbeats, claim renewals and waits run
+	 * @param scheduler where heartbeats, claim renewals and waits run, and whose clock times this replica's own
+	 * health
 	 */
 	public FleetThreadTracker(ThreadStore store, Predicate<String> tracked, String instance, Duration heartbeat,
-			Duration claimTtl, Clock clock, Scheduler scheduler) {
-		super(store, tracked);
+			Duration claimTtl, Scheduler scheduler) {
+		this.store = Objects.requireNonNull(store, "store must not be null");
+		this.tracked = Objects.requireNonNull(tracked, "tracked must not be null");
 		this.instance = Objects.requireNonNull(instance, "instance must not be null");
+		this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat must not be null");
+		this.silence = heartbeat.multipliedBy(3);
 		this.claimTtl = Objects.requireNonNull(claimTtl, "claimTtl must not be null");
-		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 		this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
-		this.heartbeat = new FleetHeartbeat(store, instance, heartbeat, clock, scheduler);
-		this.silence = this.heartbeat.silence();
-	}
-
-	/**
-	 * Set what posts the end of a cycle whose members are gone.
-	 * @param onEnded posts the reply and edits the root; never fails
-	 */
-	public void onEnded(Function<CycleEnded, Mono<Void>> onEnded) {
-		this.heartbeat.onEnded(Objects.requireNonNull(onEnded, "onEnded must not be null"));
+		this.lastStoreFailure = millis();
+		this.beats = Flux.interval(heartbeat, heartbeat, scheduler)
+			.onBackpressureDrop()
+			.concatMap((tick) -> beat(), 1)
+			.subscribe();
 	}
 
 	/**
@@ -100,89 +121,141 @@ public class FleetThreadTracker extends ThreadTracker {
 	}
 
 	@Override
-	public Mono<Plan> plan(TransitionSnapshot snapshot, Supplier<String> channel) {
-		return attempt(snapshot, channel, 0, FIRST_POLL);
+	public ThreadStore store() {
+		return this.store;
 	}
 
-	private Mono<Plan> attempt(TransitionSnapshot snapshot, Supplier<String> channel, int conflicts) {
-		return attempt(snapshot, channel, conflicts, FIRST_POLL);
+	@Override
+	public Mono<SlackThread> open(String circuitBreaker) {
+		return this.store.find(circuitBreaker);
+	}
+
+	@Override
+	public Flux<CycleEnded> endedCycles() {
+		return this.ended.asFlux();
+	}
+
+	@Override
+	public Mono<Plan> plan(TransitionSnapshot snapshot, Supplier<String> channel) {
+		this.planned.put(snapshot.circuitBreaker(), snapshot.transition().to());
+		return attempt(snapshot, channel, 0, FIRST_POLL, null);
 	}
 
 	/**
-	 * Read the breaker's thread and decide; while another replica's claim holds, ask again after a wait that doubles
-	 * up to five seconds, so that a root queued behind a long backlog costs few reads.
+	 * Read the breaker's thread, asking twice before going on without the store, and decide; while another
+	 * replica's claim holds, ask again after a wait that doubles up to five seconds, so that a root queued behind a
+	 * long backlog costs few reads.
 	 */
-	private Mono<Plan> attempt(TransitionSnapshot snapshot, Supplier<String> channel, int conflicts,
-			Duration poll) {
-		return store().find(snapshot.circuitBreaker())
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.flatMap((found) -> decide(snapshot, channel, found.orElse(null), conflicts, poll));
+	private Mono<Plan> attempt(TransitionSnapshot snapshot, Supplier<String> channel, int conflicts, Duration poll,
+			SlackThread known) {
+		Mono<Lookup> lookup = this.store.lookup(snapshot.circuitBreaker());
+		return answer(lookup.onErrorResume((ex) -> lookup)).flatMap((found) -> found
+			.map((answer) -> decide(snapshot, channel, answer, conflicts, poll))
+			.orElseGet(() -> degraded(snapshot, known)));
 	}
 
-	private Mono<Plan> decide(TransitionSnapshot snapshot, Supplier<String> channel, SlackThread thread, int conflicts,
+	private Mono<Plan> decide(TransitionSnapshot snapshot, Supplier<String> channel, Lookup lookup, int conflicts,
 			Duration poll) {
 		String name = snapshot.circuitBreaker();
 		State to = snapshot.transition().to();
-		Instant now = this.clock.instant();
+		SlackThread thread = lookup.thread();
+		Instant now = lookup.now();
 		if (thread == null) {
 			if (to != State.OPEN) {
 				return Mono.just(Plan.of(to, null));
 			}
-			SlackThread claim = SlackThread.claimed(snapshot, channel.get(), this.instance,
-					now.plus(this.claimTtl));
-			return write(store().create(claim), snapshot, channel, conflicts, () -> {
+			SlackThread claim = SlackThread.claimed(snapshot, channel.get(), this.instance, now.plus(this.claimTtl));
+			return write(this.store.create(claim), snapshot, channel, conflicts, null, () -> {
 				this.claiming.put(name, claim);
 				return new Plan(ThreadRules.next(to, null), null, claim, Map.of(this.instance, to));
 			});
 		}
 		if (thread.isClaim()) {
 			boolean mine = this.instance.equals(thread.fleet().claimedBy());
-			if (thread.fleet().claimUntil().isBefore(now) || (mine && !this.claiming.containsKey(name))) {
+			if ((judging() && thread.fleet().claimUntil().isBefore(now)) || (mine && !this.claiming.containsKey(name))) {
 				logger.debug("The claim of circuit breaker '{}' by {} lapsed; it is taken over", name,
 						thread.fleet().claimedBy());
-				return store().remove(thread).then(Mono.defer(() -> attempt(snapshot, channel, conflicts + 1)));
+				return answer(this.store.remove(thread))
+					.then(Mono.defer(() -> attempt(snapshot, channel, conflicts + 1, FIRST_POLL, null)));
 			}
 			Duration next = (poll.compareTo(LONGEST_POLL) < 0) ? poll.multipliedBy(2) : LONGEST_POLL;
 			return Mono.delay(poll, this.scheduler)
-				.then(Mono.defer(() -> attempt(snapshot, channel, conflicts, next)));
+				.then(Mono.defer(() -> attempt(snapshot, channel, conflicts, next, null)));
+		}
+		boolean member = thread.fleet().members().containsKey(this.instance);
+		if (!member && judging() && thread.fleet().live(now, this.silence).isEmpty()) {
+			return answer(this.store.remove(thread)).flatMap((removed) -> {
+				if (removed.orElse(false)) {
+					abandoned(thread);
+				}
+				return attempt(snapshot, channel, conflicts + 1, FIRST_POLL, null);
+			});
 		}
 		if (ThreadRules.endsCycle(to)) {
 			Fleet left = thread.fleet().without(this.instance);
-			Map<String, Fleet.Member> others = left.live(now, this.silence);
+			Map<String, Fleet.Member> others = stillIn(left, now);
 			if (!others.isEmpty()) {
 				SlackThread next = thread.followedBy(snapshot).withFleet(left);
-				return write(store().replace(thread, next), snapshot, channel, conflicts, () -> {
-					this.heartbeat.left(name);
+				return write(this.store.replace(thread, next), snapshot, channel, conflicts, thread, () -> {
+					this.joined.remove(name);
 					return new Plan(new ThreadRules.Step(thread.threadTs(), false, false, false), thread, next,
 							states(others));
 				});
 			}
-			return write(store().remove(thread), snapshot, channel, conflicts, () -> {
-				this.heartbeat.ended(name);
+			return write(this.store.remove(thread), snapshot, channel, conflicts, thread, () -> {
+				this.joined.remove(name);
 				return new Plan(ThreadRules.next(to, thread), thread, null, Map.of());
 			});
 		}
-		Fleet moved = thread.fleet().with(this.instance, to, now);
+		Fleet moved = thread.fleet().with(this.instance, to);
 		SlackThread next = thread.followedBy(snapshot).withFleet(moved);
-		return write(store().replace(thread, next), snapshot, channel, conflicts, () -> {
-			this.heartbeat.joined(name);
-			return new Plan(ThreadRules.next(to, thread), thread, next, states(moved.live(now, this.silence)));
+		return write(this.store.replace(thread, next), snapshot, channel, conflicts, thread, () -> {
+			joined(name);
+			return new Plan(ThreadRules.next(to, thread), thread, next, states(stillIn(moved, now)));
 		});
 	}
 
+	/**
+	 * Take a decision's write: on success the plan, on a conflict a new attempt, and when the store cannot answer
+	 * the plan one process would make on what is known.
+	 */
 	private Mono<Plan> write(Mono<Boolean> change, TransitionSnapshot snapshot, Supplier<String> channel, int conflicts,
-			Supplier<Plan> plan) {
-		return change.flatMap((done) -> {
-			if (done) {
+			SlackThread known, Supplier<Plan> plan) {
+		return answer(change).flatMap((done) -> {
+			if (done.isEmpty()) {
+				return degraded(snapshot, known);
+			}
+			if (done.get()) {
 				return Mono.just(plan.get());
 			}
 			if (conflicts >= MAX_CONFLICTS) {
-				return Mono.error(new IllegalStateException("The shared thread of circuit breaker '"
-						+ snapshot.circuitBreaker() + "' changed under each of " + MAX_CONFLICTS + " attempts"));
+				logger.warn("The shared thread of circuit breaker '{}' changed under each of {} attempts; its message "
+						+ "is posted by what this replica knows", snapshot.circuitBreaker(), MAX_CONFLICTS);
+				return degraded(snapshot, known);
 			}
-			return attempt(snapshot, channel, conflicts + 1);
+			return attempt(snapshot, channel, conflicts + 1, FIRST_POLL, known);
 		});
+	}
+
+	/**
+	 * The plan of a message whose shared thread the store could not tell or change: the rules of one process on the
+	 * thread last read, if any, so that the message is still told. The store is made to agree later, by the
+	 * heartbeat.
+	 */
+	private Mono<Plan> degraded(TransitionSnapshot snapshot, SlackThread known) {
+		Plan plan = Plan.of(snapshot.transition().to(), known);
+		if (known != null && plan.step().endsThread()) {
+			this.endTold.add(snapshot.circuitBreaker());
+		}
+		logger.debug("Planning {} of '{}' without the shared store", snapshot.transition(), snapshot.circuitBreaker());
+		return Mono.just(plan);
+	}
+
+	/**
+	 * Who is still in a cycle: its live members once this replica can judge, and all of them before.
+	 */
+	private Map<String, Fleet.Member> stillIn(Fleet fleet, Instant now) {
+		return judging() ? fleet.live(now, this.silence) : fleet.members();
 	}
 
 	@Override
@@ -194,48 +267,47 @@ public class FleetThreadTracker extends ThreadTracker {
 			Disposable renewals = Flux.interval(this.claimTtl.dividedBy(3), this.scheduler)
 				.onBackpressureDrop()
 				.concatMap((tick) -> renewClaim(snapshot.circuitBreaker()), 1)
-				.subscribe(null, (ex) -> logger.debug("Could not renew the claim of circuit breaker '{}'",
-						snapshot.circuitBreaker(), ex));
+				.subscribe();
 			return posting.doFinally((signal) -> renewals.dispose());
 		});
 	}
 
 	private Mono<Boolean> renewClaim(String circuitBreaker) {
-		return myClaim(circuitBreaker).flatMap((claim) -> {
-			SlackThread renewed = claim.withFleet(Fleet.claim(this.instance, this.clock.instant().plus(this.claimTtl)));
-			return store().replace(claim, renewed)
-				.doOnNext((done) -> {
-					if (done) {
-						this.claiming.computeIfPresent(circuitBreaker, (name, cached) -> renewed);
-					}
-				});
-		});
-	}
-
-	private Mono<SlackThread> myClaim(String circuitBreaker) {
-		return store().find(circuitBreaker)
-			.filter((thread) -> thread.isClaim() && this.instance.equals(thread.fleet().claimedBy()));
+		return answer(this.store.lookup(circuitBreaker).flatMap((lookup) -> {
+			SlackThread claim = lookup.thread();
+			if (claim == null || !claim.isClaim() || !this.instance.equals(claim.fleet().claimedBy())) {
+				return Mono.just(false);
+			}
+			SlackThread renewed = claim.withFleet(Fleet.claim(this.instance, lookup.now().plus(this.claimTtl)));
+			return this.store.replace(claim, renewed).doOnNext((done) -> {
+				if (done) {
+					this.claiming.computeIfPresent(circuitBreaker, (name, cached) -> renewed);
+				}
+			});
+		})).map((done) -> done.orElse(false));
 	}
 
 	@Override
 	public Mono<Boolean> delivered(TransitionSnapshot snapshot, Plan plan, String channel, String ts) {
 		String name = snapshot.circuitBreaker();
-		SlackThread claim = plan.step().startsThread() ? this.claiming.remove(name) : null;
-		if (claim == null) {
+		if (!plan.step().startsThread() || !this.tracked.test(name)) {
 			return Mono.just(true);
 		}
-		Instant now = this.clock.instant();
-		return store().replace(claim, claim.posted(channel, ts, this.instance, now))
-			.flatMap((recorded) -> recorded ? Mono.just(true) : recordRoot(name, channel, ts, 1))
+		SlackThread claim = this.claiming.remove(name);
+		if (claim == null) {
+			return started(SlackThread.started(snapshot, channel, ts)).thenReturn(true);
+		}
+		return answer(this.store.replace(claim, claim.posted(channel, ts, this.instance))
+			.flatMap((recorded) -> recorded ? Mono.just(true) : recordRoot(name, channel, ts, 1)))
 			.map((recorded) -> {
-				if (recorded) {
-					this.heartbeat.joined(name);
+				if (recorded.orElse(false)) {
+					joined(name);
 				}
 				else {
 					logger.warn("The claim of circuit breaker '{}' lapsed while its root was posted; another replica "
 							+ "may have posted one too", name);
 				}
-				return recorded;
+				return true;
 			});
 	}
 
@@ -243,8 +315,9 @@ public class FleetThreadTracker extends ThreadTracker {
 	 * Record the root of a claim that changed since it was made, as when it was renewed while the root was posted.
 	 */
 	private Mono<Boolean> recordRoot(String name, String channel, String ts, int attempt) {
-		return myClaim(name)
-			.flatMap((claim) -> store().replace(claim, claim.posted(channel, ts, this.instance, this.clock.instant())))
+		return this.store.find(name)
+			.filter((thread) -> thread.isClaim() && this.instance.equals(thread.fleet().claimedBy()))
+			.flatMap((claim) -> this.store.replace(claim, claim.posted(channel, ts, this.instance)))
 			.flatMap((recorded) -> (recorded || attempt >= 3) ? Mono.just(recorded)
 					: recordRoot(name, channel, ts, attempt + 1))
 			.defaultIfEmpty(false);
@@ -254,14 +327,231 @@ public class FleetThreadTracker extends ThreadTracker {
 	public Mono<Void> undelivered(TransitionSnapshot snapshot, Plan plan) {
 		String name = snapshot.circuitBreaker();
 		if (plan.step().startsThread() && this.claiming.remove(name) != null) {
-			return myClaim(name).flatMap((claim) -> store().remove(claim)).then();
+			return answer(this.store.find(name)
+				.filter((thread) -> thread.isClaim() && this.instance.equals(thread.fleet().claimedBy()))
+				.flatMap(this.store::remove)).then();
 		}
 		return Mono.empty();
 	}
 
 	@Override
+	public Mono<Void> moved(TransitionSnapshot snapshot) {
+		String name = snapshot.circuitBreaker();
+		State to = snapshot.transition().to();
+		return answer(this.store.lookup(name)).flatMap((answer) -> {
+			SlackThread thread = answer.map(Lookup::thread).orElse(null);
+			if (thread == null || thread.isClaim()) {
+				return Mono.empty();
+			}
+			if (!ThreadRules.endsCycle(to)) {
+				return answer(this.store.replace(thread,
+						thread.movedTo(snapshot).withFleet(thread.fleet().with(this.instance, to))))
+					.doOnNext((done) -> done.filter(Boolean::booleanValue).ifPresent((ok) -> joined(name)))
+					.then();
+			}
+			Fleet left = thread.fleet().without(this.instance);
+			Mono<Boolean> change = stillIn(left, answer.get().now()).isEmpty() ? this.store.remove(thread)
+					: this.store.replace(thread, thread.movedTo(snapshot).withFleet(left));
+			return answer(change).doOnNext((done) -> done.filter(Boolean::booleanValue)
+				.ifPresent((ok) -> this.joined.remove(name))).then();
+		});
+	}
+
+	@Override
+	public Mono<Boolean> started(SlackThread thread) {
+		if (!this.tracked.test(thread.circuitBreaker())) {
+			return Mono.just(false);
+		}
+		SlackThread shared = thread.withFleet(Fleet.NONE.with(this.instance, thread.state()));
+		return answer(this.store.create(shared)).map((created) -> {
+			if (created.orElse(false)) {
+				joined(thread.circuitBreaker());
+				return true;
+			}
+			return false;
+		});
+	}
+
+	@Override
+	public Mono<Void> end(SlackThread thread) {
+		if (thread == null) {
+			return Mono.empty();
+		}
+		this.joined.remove(thread.circuitBreaker());
+		return answer(this.store.remove(thread.circuitBreaker(), thread.threadTs())).then();
+	}
+
+	@Override
+	public Mono<Boolean> forget(String circuitBreaker) {
+		this.joined.remove(circuitBreaker);
+		return this.store.find(circuitBreaker).flatMap(this.store::remove).defaultIfEmpty(false);
+	}
+
+	@Override
+	public Mono<Void> released(String circuitBreaker) {
+		this.breakers.remove(circuitBreaker);
+		this.planned.remove(circuitBreaker);
+		return leave(circuitBreaker, CycleEnded.Reason.REMOVED);
+	}
+
+	@Override
 	public void bound(String circuitBreaker, Supplier<State> state) {
-		this.heartbeat.bound(circuitBreaker, state);
+		this.breakers.put(circuitBreaker, state);
+		Mono.delay(this.heartbeat, this.scheduler)
+			.filter((tick) -> !this.beats.isDisposed() && !this.joined.containsKey(circuitBreaker))
+			.flatMap((tick) -> this.store.find(circuitBreaker))
+			.filter((thread) -> !thread.isClaim() && thread.fleet().members().containsKey(this.instance))
+			.flatMap((thread) -> {
+				if (!ThreadRules.endsCycle(state.get())) {
+					joined(circuitBreaker);
+					return Mono.empty();
+				}
+				return leave(circuitBreaker, CycleEnded.Reason.RESTARTED);
+			})
+			.subscribe(null, (ex) -> logger.warn("Could not check whether circuit breaker '{}' was in a shared failure "
+					+ "cycle before this replica started: {}", circuitBreaker, ex.toString()));
+	}
+
+	/**
+	 * Leave a cycle without a message of this replica's: with others still in it, quietly; as its last member, by
+	 * ending it with a reply that says why, unless this replica already told its end.
+	 */
+	private Mono<Void> leave(String name, CycleEnded.Reason reason) {
+		return answer(this.store.lookup(name)).flatMap((answer) -> {
+			SlackThread thread = answer.map(Lookup::thread).orElse(null);
+			if (answer.isEmpty()) {
+				return Mono.empty();
+			}
+			if (thread == null || thread.isClaim() || !thread.fleet().members().containsKey(this.instance)) {
+				this.joined.remove(name);
+				return Mono.empty();
+			}
+			Fleet left = thread.fleet().without(this.instance);
+			if (!stillIn(left, answer.get().now()).isEmpty()) {
+				return answer(this.store.replace(thread, thread.withFleet(left)))
+					.doOnNext((done) -> done.filter(Boolean::booleanValue).ifPresent((ok) -> this.joined.remove(name)))
+					.then();
+			}
+			return answer(this.store.remove(thread)).doOnNext((done) -> done.filter(Boolean::booleanValue)
+				.ifPresent((ok) -> {
+					this.joined.remove(name);
+					if (!this.endTold.remove(name)) {
+						emit(new CycleEnded(thread, this.instance, reason));
+					}
+				})).then();
+		});
+	}
+
+	/**
+	 * One heartbeat: renew each membership with the state this replica's breaker last told (its actual state once
+	 * nothing of it is on its way), leave the cycles whose breaker closed without the store recording it, and end the
+	 * abandoned cycles of the store's index. Never waits on Slack: ended cycles are handed on, not told here.
+	 */
+	private Mono<Void> beat() {
+		Map<String, Long> beating = Map.copyOf(this.joined);
+		Map<String, State> renewals = new TreeMap<>();
+		Set<String> leaving = new TreeSet<>();
+		beating.keySet().forEach((name) -> {
+			Supplier<State> breaker = this.breakers.get(name);
+			State told = this.planned.get(name);
+			State actual = (breaker != null) ? breaker.get() : told;
+			told = (told != null) ? told : actual;
+			if (actual == null) {
+				return;
+			}
+			if (actual == told && ThreadRules.endsCycle(actual)) {
+				leaving.add(name);
+			}
+			else if (!ThreadRules.endsCycle(told)) {
+				renewals.put(name, told);
+			}
+		});
+		return answer(this.store.beat(this.instance, renewals, this.silence)).flatMap((answer) -> {
+			if (answer.isEmpty()) {
+				return Mono.empty();
+			}
+			Beat beat = answer.get();
+			beat.gone().forEach((name) -> this.joined.remove(name, beating.get(name)));
+			Flux<String> abandoned = judging() ? Flux.fromIterable(beat.abandoned()) : Flux.empty();
+			return Flux.fromIterable(leaving)
+				.concatMap((name) -> leave(name, CycleEnded.Reason.LEFT))
+				.thenMany(abandoned.concatMap(this::endIfAbandoned))
+				.then();
+		}).onErrorResume((ex) -> {
+			logger.debug("A heartbeat failed; the next one tries again", ex);
+			return Mono.empty();
+		});
+	}
+
+	private Mono<Void> endIfAbandoned(String name) {
+		return answer(this.store.lookup(name)).flatMap((answer) -> {
+			SlackThread thread = answer.map(Lookup::thread).orElse(null);
+			if (thread == null || !judging()) {
+				return Mono.empty();
+			}
+			Instant now = answer.get().now();
+			if (thread.isClaim()) {
+				boolean lapsed = thread.fleet().claimUntil().plus(this.silence).isBefore(now);
+				return lapsed ? answer(this.store.remove(thread)).then() : Mono.empty();
+			}
+			if (!thread.fleet().live(now, this.silence).isEmpty() || this.joined.containsKey(name)) {
+				return Mono.empty();
+			}
+			return answer(this.store.remove(thread)).doOnNext((removed) -> {
+				if (removed.orElse(false)) {
+					abandoned(thread);
+				}
+			}).then();
+		});
+	}
+
+	private void abandoned(SlackThread thread) {
+		logger.info("The shared failure cycle of circuit breaker '{}' was abandoned by its members; this replica ends it",
+				thread.circuitBreaker());
+		emit(new CycleEnded(thread, lastReported(thread), CycleEnded.Reason.STOPPED_REPORTING));
+	}
+
+	private synchronized void emit(CycleEnded cycle) {
+		Sinks.EmitResult result = this.ended.tryEmitNext(cycle);
+		if (result.isFailure()) {
+			logger.warn("Could not hand on the end of the shared failure cycle of '{}': {}",
+					cycle.thread().circuitBreaker(), result);
+		}
+	}
+
+	/**
+	 * A store request whose failure is an answer of its own: empty when the store could not answer, which this
+	 * replica remembers, so that it does not judge others dead before its own requests succeed again for a silence.
+	 */
+	private <T> Mono<Optional<T>> answer(Mono<T> request) {
+		return request.map(Optional::of).onErrorResume((ex) -> {
+			this.lastStoreFailure = millis();
+			logger.debug("The shared thread store did not answer: {}", ex.toString());
+			return Mono.just(Optional.empty());
+		});
+	}
+
+	private boolean judging() {
+		return millis() - this.lastStoreFailure >= this.silence.toMillis();
+	}
+
+	private long millis() {
+		return this.scheduler.now(TimeUnit.MILLISECONDS);
+	}
+
+	private void joined(String name) {
+		this.joined.put(name, this.joins.incrementAndGet());
+	}
+
+	private static String lastReported(SlackThread thread) {
+		return thread.fleet()
+			.members()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().heartbeat() != null)
+			.max(Map.Entry.comparingByValue((a, b) -> a.heartbeat().compareTo(b.heartbeat())))
+			.map(Map.Entry::getKey)
+			.orElse(null);
 	}
 
 	private static Map<String, State> states(Map<String, Fleet.Member> members) {
@@ -272,7 +562,8 @@ public class FleetThreadTracker extends ThreadTracker {
 
 	@Override
 	public void close() {
-		this.heartbeat.close();
+		this.beats.dispose();
+		this.ended.tryEmitComplete();
 	}
 
 }

@@ -108,12 +108,11 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 * @param postedIn the channel ID Slack answered with
 	 * @param ts the root's {@code ts}
 	 * @param instance the replica that posted it
-	 * @param now when
-	 * @return the thread, its claimer its first member
+	 * @return the thread, its claimer its first member, to be stamped by the store
 	 */
-	public SlackThread posted(String postedIn, String ts, String instance, Instant now) {
+	public SlackThread posted(String postedIn, String ts, String instance) {
 		return new SlackThread(this.circuitBreaker, postedIn, ts, this.state, this.openedAt, this.lastTransitionAt, 1,
-				this.root, this.version + 1, Fleet.NONE.with(instance, this.state, now));
+				this.root, this.version + 1, Fleet.NONE.with(instance, this.state));
 	}
 
 	/**

@@ -1,8 +1,10 @@
 package dev.fluxgate.slack.redis;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +23,7 @@ import dev.fluxgate.slack.actuate.SlackThreadsEndpoint.MemberDescriptor;
 import dev.fluxgate.slack.actuate.SlackThreadsEndpoint.ThreadDescriptor;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
+import dev.fluxgate.slack.thread.Fleet;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -35,6 +38,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -101,7 +106,7 @@ class FleetTests {
 	}
 
 	private static boolean threadInRedis(String name) {
-		return new ReactiveStringRedisTemplate(redis.connectionFactory()).hasKey("fluxgate:slack:thread:" + name)
+		return new ReactiveStringRedisTemplate(redis.connectionFactory()).hasKey("{fluxgate:slack}:thread:" + name)
 			.block();
 	}
 
@@ -230,6 +235,104 @@ class FleetTests {
 			.stream()
 			.anyMatch((edit) -> edit.text().contains("ended: its last instance, pod-c, stopped reporting")));
 		assertThat(threadInRedis("payment")).isFalse();
+	}
+
+	@Test
+	void aCycleWhoseOnlyMemberDiesIsEndedByAReplicaNeverInItAndTheNextOutageStartsANewRoot() {
+		AsyncSlackListener a = replica("pod-a", FAST_HEARTBEAT);
+		AsyncSlackListener b = replica("pod-b", FAST_HEARTBEAT);
+		CircuitBreaker onB = breaker(b, "payment");
+		breaker(a, "payment").transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 1);
+		String deadRoot = postsAbout("payment").get(0).ts();
+		await().until(() -> threadOf(b, "payment").threadTs() != null);
+
+		a.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered()
+			.stream()
+			.anyMatch((post) -> post.text().contains("its last instance, pod-a, stopped reporting")));
+		assertThat(slack.delivered()).filteredOn((post) -> post.text().contains("stopped reporting"))
+			.singleElement()
+			.satisfies((post) -> assertThat(post.threadTs()).isEqualTo(deadRoot));
+		await().until(() -> !threadInRedis("payment"));
+
+		onB.transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 2);
+		Post next = postsAbout("payment").get(1);
+		assertThat(next.threadTs()).as("the next outage is a new root, not a reply in the dead thread").isNull();
+		assertThat(next.rawBody()).contains("*Instance:*\\npod-b");
+	}
+
+	@Test
+	void aReplicaWhoseBreakerLeavesItsRegistryLeavesTheCycleToTheOthers() {
+		AsyncSlackListener a = replica("pod-a", Duration.ofSeconds(10));
+		AsyncSlackListener b = replica("pod-b", Duration.ofSeconds(10));
+		CircuitBreaker onA = breaker(a, "payment");
+		CircuitBreaker onB = breaker(b, "payment");
+		onA.transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 1);
+		onB.transitionToOpenState();
+		await().until(() -> threadOf(a, "payment").fleet().members().size() == 2);
+		String root = postsAbout("payment").get(0).ts();
+
+		a.release(onA);
+		await().until(() -> threadOf(b, "payment").fleet().members().keySet().equals(Set.of("pod-b")));
+		onB.transitionToHalfOpenState();
+		onB.transitionToClosedState();
+		await().until(() -> postsAbout("payment").size() == 4);
+		Post recovery = postsAbout("payment").get(3);
+		assertThat(recovery.threadTs()).as("the thread outlived pod-a's breaker").isEqualTo(root);
+		assertThat(recovery.broadcast()).isTrue();
+	}
+
+	@Test
+	void theEndOfAnAbandonedCycleIsRetriedLikeAnyMessage() {
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(containing("stopped reporting"))
+			.atPriority(1)
+			.inScenario("end refused once")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(503))
+			.willSetStateTo("refused"));
+		AsyncSlackListener a = replica("pod-a", FAST_HEARTBEAT);
+		replica("pod-b", FAST_HEARTBEAT);
+		breaker(a, "payment").transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 1 && threadOf(a, "payment").threadTs() != null);
+		a.close();
+		await().atMost(Duration.ofSeconds(15)).until(() -> slack.delivered()
+			.stream()
+			.anyMatch((post) -> post.text().contains("stopped reporting")));
+		assertThat(slack.posts()).filteredOn((post) -> post.rawBody().contains("stopped reporting")).hasSize(2);
+	}
+
+	@Test
+	void heartbeatsGoOnWhileTheEndOfACycleWaitsOnSlack() {
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(containing("stopped reporting"))
+			.atPriority(1)
+			.willReturn(SlackStandIn.ok().withFixedDelay(3000)));
+		AsyncSlackListener a = replica("pod-a", FAST_HEARTBEAT);
+		AsyncSlackListener b = replica("pod-b", FAST_HEARTBEAT);
+		AsyncSlackListener c = replica("pod-c", FAST_HEARTBEAT);
+		breaker(c, "payment").transitionToOpenState();
+		breaker(a, "orders").transitionToOpenState();
+		await().until(() -> postsAbout("orders").size() == 1 && postsAbout("payment").size() == 1);
+		breaker(b, "orders").transitionToOpenState();
+		await().until(() -> threadOf(a, "orders").fleet().members().size() == 2);
+
+		c.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> slack.posts()
+			.stream()
+			.anyMatch((post) -> post.rawBody().contains("stopped reporting")));
+		Instant aBefore = threadOf(a, "orders").fleet().members().get("pod-a").heartbeat();
+		Instant bBefore = threadOf(a, "orders").fleet().members().get("pod-b").heartbeat();
+		await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+			Map<String, Fleet.Member> members = threadOf(a, "orders").fleet().members();
+			assertThat(members.get("pod-a").heartbeat()).isAfter(aBefore);
+			assertThat(members.get("pod-b").heartbeat()).isAfter(bBefore);
+		});
+		assertThat(slack.delivered()).as("the end is still on its way")
+			.noneMatch((post) -> post.rawBody().contains("stopped reporting"));
 	}
 
 	@Test

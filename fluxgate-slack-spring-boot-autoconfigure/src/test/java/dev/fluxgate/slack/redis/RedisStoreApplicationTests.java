@@ -114,7 +114,7 @@ class RedisStoreApplicationTests {
 				}
 				payment.transitionToOpenState();
 				await().until(() -> new ReactiveStringRedisTemplate(redis.connectionFactory())
-					.hasKey("fluxgate:slack:thread:payment")
+					.hasKey("{fluxgate:slack}:thread:payment")
 					.block());
 			});
 	}
@@ -133,7 +133,7 @@ class RedisStoreApplicationTests {
 		assertThat(slack.delivered()).extracting(Post::transition)
 			.containsExactly("CLOSED → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → CLOSED");
 		assertThat(output.getAll()).doesNotContain("The shared thread store failed");
-		assertThat(new ReactiveStringRedisTemplate(redis.connectionFactory()).hasKey("fluxgate:slack:thread:payment")
+		assertThat(new ReactiveStringRedisTemplate(redis.connectionFactory()).hasKey("{fluxgate:slack}:thread:payment")
 			.block()).as("the recovery ended the thread in Redis").isFalse();
 	}
 

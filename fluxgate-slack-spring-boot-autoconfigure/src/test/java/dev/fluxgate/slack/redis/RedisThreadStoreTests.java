@@ -2,6 +2,7 @@ package dev.fluxgate.slack.redis;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 
 import dev.fluxgate.slack.RequiresPrograms;
 import dev.fluxgate.slack.Transition;
@@ -13,6 +14,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +41,7 @@ class RedisThreadStoreTests extends ThreadStoreContractTests {
 	}
 
 	@Test
-	void aThreadIsOneExpiringHashUnderThePrefixAndReadsBackWhole() {
+	void aThreadIsOneExpiringHashUnderTheTaggedPrefixIndexedAmongTheOpenCyclesAndReadsBackWhole() {
 		ThreadStore store = createStore();
 		TransitionSnapshot trip = new TransitionSnapshot("payment", Transition.of(State.CLOSED, State.OPEN),
 				Instant.parse("2026-11-28T10:00:00Z"), new TransitionSnapshot.Numbers(62.5f, 50f, -1f, 100f, 8, 5));
@@ -47,12 +50,38 @@ class RedisThreadStoreTests extends ThreadStoreContractTests {
 					Instant.parse("2026-11-28T10:01:00Z")));
 		store.create(thread).block();
 		assertThat(store.find("payment").block()).isEqualTo(thread);
-		assertThat(template().keys("*").collectList().block()).containsExactly("fluxgate:slack:thread:payment");
-		assertThat(template().getExpire("fluxgate:slack:thread:payment").block())
+		assertThat(template().keys("*").collectList().block())
+			.containsExactlyInAnyOrder("{fluxgate:slack}:thread:payment", "{fluxgate:slack}:cycles");
+		assertThat(template().getExpire("{fluxgate:slack}:thread:payment").block())
 			.isBetween(Duration.ofDays(7).minusMinutes(1), Duration.ofDays(7));
-		assertThat(template().<String, String>opsForHash().keys("fluxgate:slack:thread:payment").collectList().block())
+		assertThat(template().getExpire("{fluxgate:slack}:cycles").block())
+			.isBetween(Duration.ofDays(7).minusMinutes(1), Duration.ofDays(7));
+		assertThat(template().opsForZSet().range("{fluxgate:slack}:cycles", Range.unbounded()).collectList().block())
+			.containsExactly("payment");
+		assertThat(store.count().block()).isEqualTo(1);
+		assertThat(template().<String, String>opsForHash().keys("{fluxgate:slack}:thread:payment").collectList().block())
 			.allSatisfy((field) -> assertThat(field).matches("[a-zA-Z.]+"))
 			.doesNotContain("token", "text", "attachments");
+		store.remove(thread).block();
+		assertThat(template().keys("*").collectList().block()).as("the index leaves with its last cycle").isEmpty();
+	}
+
+	@Test
+	void countingTheOpenThreadsIsOneCommandWhateverTheirNumber() {
+		ThreadStore store = createStore();
+		for (int i = 0; i < 1000; i++) {
+			store.create(SlackThread.started(new TransitionSnapshot("breaker-" + i,
+					Transition.of(State.CLOSED, State.OPEN), Instant.parse("2026-11-28T10:00:00Z")), "C0123456789",
+					"1." + i)).block();
+		}
+		ReactiveRedisConnection connection = redis.connectionFactory().getReactiveConnection();
+		connection.serverCommands().resetConfigStats().block();
+		assertThat(store.count().block()).isEqualTo(1000);
+		Properties stats = connection.serverCommands().info("commandstats").block();
+		assertThat(stats.getProperty("cmdstat_zcard")).startsWith("calls=1,");
+		assertThat(stats.stringPropertyNames()).filteredOn((name) -> name.startsWith("cmdstat_"))
+			.as("no scan, no read of each thread").containsOnly("cmdstat_zcard", "cmdstat_config");
+		connection.close();
 	}
 
 }

@@ -16,7 +16,7 @@ import dev.fluxgate.slack.delivery.RetryPolicy;
 import dev.fluxgate.slack.delivery.SlackPoster;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.thread.InMemoryThreadStore;
-import dev.fluxgate.slack.thread.ThreadTracker;
+import dev.fluxgate.slack.thread.LocalThreadTracker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class StormDigestIntervalTests {
 			(name) -> false,
 			new SlackPoster(WebClientSlackClient.builder().token(SlackStandIn.TOKEN).baseUrl(slack.baseUrl()).build(),
 					this.pacer, RetryPolicy.DEFAULT, this.observer),
-			new MessageRenderer(), Templates::defaults, new ThreadTracker(new InMemoryThreadStore(), (name) -> true),
+			new MessageRenderer(), Templates::defaults, new LocalThreadTracker(new InMemoryThreadStore(), (name) -> true),
 			this.observer);
 
 	@AfterEach

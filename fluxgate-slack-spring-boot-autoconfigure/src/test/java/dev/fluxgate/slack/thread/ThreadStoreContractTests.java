@@ -132,15 +132,87 @@ public abstract class ThreadStoreContractTests {
 		assertThat(this.store.find("payment").block()).isEqualTo(claim);
 		assertThat(this.store.create(SlackThread.claimed(trip, "C0123456789", "pod-b", OPENED.plusSeconds(5))).block())
 			.as("a second claim of the same cycle").isFalse();
-		SlackThread posted = claim.posted("C0123456789", "1.000100", "pod-a", OPENED.plusSeconds(1));
+		SlackThread posted = claim.posted("C0123456789", "1.000100", "pod-a");
 		assertThat(this.store.replace(claim, posted).block()).isTrue();
-		SlackThread joined = posted.followedBy(snapshot("payment", State.CLOSED, State.OPEN))
-			.withFleet(posted.fleet().with("pod-b", State.OPEN, OPENED.plusSeconds(2)));
-		assertThat(this.store.replace(posted, joined).block()).isTrue();
+		SlackThread stored = this.store.find("payment").block();
+		SlackThread joined = stored.followedBy(snapshot("payment", State.CLOSED, State.OPEN))
+			.withFleet(stored.fleet().with("pod-b", State.HALF_OPEN));
+		assertThat(this.store.replace(stored, joined).block()).isTrue();
 		SlackThread found = this.store.find("payment").block();
-		assertThat(found).isEqualTo(joined);
-		assertThat(found.fleet().members()).containsOnlyKeys("pod-a", "pod-b");
+		assertThat(found.threadTs()).isEqualTo("1.000100");
+		assertThat(found.version()).isEqualTo(joined.version());
+		assertThat(found.messages()).isEqualTo(2);
 		assertThat(found.fleet().isClaim()).isFalse();
+		assertThat(found.fleet().members()).containsOnlyKeys("pod-a", "pod-b");
+		assertThat(found.fleet().members().get("pod-a").state()).isEqualTo(State.OPEN);
+		assertThat(found.fleet().members().get("pod-b").state()).isEqualTo(State.HALF_OPEN);
+	}
+
+	@Test
+	void membersWrittenAreStampedWithTheStoresOwnTime() {
+		SlackThread claim = SlackThread.claimed(snapshot("payment", State.CLOSED, State.OPEN), "C0123456789", "pod-a",
+				OPENED);
+		this.store.create(claim).block();
+		Instant before = this.store.lookup("payment").block().now();
+		this.store.replace(claim, claim.posted("C0123456789", "1.000100", "pod-a")).block();
+		Lookup after = this.store.lookup("payment").block();
+		assertThat(after.found()).isTrue();
+		assertThat(after.thread().fleet().members().get("pod-a").heartbeat()).isBetween(before, after.now());
+		assertThat(this.store.lookup("nothing").block().found()).isFalse();
+	}
+
+	@Test
+	void aReplaceLeavesTheMembersItDidNotChangeAsTheStoreHoldsThem() {
+		SlackThread claim = SlackThread.claimed(snapshot("payment", State.CLOSED, State.OPEN), "C0123456789", "pod-a",
+				OPENED);
+		this.store.create(claim).block();
+		this.store.replace(claim, claim.posted("C0123456789", "1.000100", "pod-a")).block();
+		SlackThread read = this.store.find("payment").block();
+		SlackThread withB = read.withFleet(read.fleet().with("pod-b", State.OPEN));
+		this.store.replace(read, withB).block();
+		SlackThread readByC = this.store.find("payment").block();
+		this.store.beat("pod-a", java.util.Map.of("payment", State.HALF_OPEN), java.time.Duration.ofSeconds(30))
+			.block();
+		SlackThread byC = readByC.withFleet(readByC.fleet().with("pod-c", State.OPEN).without("pod-b"));
+		assertThat(this.store.replace(readByC, byC).block()).as("a heartbeat does not change the version").isTrue();
+		SlackThread found = this.store.find("payment").block();
+		assertThat(found.fleet().members()).containsOnlyKeys("pod-a", "pod-c");
+		assertThat(found.fleet().members().get("pod-a").state()).as("the renewal made meanwhile stays")
+			.isEqualTo(State.HALF_OPEN);
+	}
+
+	@Test
+	void aHeartbeatRenewsOnlyWhereTheReplicaIsAMemberAndNamesTheRest() {
+		SlackThread claim = SlackThread.claimed(snapshot("payment", State.CLOSED, State.OPEN), "C0123456789", "pod-a",
+				OPENED);
+		this.store.create(claim).block();
+		this.store.replace(claim, claim.posted("C0123456789", "1.000100", "pod-a")).block();
+		Beat beat = this.store.beat("pod-b", java.util.Map.of("payment", State.OPEN, "orders", State.OPEN),
+				java.time.Duration.ofSeconds(30)).block();
+		assertThat(beat.gone()).containsExactlyInAnyOrder("payment", "orders");
+		assertThat(this.store.find("payment").block().fleet().members()).as("no member is written back")
+			.containsOnlyKeys("pod-a");
+		assertThat(this.store.find("orders").blockOptional()).isEmpty();
+		assertThat(this.store.beat("pod-a", java.util.Map.of("payment", State.OPEN), java.time.Duration.ofSeconds(30))
+			.block()
+			.gone()).isEmpty();
+	}
+
+	@Test
+	void aCycleWithoutASignOfLifeForTheSilenceIsNamedAbandoned() throws InterruptedException {
+		SlackThread claim = SlackThread.claimed(snapshot("payment", State.CLOSED, State.OPEN), "C0123456789", "pod-a",
+				OPENED);
+		this.store.create(claim).block();
+		this.store.replace(claim, claim.posted("C0123456789", "1.000100", "pod-a")).block();
+		this.store.create(root("orders", "2.000200")).block();
+		SlackThread orders = this.store.find("orders").block();
+		this.store.replace(orders, orders.withFleet(orders.fleet().with("pod-b", State.OPEN))).block();
+		assertThat(this.store.beat("pod-c", java.util.Map.of(), java.time.Duration.ofSeconds(30)).block().abandoned())
+			.isEmpty();
+		Thread.sleep(50);
+		this.store.beat("pod-b", java.util.Map.of("orders", State.OPEN), java.time.Duration.ofSeconds(30)).block();
+		assertThat(this.store.beat("pod-c", java.util.Map.of(), java.time.Duration.ofMillis(40)).block().abandoned())
+			.containsExactly("payment");
 	}
 
 	@RepeatedTest(20)

@@ -1,0 +1,54 @@
+-- Create a thread where its breaker has none, or replace the version the writer read, and keep the index of open
+-- cycles, scored by each cycle's last sign of life on Redis's clock (a claim's end, else its latest heartbeat).
+-- Only the members the writer changed are written, each stamped with Redis's time; the others keep what is stored,
+-- so that a heartbeat renewed meanwhile stays.
+-- KEYS[1] the thread key; KEYS[2] the index of open cycles
+-- ARGV[1] 'create' or 'replace'; ARGV[2] the TTL in ms; ARGV[3] the breaker's name; ARGV[4] the expected root ts,
+-- empty for a claim; ARGV[5] the expected version; ARGV[6] n, the number of thread fields; then n field, value pairs;
+-- then instance, state pairs of the members changed, an empty state for one that leaves
+if ARGV[1] == 'create' then
+  if redis.call('exists', KEYS[1]) == 1 then
+    return 0
+  end
+elseif (redis.call('hget', KEYS[1], 'ts') or '') ~= ARGV[4] or redis.call('hget', KEYS[1], 'version') ~= ARGV[5] then
+  return 0
+end
+local time = redis.call('time')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local stamp = string.format('%.0f', now)
+local stored = redis.call('hgetall', KEYS[1])
+for i = 1, #stored, 2 do
+  if string.sub(stored[i], 1, 7) ~= 'member.' then
+    redis.call('hdel', KEYS[1], stored[i])
+  end
+end
+local n = tonumber(ARGV[6])
+local i = 7
+for k = 1, n do
+  redis.call('hset', KEYS[1], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+while i <= #ARGV do
+  if ARGV[i + 1] == '' then
+    redis.call('hdel', KEYS[1], 'member.' .. ARGV[i])
+  else
+    redis.call('hset', KEYS[1], 'member.' .. ARGV[i], ARGV[i + 1] .. ' ' .. stamp)
+  end
+  i = i + 2
+end
+local score = tonumber(redis.call('hget', KEYS[1], 'claimUntil') or '')
+if not score then
+  local fields = redis.call('hgetall', KEYS[1])
+  for j = 1, #fields, 2 do
+    if string.sub(fields[j], 1, 7) == 'member.' then
+      local heartbeat = tonumber(string.match(fields[j + 1], ' (%d+)$') or '')
+      if heartbeat and (not score or heartbeat > score) then
+        score = heartbeat
+      end
+    end
+  end
+end
+redis.call('zadd', KEYS[2], score or now, ARGV[3])
+redis.call('pexpire', KEYS[1], ARGV[2])
+redis.call('pexpire', KEYS[2], ARGV[2])
+return 1
