@@ -79,8 +79,9 @@ class RedisThreadStoreTests extends ThreadStoreContractTests {
 		assertThat(store.count().block()).isEqualTo(1000);
 		Properties stats = connection.serverCommands().info("commandstats").block();
 		assertThat(stats.getProperty("cmdstat_zcard")).startsWith("calls=1,");
-		assertThat(stats.stringPropertyNames()).filteredOn((name) -> name.startsWith("cmdstat_"))
-			.as("no scan, no read of each thread").containsOnly("cmdstat_zcard", "cmdstat_config");
+		assertThat(stats.stringPropertyNames())
+			.filteredOn((name) -> name.startsWith("cmdstat_") && !name.startsWith("cmdstat_config"))
+			.as("no scan, no read of each thread").containsExactly("cmdstat_zcard");
 		connection.close();
 	}
 
