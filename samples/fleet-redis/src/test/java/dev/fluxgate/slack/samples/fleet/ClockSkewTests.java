@@ -2,6 +2,7 @@ package dev.fluxgate.slack.samples.fleet;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import dev.fluxgate.slack.RequiresPrograms;
 import dev.fluxgate.slack.SlackStandIn;
@@ -20,8 +21,8 @@ import static org.awaitility.Awaitility.await;
  * heartbeats) or a claim's lifetime: only Redis's clock counts, so each outage is still one thread with every
  * replica's reply in it and one broadcast recovery, and no live replica is taken for dead.
  */
-@RequiresPrograms(value = { RedisServer.PROGRAM, Replicas.FAKETIME },
-		install = "redis-server and libfaketime (Debian: apt-get install redis-server faketime)")
+@RequiresPrograms(value = { RedisServer.PROGRAM, Replicas.FAKETIME_PROGRAM },
+		install = "redis-server and faketime (Debian: apt-get install redis-server faketime)")
 class ClockSkewTests {
 
 	private static final int CYCLES = 3;
@@ -40,7 +41,7 @@ class ClockSkewTests {
 	static void startThreeReplicasWithSkewedClocks() throws Exception {
 		fleet = new Replicas(ClockSkewTests.class, redis, slack);
 		String[] arguments = { "--fluxgate.slack.timeout=2s" };
-		replicas = List.of(fleet.start("replica-1", java.util.Map.of(), arguments),
+		replicas = List.of(fleet.start("replica-1", Map.of(), arguments),
 				fleet.start("replica-2", Replicas.clockOffBy("+20s"), arguments),
 				fleet.start("replica-3", Replicas.clockOffBy("-20s"), arguments));
 		Replicas.awaitHealthy(replicas);
@@ -60,9 +61,10 @@ class ClockSkewTests {
 			await().atMost(Duration.ofSeconds(15)).until(() -> fleet.transitions("CLOSED → OPEN").size() >= trips);
 			List<Post> tripsOfCycle = fleet.transitions("CLOSED → OPEN").subList(trips - 3, trips);
 			List<Post> roots = tripsOfCycle.stream().filter((post) -> post.threadTs() == null).toList();
-			assertThat(roots).as("cycle %d: one root among %s", cycle, tripsOfCycle).hasSize(1);
+			assertThat(Replicas.describe(roots)).as("cycle %d: one root among %s", cycle, Replicas.describe(tripsOfCycle))
+				.hasSize(1);
 			String root = roots.get(0).ts();
-			assertThat(tripsOfCycle).as("cycle %d: every replica's trip is in the thread", cycle)
+			assertThat(tripsOfCycle).as("cycle %d: every replica's trip is in the thread: %s", cycle, Replicas.describe(tripsOfCycle))
 				.filteredOn((post) -> post.threadTs() != null)
 				.extracting(Post::threadTs)
 				.containsExactly(root, root);
@@ -76,11 +78,12 @@ class ClockSkewTests {
 				.until(() -> fleet.payments().stream().filter(Post::broadcast).count() >= recoveries
 						&& !replicas.get(0).threads().contains("payment-api"));
 			List<Post> broadcasts = fleet.payments().stream().filter(Post::broadcast).toList();
-			assertThat(broadcasts).as("cycle %d: one broadcast recovery per cycle", cycle).hasSize(recoveries);
+			assertThat(broadcasts).as("cycle %d: one broadcast recovery per cycle: %s", cycle, Replicas.describe(fleet.payments())).hasSize(recoveries);
 			assertThat(broadcasts.get(recoveries - 1).threadTs()).as("cycle %d: the recovery is in the thread", cycle)
 				.isEqualTo(root);
 			assertThat(slack.delivered()).as("cycle %d: no live replica is taken for dead", cycle)
-				.noneMatch((post) -> post.rawBody().contains("stopped reporting"));
+				.extracting(Replicas::describe)
+				.noneMatch((post) -> post.contains("stopped reporting"));
 		}
 	}
 

@@ -57,7 +57,8 @@ class OnlyMemberKilledTests {
 		one.kill();
 		await().atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(200))
-			.untilAsserted(() -> assertThat(endings()).as("a reply saying the cycle's last instance stopped reporting")
+			.untilAsserted(() -> assertThat(endings()).as("a reply saying the cycle's last instance stopped reporting: %s",
+					Replicas.describe(slack.delivered()))
 				.isNotEmpty());
 		Thread.sleep(Duration.ofMillis(5 * 300).toMillis());
 		assertThat(endings()).as("the end of the dead cycle is told once").singleElement().satisfies((ended) -> {
@@ -69,8 +70,8 @@ class OnlyMemberKilledTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> fleet.transitions("CLOSED → OPEN").size() == 2);
 		Post next = fleet.transitions("CLOSED → OPEN").get(1);
 		assertThat(next.rawBody()).contains("replica-2");
-		assertThat(next.threadTs()).as("replica-2's trip after the dead cycle ended is a new root, not a reply in %s",
-				root.ts())
+		assertThat(next.threadTs()).as("replica-2's trip after the dead cycle ended is a new root, not a reply in %s: %s",
+				root.ts(), Replicas.describe(slack.delivered()))
 			.isNull();
 	}
 

@@ -55,7 +55,7 @@ class RedisPausedTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> fleet.transitions("CLOSED → OPEN").size() == 3);
 		List<Post> trips = fleet.transitions("CLOSED → OPEN");
 		String root = trips.get(0).ts();
-		assertThat(trips).extracting(Post::threadTs).containsExactly(null, root, root);
+		assertThat(trips).as("%s", Replicas.describe(trips)).extracting(Post::threadTs).containsExactly(null, root, root);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> replicas.get(0).threads().contains("\"instance\":\"replica-3\""));
 
@@ -70,20 +70,20 @@ class RedisPausedTests {
 		Replicas.atOnce(replicas.subList(0, 2), Replica::recover);
 		await().during(Duration.ofSeconds(3))
 			.atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(fleet.payments())
+			.untilAsserted(() -> assertThat(Replicas.describe(fleet.payments()))
 				.as("no recovery is broadcast while replica-3 still fails (%s)", replicas.get(2).state())
-				.noneMatch(Post::broadcast));
+				.noneMatch((post) -> post.contains(" broadcast ts ")));
 
 		replicas.get(2).recover();
 		await().atMost(Duration.ofSeconds(15)).until(() -> fleet.payments().stream().anyMatch(Post::broadcast));
 		Thread.sleep(1500);
 		List<Post> payments = fleet.payments();
-		assertThat(payments).as("one broadcast recovery").filteredOn(Post::broadcast).singleElement().satisfies(
+		assertThat(payments).as("one broadcast recovery: %s", Replicas.describe(payments)).filteredOn(Post::broadcast).singleElement().satisfies(
 				(recovery) -> assertThat(recovery.threadTs()).as("in the outage's thread").isEqualTo(root));
-		assertThat(payments).as("no recovery told outside the thread")
+		assertThat(payments).as("no recovery told outside the thread: %s", Replicas.describe(payments))
 			.filteredOn((post) -> post.threadTs() == null)
 			.noneMatch((post) -> Replicas.transitionOf(post).endsWith("CLOSED"));
-		assertThat(payments).as("one thread for the whole outage, pause included")
+		assertThat(payments).as("one thread for the whole outage, pause included: %s", Replicas.describe(payments))
 			.filteredOn((post) -> post.threadTs() == null)
 			.hasSize(1);
 	}

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
@@ -22,7 +24,12 @@ final class Replicas implements AutoCloseable {
 	/** The preload library of Debian's libfaketime, for a replica whose clock is wrong. */
 	static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
 
+	/** Debian's faketime program, whose package brings {@link #FAKETIME}. */
+	static final String FAKETIME_PROGRAM = "/usr/bin/faketime";
+
 	static final String HEARTBEAT = "300ms";
+
+	private static final Pattern INSTANCE = Pattern.compile("\\*Instance:\\*\\\\n([\\w.-]+)");
 
 	private final String testName;
 
@@ -85,9 +92,14 @@ final class Replicas implements AutoCloseable {
 			.toArray(CompletableFuture[]::new)).join();
 	}
 
-	/** The environment of a JVM whose wall clock is off by the given offset, such as {@code +20s}. */
+	/**
+	 * The environment of a JVM whose wall clock is off by the given offset, such as {@code +20s}, with
+	 * {@code System.nanoTime} left alone. Without {@code FAKETIME_FORCE_MONOTONIC_FIX=0} libfaketime 0.9.10 makes each
+	 * timed wait of the JVM slow, and Boot takes minutes to start.
+	 */
 	static Map<String, String> clockOffBy(String offset) {
-		return Map.of("LD_PRELOAD", FAKETIME, "FAKETIME", offset, "FAKETIME_DONT_FAKE_MONOTONIC", "1");
+		return Map.of("LD_PRELOAD", FAKETIME, "FAKETIME", offset, "FAKETIME_DONT_FAKE_MONOTONIC", "1",
+				"FAKETIME_FORCE_MONOTONIC_FIX", "0");
 	}
 
 	/** Every message Slack received about {@code payment-api}, in order. */
@@ -108,6 +120,19 @@ final class Replicas implements AutoCloseable {
 		catch (RuntimeException ex) {
 			return "";
 		}
+	}
+
+	/** One line per message, for assertion messages: who, what, where. */
+	static List<String> describe(List<Post> posts) {
+		return posts.stream().map(Replicas::describe).toList();
+	}
+
+	static String describe(Post post) {
+		Matcher instance = INSTANCE.matcher(post.rawBody());
+		String transition = transitionOf(post);
+		return (instance.find() ? instance.group(1) : "?") + " " + (transition.isEmpty() ? post.text() : transition)
+				+ " in " + post.channel() + ((post.threadTs() != null) ? " thread " + post.threadTs() : " (root)")
+				+ (post.broadcast() ? " broadcast" : "") + " ts " + post.ts();
 	}
 
 	@Override

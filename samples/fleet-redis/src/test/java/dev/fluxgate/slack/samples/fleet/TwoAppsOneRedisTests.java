@@ -65,7 +65,7 @@ class TwoAppsOneRedisTests {
 		Post billingRoot = tripOf("billing-1");
 		assertThat(ordersRoot.channel()).isEqualTo(ORDERS_CHANNEL);
 		assertThat(ordersRoot.threadTs()).as("orders' trip is a root").isNull();
-		assertThat(billingRoot.channel()).as("billing's trip goes to billing's channel").isEqualTo(BILLING_CHANNEL);
+		assertThat(billingRoot.channel()).as("billing's trip goes to billing's channel: %s", Replicas.describe(fleet.payments())).isEqualTo(BILLING_CHANNEL);
 		assertThat(billingRoot.threadTs()).as("billing's trip is a root of its own, not a reply in orders' thread %s",
 				ordersRoot.ts())
 			.isNull();
@@ -74,7 +74,7 @@ class TwoAppsOneRedisTests {
 		await().atMost(Duration.ofSeconds(15))
 			.until(() -> fleet.payments().stream().filter(Post::broadcast).count() >= 2);
 		List<Post> broadcasts = fleet.payments().stream().filter(Post::broadcast).toList();
-		assertThat(broadcasts).as("one broadcast recovery per application").hasSize(2);
+		assertThat(broadcasts).as("one broadcast recovery per application: %s", Replicas.describe(fleet.payments())).hasSize(2);
 		assertThat(broadcasts).filteredOn((post) -> post.rawBody().contains("orders-1"))
 			.singleElement()
 			.satisfies((post) -> {
