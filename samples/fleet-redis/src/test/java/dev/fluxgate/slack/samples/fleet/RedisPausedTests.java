@@ -17,8 +17,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Redis freezes (SIGSTOP) for longer than the store's timeout and several heartbeats while three replicas are in one
- * outage, then thaws. Nobody was gone: the recovery is broadcast only when the last replica recovers, once, in the
- * outage's thread.
+ * outage, all three HALF_OPEN with the provider still down, then thaws. Nobody was gone: the recovery is broadcast only
+ * when the last replica recovers, once, in the outage's thread.
  */
 @RequiresPrograms(value = RedisServer.PROGRAM, install = "redis-server (Debian: apt-get install redis-server)")
 class RedisPausedTests {
@@ -57,7 +57,8 @@ class RedisPausedTests {
 		String root = trips.get(0).ts();
 		assertThat(trips).as("%s", Replicas.describe(trips)).extracting(Post::threadTs).containsExactly(null, root, root);
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> replicas.get(0).threads().contains("\"instance\":\"replica-3\""));
+			.until(() -> replicas.get(0).threads().contains("\"instance\":\"replica-3\"")
+					&& fleet.transitions("OPEN → HALF_OPEN").size() == 3);
 
 		redis.pause();
 		try {
