@@ -17,6 +17,7 @@ import dev.fluxgate.slack.thread.ThreadStoreContractTests;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,10 +43,13 @@ class RedisClusterTests extends ThreadStoreContractTests {
 
 	private static ReactiveStringRedisTemplate template;
 
+	@BeforeAll
+	static void connectAndLearnTheTopology() {
+		template = new ReactiveStringRedisTemplate(cluster.newConnectionFactory());
+		template.hasKey("fluxgate:slack:orders:warm-up").block(Duration.ofSeconds(10));
+	}
+
 	private static ReactiveStringRedisTemplate template() {
-		if (template == null) {
-			template = new ReactiveStringRedisTemplate(cluster.newConnectionFactory());
-		}
 		return template;
 	}
 
