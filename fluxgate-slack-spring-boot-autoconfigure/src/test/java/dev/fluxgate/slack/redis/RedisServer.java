@@ -32,6 +32,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
 	private LettuceConnectionFactory connectionFactory;
 
+	private volatile boolean paused;
+
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
 		start();
@@ -52,6 +54,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 				"--save", "", "--appendonly", "no").redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start();
+		Process started = this.process;
+		Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
 		await().atMost(Duration.ofSeconds(10)).until(this::accepting);
 	}
 
@@ -61,6 +65,9 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 			this.connectionFactory = null;
 		}
 		if (this.process != null) {
+			if (this.paused) {
+				resume();
+			}
 			this.process.destroy();
 			try {
 				this.process.waitFor(10, TimeUnit.SECONDS);
@@ -74,6 +81,11 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
 	public int port() {
 		return this.port;
+	}
+
+	/** The process id of the running server. */
+	public long pid() {
+		return this.process.pid();
 	}
 
 	/** A connection factory to this server, made once. */
@@ -98,11 +110,13 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	/** Freeze the server, as a Redis that stopped answering without closing its connections. */
 	public void pause() {
 		signal("-STOP");
+		this.paused = true;
 	}
 
 	/** Thaw a {@link #pause() paused} server. */
 	public void resume() {
 		signal("-CONT");
+		this.paused = false;
 	}
 
 	private void signal(String signal) {
