@@ -78,7 +78,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 
 	private final ConcurrentMap<String, State> planned = new ConcurrentHashMap<>();
 
-	private final Set<String> endTold = ConcurrentHashMap.newKeySet();
+	private final ConcurrentMap<String, SlackThread> lastRead = new ConcurrentHashMap<>();
 
 	private final Sinks.Many<CycleEnded> ended = Sinks.many().unicast().onBackpressureBuffer();
 
@@ -150,8 +150,11 @@ public final class FleetThreadTracker implements ThreadTracker {
 			SlackThread known) {
 		Mono<Lookup> lookup = this.store.lookup(snapshot.circuitBreaker());
 		return answer(lookup.onErrorResume((ex) -> lookup)).flatMap((found) -> found
-			.map((answer) -> decide(snapshot, channel, answer, conflicts, poll))
-			.orElseGet(() -> degraded(snapshot, known)));
+			.map((answer) -> {
+				remember(snapshot.circuitBreaker(), answer.thread());
+				return decide(snapshot, channel, answer, conflicts, poll);
+			})
+			.orElseGet(() -> degraded(snapshot, (known != null) ? known : this.lastRead.get(snapshot.circuitBreaker()))));
 	}
 
 	private Mono<Plan> decide(TransitionSnapshot snapshot, Supplier<String> channel, Lookup lookup, int conflicts,
@@ -198,12 +201,14 @@ public final class FleetThreadTracker implements ThreadTracker {
 				SlackThread next = thread.followedBy(snapshot).withFleet(left);
 				return write(this.store.replace(thread, next), snapshot, channel, conflicts, thread, () -> {
 					this.joined.remove(name);
+					this.lastRead.remove(name);
 					return new Plan(new ThreadRules.Step(thread.threadTs(), false, false, false), thread, next,
 							states(others));
 				});
 			}
 			return write(this.store.remove(thread), snapshot, channel, conflicts, thread, () -> {
 				this.joined.remove(name);
+				this.lastRead.remove(name);
 				return new Plan(ThreadRules.next(to, thread), thread, null, Map.of());
 			});
 		}
@@ -211,6 +216,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 		SlackThread next = thread.followedBy(snapshot).withFleet(moved);
 		return write(this.store.replace(thread, next), snapshot, channel, conflicts, thread, () -> {
 			joined(name);
+			remember(name, next);
 			return new Plan(ThreadRules.next(to, thread), thread, next, states(stillIn(moved, now)));
 		});
 	}
@@ -239,16 +245,31 @@ public final class FleetThreadTracker implements ThreadTracker {
 
 	/**
 	 * The plan of a message whose shared thread the store could not tell or change: the rules of one process on the
-	 * thread last read, if any, so that the message is still told. The store is made to agree later, by the
-	 * heartbeat.
+	 * thread last read, if any, so that the message is still told; a recovery is a plain reply there, for others may
+	 * still be failing. The store is made to agree later by the heartbeat, which leaves the cycle and, as its last
+	 * member, ends it saying so.
 	 */
 	private Mono<Plan> degraded(TransitionSnapshot snapshot, SlackThread known) {
-		Plan plan = Plan.of(snapshot.transition().to(), known);
-		if (known != null && plan.step().endsThread()) {
-			this.endTold.add(snapshot.circuitBreaker());
-		}
 		logger.debug("Planning {} of '{}' without the shared store", snapshot.transition(), snapshot.circuitBreaker());
-		return Mono.just(plan);
+		if (known != null && ThreadRules.endsCycle(snapshot.transition().to())) {
+			Fleet left = known.fleet().without(this.instance);
+			return Mono.just(new Plan(new ThreadRules.Step(known.threadTs(), false, false, false), known,
+					known.followedBy(snapshot).withFleet(left), states(left.members())));
+		}
+		return Mono.just(Plan.of(snapshot.transition().to(), known));
+	}
+
+	/**
+	 * Keep the shared thread last read of a breaker, so that a message planned while the store cannot answer still
+	 * goes to the thread of its cycle; a claim or no thread keeps nothing.
+	 */
+	private void remember(String name, SlackThread thread) {
+		if (thread != null && !thread.isClaim()) {
+			this.lastRead.put(name, thread);
+		}
+		else {
+			this.lastRead.remove(name);
+		}
 	}
 
 	/**
@@ -297,7 +318,9 @@ public final class FleetThreadTracker implements ThreadTracker {
 		if (claim == null) {
 			return started(SlackThread.started(snapshot, channel, ts)).thenReturn(true);
 		}
-		return answer(this.store.replace(claim, claim.posted(channel, ts, this.instance))
+		SlackThread posted = claim.posted(channel, ts, this.instance);
+		remember(name, posted);
+		return answer(this.store.replace(claim, posted)
 			.flatMap((recorded) -> recorded ? Mono.just(true) : recordRoot(name, channel, ts, 1)))
 			.map((recorded) -> {
 				if (recorded.orElse(false)) {
@@ -384,6 +407,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 	@Override
 	public Mono<Boolean> forget(String circuitBreaker) {
 		this.joined.remove(circuitBreaker);
+		this.lastRead.remove(circuitBreaker);
 		return this.store.find(circuitBreaker).flatMap(this.store::remove).defaultIfEmpty(false);
 	}
 
@@ -391,6 +415,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 	public Mono<Void> released(String circuitBreaker) {
 		this.breakers.remove(circuitBreaker);
 		this.planned.remove(circuitBreaker);
+		this.lastRead.remove(circuitBreaker);
 		return leave(circuitBreaker, CycleEnded.Reason.REMOVED);
 	}
 
@@ -414,7 +439,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 
 	/**
 	 * Leave a cycle without a message of this replica's: with others still in it, quietly; as its last member, by
-	 * ending it with a reply that says why, unless this replica already told its end.
+	 * ending it with a reply that says why.
 	 */
 	private Mono<Void> leave(String name, CycleEnded.Reason reason) {
 		return answer(this.store.lookup(name)).flatMap((answer) -> {
@@ -435,9 +460,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 			return answer(this.store.remove(thread)).doOnNext((done) -> done.filter(Boolean::booleanValue)
 				.ifPresent((ok) -> {
 					this.joined.remove(name);
-					if (!this.endTold.remove(name)) {
-						emit(new CycleEnded(thread, this.instance, reason));
-					}
+					emit(new CycleEnded(thread, this.instance, reason));
 				})).then();
 		});
 	}

@@ -47,6 +47,22 @@ class FleetThreadTrackerTests {
 	}
 
 	@Test
+	void aTransitionWhileTheStoreCannotAnswerRepliesInTheThreadLastRead() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = replica("pod-b");
+		advance(Duration.ofSeconds(4));
+		Plan root = tell(a, "payment", State.CLOSED, State.OPEN);
+		tell(b, "payment", State.CLOSED, State.OPEN);
+		String ts = this.store.find("payment").block().threadTs();
+		this.store.down = true;
+		Plan halfOpen = tell(a, "payment", State.OPEN, State.HALF_OPEN);
+		assertThat(root.step().startsThread()).isTrue();
+		assertThat(halfOpen.step().threadTs()).as("a reply in the cycle's thread, not a message of its own")
+			.isEqualTo(ts);
+		assertThat(halfOpen.step().broadcast()).isFalse();
+	}
+
+	@Test
 	void aCycleWhoseOnlyMemberDiesIsEndedOnceByAReplicaThatWasNeverInIt() {
 		FleetThreadTracker a = replica("pod-a");
 		replica("pod-b");
@@ -123,7 +139,8 @@ class FleetThreadTrackerTests {
 		this.store.down = true;
 		onA.set(State.CLOSED);
 		Plan told = tell(a, "payment", State.HALF_OPEN, State.CLOSED);
-		assertThat(told.open()).as("planned without the store").isNull();
+		assertThat(told.step().threadTs()).as("a reply in the thread last read").isNotNull();
+		assertThat(told.step().broadcast()).as("no recovery is broadcast while others may still fail").isFalse();
 		this.store.down = false;
 		advance(Duration.ofSeconds(2));
 		assertThat(this.store.find("payment").block().fleet().members())
