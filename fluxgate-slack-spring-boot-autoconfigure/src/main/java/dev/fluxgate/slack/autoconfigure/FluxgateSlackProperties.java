@@ -654,9 +654,10 @@ public class FluxgateSlackProperties {
 	public static class Redis {
 
 		/**
-		 * Prefix of every key the starter writes.
+		 * Prefix of every key the starter writes, in braces as the keys' Redis Cluster hash tag. Defaults to
+		 * "fluxgate:slack:" followed by spring.application.name, or "fluxgate:slack" when that is not set.
 		 */
-		private String keyPrefix = "fluxgate:slack";
+		private String keyPrefix;
 
 		/**
 		 * How long a thread with no activity is kept.

@@ -123,10 +123,18 @@ final class SlackPropertiesValidator {
 					"a replica needs a name", "Set fluxgate.slack.instance-id to a name such as the pod's, or remove "
 							+ "it to use the host name and the process id.");
 		}
-		if (!StringUtils.hasText(properties.getRedis().getKeyPrefix())) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.redis.key-prefix",
-					quoted(properties.getRedis().getKeyPrefix()), "every key needs a prefix",
-					"Set fluxgate.slack.redis.key-prefix to a prefix such as fluxgate:slack (the default).");
+		String keyPrefix = properties.getRedis().getKeyPrefix();
+		if (keyPrefix != null && !StringUtils.hasText(keyPrefix)) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.redis.key-prefix", quoted(keyPrefix),
+					"every key needs a prefix", "Set fluxgate.slack.redis.key-prefix to a prefix such as "
+							+ "fluxgate:slack:orders, or remove it to use fluxgate:slack: and spring.application.name.");
+		}
+		if (keyPrefix != null && (keyPrefix.contains("{") || keyPrefix.contains("}"))) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.redis.key-prefix", quoted(keyPrefix),
+					"the prefix becomes the keys' Redis Cluster hash tag, {prefix}, and braces inside it would end the "
+							+ "tag early, so that a script's keys could hash to different slots (CROSSSLOT)",
+					"Remove { and } from fluxgate.slack.redis.key-prefix, such as fluxgate:slack:orders; the starter "
+							+ "adds the braces itself.");
 		}
 		checkAtLeast("fluxgate.slack.redis.thread-ttl", properties.getRedis().getThreadTtl(), Duration.ofMinutes(1));
 		checkPositive("fluxgate.slack.redis.timeout", properties.getRedis().getTimeout());

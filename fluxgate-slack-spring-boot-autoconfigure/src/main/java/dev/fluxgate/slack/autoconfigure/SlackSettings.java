@@ -41,6 +41,8 @@ record SlackSettings(String channel, String token, Mode mode, Templates template
 
 	static final String TOKEN_VARIABLE = "SLACK_BOT_TOKEN";
 
+	static final String DEFAULT_KEY_PREFIX = "fluxgate:slack";
+
 	private static final Logger logger = LoggerFactory.getLogger(SlackSettings.class);
 
 	static String channel(FluxgateSlackProperties properties, Environment environment) {
@@ -58,6 +60,29 @@ record SlackSettings(String channel, String token, Mode mode, Templates template
 		return new SlackSettings(channel.trim(), token.trim(), mode, templates(properties), retryPolicy(properties),
 				channelRouter(channel.trim(), properties.getRoutes()), pacer(properties.getPacing()),
 				instanceId(properties.getInstanceId()));
+	}
+
+	/**
+	 * The prefix of the Redis keys: as configured, or {@code fluxgate:slack:} and the application's name, so that two
+	 * applications sharing a Redis keep their threads apart, or {@code fluxgate:slack} without a name.
+	 */
+	static String keyPrefix(FluxgateSlackProperties properties, Environment environment) {
+		String configured = properties.getRedis().getKeyPrefix();
+		if (configured != null) {
+			return configured;
+		}
+		String application = environment.getProperty("spring.application.name");
+		if (application == null || application.isBlank()) {
+			return DEFAULT_KEY_PREFIX;
+		}
+		if (application.contains("{") || application.contains("}")) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.redis.key-prefix",
+					"(not set; spring.application.name=\"" + application + "\")",
+					"the default prefix, fluxgate:slack: and the application's name, would have braces, which end the "
+							+ "keys' Redis Cluster hash tag",
+					"Set fluxgate.slack.redis.key-prefix to a prefix without { or }, such as fluxgate:slack:orders.");
+		}
+		return DEFAULT_KEY_PREFIX + ":" + application.trim();
 	}
 
 	/**

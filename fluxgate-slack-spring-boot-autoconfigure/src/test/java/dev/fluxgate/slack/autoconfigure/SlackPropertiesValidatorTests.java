@@ -142,6 +142,17 @@ class SlackPropertiesValidatorTests {
 	}
 
 	@Test
+	void failsOnAKeyPrefixWithBraces() {
+		assertThat(failure("fluxgate.slack.store=redis", "fluxgate.slack.redis.key-prefix=orders}:x")).satisfies(
+				(analysis) -> {
+					assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.redis.key-prefix")
+						.contains("Value: \"orders}:x\"")
+						.contains("hash tag");
+					assertThat(analysis.getAction()).contains("Remove { and }");
+				});
+	}
+
+	@Test
 	void failsOnAThreadTtlShorterThanAMinute() {
 		assertThat(failure("fluxgate.slack.store=redis", "fluxgate.slack.redis.thread-ttl=10s").getDescription())
 			.contains("Property: fluxgate.slack.redis.thread-ttl");

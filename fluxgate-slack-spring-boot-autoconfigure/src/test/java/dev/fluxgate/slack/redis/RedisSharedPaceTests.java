@@ -32,6 +32,15 @@ class RedisSharedPaceTests {
 	}
 
 	@Test
+	void everyKeyCarriesThePrefixAsItsHashTag() {
+		RedisSharedPace orders = new RedisSharedPace(this.template, "fluxgate:slack:orders", Duration.ofSeconds(1));
+		orders.turn("C0123", 3, Duration.ofSeconds(1)).block();
+		orders.hold("C0123", Duration.ofSeconds(5)).block();
+		assertThat(this.template.keys("*").collectList().block()).containsExactlyInAnyOrder(
+				"{fluxgate:slack:orders}:pace:C0123", "{fluxgate:slack:orders}:hold:C0123");
+	}
+
+	@Test
 	void aRetryAfterOfZeroHoldsNothingAndTheNextTurnIsFree() {
 		this.pace.hold("C0123", Duration.ZERO).block();
 		assertThat(this.template.keys("*").collectList().block()).isEmpty();
