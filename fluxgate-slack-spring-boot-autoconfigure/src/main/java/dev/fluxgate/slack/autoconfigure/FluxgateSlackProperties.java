@@ -62,8 +62,8 @@ public class FluxgateSlackProperties {
 	private String store = "memory";
 
 	/**
-	 * This replica's name in messages and in the store, with store=redis. Defaults to the host name and the process
-	 * id, unique per running process; on Kubernetes the host name is the pod's name.
+	 * This replica's name in messages and in the store, with store=redis. Defaults, also when blank, to the host name,
+	 * the process id and a random part made once per process, so that it is unique even where every pid is 1.
 	 */
 	private String instanceId;
 

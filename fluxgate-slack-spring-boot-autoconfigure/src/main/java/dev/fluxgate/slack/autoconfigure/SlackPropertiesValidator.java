@@ -118,11 +118,6 @@ final class SlackPropertiesValidator {
 					"Add spring-boot-starter-data-redis-reactive and point spring.data.redis.* at your Redis, or set "
 							+ "fluxgate.slack.store=memory.");
 		}
-		if (properties.getInstanceId() != null && !StringUtils.hasText(properties.getInstanceId())) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.instance-id", quoted(properties.getInstanceId()),
-					"a replica needs a name", "Set fluxgate.slack.instance-id to a name such as the pod's, or remove "
-							+ "it to use the host name and the process id.");
-		}
 		String keyPrefix = properties.getRedis().getKeyPrefix();
 		if (keyPrefix != null && !StringUtils.hasText(keyPrefix)) {
 			throw new InvalidSlackPropertyException("fluxgate.slack.redis.key-prefix", quoted(keyPrefix),

@@ -136,9 +136,9 @@ class SlackPropertiesValidatorTests {
 	}
 
 	@Test
-	void failsOnABlankInstanceId() {
-		assertThat(failure("fluxgate.slack.store=redis", "fluxgate.slack.instance-id= ").getDescription())
-			.contains("Property: fluxgate.slack.instance-id");
+	void acceptsABlankInstanceIdAsTheDefault() {
+		SlackPropertiesValidator.validate(properties("fluxgate.slack.store=redis", "fluxgate.slack.instance-id= "),
+				SlackStandIn.CHANNEL, SlackStandIn.TOKEN, getClass().getClassLoader());
 	}
 
 	@Test
