@@ -24,10 +24,10 @@ import reactor.core.scheduler.Schedulers;
  * at most the deadline. The caller waits for its own message only, and for at most the {@linkplain #getDeadline()
  * deadline} in all, whatever the thread store or other replicas do; a message not delivered by then goes on in the
  * background, with a deadline of its own for Slack's answer, and is never dropped for the caller's sake. The edit of
- * the thread's root always goes on in the background, and the breaker's next message in that thread waits for it, so that the root tells the cycle's states in order; a new cycle's root
- * does not wait for the old root's last edit. On a non-blocking thread, such as a Reactor Netty event loop, it does
- * not wait at all: the message is chained after the breaker's previous one and posted in the background. Use
- * {@link AsyncSlackListener} there.
+ * the thread's root always goes on in the background, and the breaker's next message in that thread waits for it, so
+ * that the root tells the cycle's states in order; a new cycle's root does not wait for the old root's last edit. On a
+ * non-blocking thread, such as a Reactor Netty event loop, it does not wait at all: the message is chained after the
+ * breaker's previous one and posted in the background. Use {@link AsyncSlackListener} there.
  */
 public class SlackListener extends AbstractSlackListener {
 
