@@ -20,12 +20,14 @@ import reactor.core.scheduler.Schedulers;
  * Posts each circuit-breaker transition to Slack on the thread that caused it, returning once Slack answered or the
  * deadline passed.
  * <p>
- * Transitions of one breaker are posted one at a time, in order: each waits for the breaker's previous message. The
- * caller waits for its own message only: the edit of the thread's root goes on in the background, and the breaker's
- * next message in that thread waits for it, so that the root tells the cycle's states in order; a new cycle's root
- * does not wait for the old root's last edit. On a non-blocking thread, such as a Reactor Netty event loop, it does
- * not wait at all: the message is chained after the breaker's previous one and posted in the background. Use
- * {@link AsyncSlackListener} there.
+ * Transitions of one breaker are posted one at a time, in order: each waits for the breaker's previous message, for
+ * at most the deadline. The caller waits for its own message only, and for at most the {@linkplain #getDeadline()
+ * deadline} in all, whatever the thread store or other replicas do; a message not delivered by then goes on in the
+ * background, with a deadline of its own for Slack's answer, and is never dropped for the caller's sake. The edit of
+ * the thread's root always goes on in the background, and the breaker's next message in that thread waits for it, so
+ * that the root tells the cycle's states in order; a new cycle's root does not wait for the old root's last edit. On a
+ * non-blocking thread, such as a Reactor Netty event loop, it does not wait at all: the message is chained after the
+ * breaker's previous one and posted in the background. Use {@link AsyncSlackListener} there.
  */
 public class SlackListener extends AbstractSlackListener {
 
@@ -88,15 +90,40 @@ public class SlackListener extends AbstractSlackListener {
 			return;
 		}
 		long start = System.nanoTime();
-		Mono<Void> rootEdit = null;
+		CompletableFuture<Mono<Void>> message = ready(previous[0], circuitBreaker)
+			.completeOnTimeout(null, this.deadline.toNanos(), TimeUnit.NANOSECONDS)
+			.thenCompose((ignored) -> deliverMessage(List.of(snapshot), postDeadline(start)).toFuture());
+		message.whenComplete((rootEdit, ex) -> finish(mine, rootEdit));
+		awaitWithin(message, this.deadline.toNanos() - (System.nanoTime() - start), circuitBreaker);
+	}
+
+	/**
+	 * How long Slack may take to answer: what is left of the caller's deadline, less a margin so that a post given up
+	 * is told before the caller goes on; once the caller has gone on, the whole deadline again.
+	 */
+	private Duration postDeadline(long start) {
+		Duration margin = Duration.ofMillis(Math.min(50, this.deadline.toMillis() / 10));
+		Duration left = this.deadline.minusNanos(System.nanoTime() - start).minus(margin);
+		return (left.isNegative() || left.isZero()) ? this.deadline : left;
+	}
+
+	/**
+	 * Wait for the message at most what is left of the deadline; past it the caller goes on and the message is still
+	 * delivered in the background.
+	 */
+	private static void awaitWithin(CompletableFuture<?> message, long leftNanos, String circuitBreaker) {
 		try {
-			awaitPrevious(previous[0], circuitBreaker);
-			Duration left = this.deadline.minusNanos(System.nanoTime() - start);
-			rootEdit = deliverMessage(List.of(snapshot), left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left)
-				.block();
+			message.get(Math.max(0, leftNanos), TimeUnit.NANOSECONDS);
 		}
-		finally {
-			finish(mine, rootEdit);
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException ex) {
+			logger.debug("The message of '{}' failed", circuitBreaker, ex);
+		}
+		catch (TimeoutException ex) {
+			logger.debug("The message of '{}' was not delivered within the deadline; it goes on in the background",
+					circuitBreaker);
 		}
 	}
 
@@ -113,21 +140,6 @@ public class SlackListener extends AbstractSlackListener {
 			.thenCompose((ignored) -> tracker().open(circuitBreaker).hasElement().onErrorReturn(true).toFuture())
 			.thenCompose((threadOpen) -> threadOpen ? previous.done().handle((result, ex) -> null)
 					: CompletableFuture.completedFuture(null));
-	}
-
-	private void awaitPrevious(Pending previous, String circuitBreaker) {
-		if (previous != null) {
-			try {
-				ready(previous, circuitBreaker).get(this.deadline.toNanos(), TimeUnit.NANOSECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			catch (ExecutionException | TimeoutException ex) {
-				logger.debug("Posting the next message of '{}' without waiting longer for its previous one: {}",
-						circuitBreaker, ex.toString());
-			}
-		}
 	}
 
 	private static void finish(Pending mine, Mono<Void> rootEdit) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The sync listener: it returns once Slack answered, or at its deadline.
@@ -69,8 +70,12 @@ class SlackListenerTests {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(3000)));
 		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
 		listener(Duration.ofMillis(300)).bindTo(circuitBreaker);
+		long start = System.nanoTime();
 		circuitBreaker.transitionToOpenState();
-		assertThat(this.outcomes.failed).extracting((ex) -> ex.getError()).containsExactly("deadline_exceeded");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the caller's wait").isLessThan(Duration.ofMillis(1300));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.outcomes.failed).extracting((ex) -> ex.getError())
+				.containsExactly("deadline_exceeded"));
 		assertThat(circuitBreaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
 	}
 

@@ -15,6 +15,7 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * {@code /actuator/slackthreads}: the open Slack thread of each circuit breaker in a failure cycle.
@@ -39,14 +40,34 @@ public class SlackThreadsEndpoint {
 					this.listener.getPending(), threads));
 	}
 
+	/**
+	 * Read one breaker's thread. Blocking, so that Spring MVC answers as WebFlux does (WebFlux runs it on a bounded
+	 * elastic thread): an empty {@link Mono} would be a 200 with no body there.
+	 * @param name the circuit breaker's name
+	 * @return the thread, or 404 when the breaker has none
+	 */
 	@ReadOperation
-	public Mono<ThreadDescriptor> thread(@Selector String name) {
+	public WebEndpointResponse<ThreadDescriptor> thread(@Selector String name) {
+		return found(find(name).block());
+	}
+
+	/**
+	 * Forget one breaker's thread, so that its next trip starts a new one.
+	 * @param name the circuit breaker's name
+	 * @return the forgotten thread, or 404 when the breaker had none
+	 */
+	@DeleteOperation
+	public WebEndpointResponse<ThreadDescriptor> forget(@Selector String name) {
+		return found(find(name).flatMap((thread) -> this.listener.forget(name).thenReturn(thread)).block());
+	}
+
+	private Mono<ThreadDescriptor> find(String name) {
 		return this.listener.getThreadStore().find(name).map(ThreadDescriptor::of);
 	}
 
-	@DeleteOperation
-	public Mono<ThreadDescriptor> forget(@Selector String name) {
-		return thread(name).flatMap((thread) -> this.listener.forget(name).thenReturn(thread));
+	private static WebEndpointResponse<ThreadDescriptor> found(ThreadDescriptor thread) {
+		return (thread != null) ? new WebEndpointResponse<>(thread)
+				: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 	}
 
 	/**

@@ -62,8 +62,8 @@ public class FluxgateSlackProperties {
 	private String store = "memory";
 
 	/**
-	 * This replica's name in messages and in the store, with store=redis. Defaults to the host name and the process
-	 * id, unique per running process; on Kubernetes the host name is the pod's name.
+	 * This replica's name in messages and in the store, with store=redis. Defaults, also when blank, to the host name,
+	 * the process id and a random part made once per process, so that it is unique even where every pid is 1.
 	 */
 	private String instanceId;
 
@@ -654,9 +654,10 @@ public class FluxgateSlackProperties {
 	public static class Redis {
 
 		/**
-		 * Prefix of every key the starter writes.
+		 * Prefix of every key the starter writes, in braces as the keys' Redis Cluster hash tag. Defaults to
+		 * "fluxgate:slack:" followed by spring.application.name, or "fluxgate:slack" when that is not set.
 		 */
-		private String keyPrefix = "fluxgate:slack";
+		private String keyPrefix;
 
 		/**
 		 * How long a thread with no activity is kept.

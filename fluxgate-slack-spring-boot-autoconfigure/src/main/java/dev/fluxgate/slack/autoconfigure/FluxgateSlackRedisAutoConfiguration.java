@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
@@ -39,9 +40,10 @@ public final class FluxgateSlackRedisAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ThreadStore.class)
 	FallbackThreadStore slackThreadStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
-			FluxgateSlackProperties properties, ObjectProvider<DeliveryObserver> observers) {
+			FluxgateSlackProperties properties, Environment environment, ObjectProvider<DeliveryObserver> observers) {
 		FluxgateSlackProperties.Redis redis = properties.getRedis();
-		RedisThreadStore store = new RedisThreadStore(template(connectionFactory), redis.getKeyPrefix(),
+		RedisThreadStore store = new RedisThreadStore(template(connectionFactory),
+				SlackSettings.keyPrefix(properties, environment),
 				redis.getThreadTtl(), redis.getTimeout());
 		return new FallbackThreadStore(store, () -> DeliveryObserver.of(observers.orderedStream().toList()));
 	}
@@ -50,8 +52,8 @@ public final class FluxgateSlackRedisAutoConfiguration {
 	@ConditionalOnMissingBean(SharedPace.class)
 	@ConditionalOnBooleanProperty(name = "fluxgate.slack.pacing.enabled", matchIfMissing = true)
 	RedisSharedPace slackSharedPace(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
-			FluxgateSlackProperties properties) {
-		return new RedisSharedPace(template(connectionFactory), properties.getRedis().getKeyPrefix(),
+			FluxgateSlackProperties properties, Environment environment) {
+		return new RedisSharedPace(template(connectionFactory), SlackSettings.keyPrefix(properties, environment),
 				properties.getRedis().getTimeout());
 	}
 

@@ -118,15 +118,18 @@ final class SlackPropertiesValidator {
 					"Add spring-boot-starter-data-redis-reactive and point spring.data.redis.* at your Redis, or set "
 							+ "fluxgate.slack.store=memory.");
 		}
-		if (properties.getInstanceId() != null && !StringUtils.hasText(properties.getInstanceId())) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.instance-id", quoted(properties.getInstanceId()),
-					"a replica needs a name", "Set fluxgate.slack.instance-id to a name such as the pod's, or remove "
-							+ "it to use the host name and the process id.");
+		String keyPrefix = properties.getRedis().getKeyPrefix();
+		if (keyPrefix != null && !StringUtils.hasText(keyPrefix)) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.redis.key-prefix", quoted(keyPrefix),
+					"every key needs a prefix", "Set fluxgate.slack.redis.key-prefix to a prefix such as "
+							+ "fluxgate:slack:orders, or remove it to use fluxgate:slack: and spring.application.name.");
 		}
-		if (!StringUtils.hasText(properties.getRedis().getKeyPrefix())) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.redis.key-prefix",
-					quoted(properties.getRedis().getKeyPrefix()), "every key needs a prefix",
-					"Set fluxgate.slack.redis.key-prefix to a prefix such as fluxgate:slack (the default).");
+		if (keyPrefix != null && (keyPrefix.contains("{") || keyPrefix.contains("}"))) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.redis.key-prefix", quoted(keyPrefix),
+					"the prefix becomes the keys' Redis Cluster hash tag, {prefix}, and braces inside it would end the "
+							+ "tag early, so that a script's keys could hash to different slots (CROSSSLOT)",
+					"Remove { and } from fluxgate.slack.redis.key-prefix, such as fluxgate:slack:orders; the starter "
+							+ "adds the braces itself.");
 		}
 		checkAtLeast("fluxgate.slack.redis.thread-ttl", properties.getRedis().getThreadTtl(), Duration.ofMinutes(1));
 		checkPositive("fluxgate.slack.redis.timeout", properties.getRedis().getTimeout());

@@ -2,6 +2,7 @@ package dev.fluxgate.slack.autoconfigure;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,10 @@ record SlackSettings(String channel, String token, Mode mode, Templates template
 
 	static final String TOKEN_VARIABLE = "SLACK_BOT_TOKEN";
 
+	static final String DEFAULT_KEY_PREFIX = "fluxgate:slack";
+
+	static final String DEFAULT_INSTANCE_ID = defaultInstanceId();
+
 	private static final Logger logger = LoggerFactory.getLogger(SlackSettings.class);
 
 	static String channel(FluxgateSlackProperties properties, Environment environment) {
@@ -61,12 +66,40 @@ record SlackSettings(String channel, String token, Mode mode, Templates template
 	}
 
 	/**
-	 * This replica's name: as configured, or the host name and the process id.
+	 * The prefix of the Redis keys: as configured, or {@code fluxgate:slack:} and the application's name, so that two
+	 * applications sharing a Redis keep their threads apart, or {@code fluxgate:slack} without a name.
+	 */
+	static String keyPrefix(FluxgateSlackProperties properties, Environment environment) {
+		String configured = properties.getRedis().getKeyPrefix();
+		if (configured != null) {
+			return configured;
+		}
+		String application = environment.getProperty("spring.application.name");
+		if (application == null || application.isBlank()) {
+			return DEFAULT_KEY_PREFIX;
+		}
+		if (application.contains("{") || application.contains("}")) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.redis.key-prefix",
+					"(not set; spring.application.name=\"" + application + "\")",
+					"the default prefix, fluxgate:slack: and the application's name, would have braces, which end the "
+							+ "keys' Redis Cluster hash tag",
+					"Set fluxgate.slack.redis.key-prefix to a prefix without { or }, such as fluxgate:slack:orders.");
+		}
+		return DEFAULT_KEY_PREFIX + ":" + application.trim();
+	}
+
+	/**
+	 * This replica's name: as configured, or, when not set or blank, {@link #DEFAULT_INSTANCE_ID}.
 	 */
 	static String instanceId(String configured) {
-		if (configured != null) {
-			return configured.trim();
-		}
+		return (configured != null && !configured.isBlank()) ? configured.trim() : DEFAULT_INSTANCE_ID;
+	}
+
+	/**
+	 * The host name, the process id and a random part made once per process: the host name and the pid alone are the
+	 * same for every container of a pod on the host's network, or wherever every container's pid is 1.
+	 */
+	private static String defaultInstanceId() {
 		String host;
 		try {
 			host = InetAddress.getLocalHost().getHostName();
@@ -74,7 +107,8 @@ record SlackSettings(String channel, String token, Mode mode, Templates template
 		catch (IOException ex) {
 			host = "unknown-host";
 		}
-		return host + "-" + ProcessHandle.current().pid();
+		String random = Long.toString(new SecureRandom().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
+		return host + "-" + ProcessHandle.current().pid() + "-" + "0".repeat(6 - random.length()) + random;
 	}
 
 	private static ChannelPacer pacer(FluxgateSlackProperties.Pacing pacing) {

@@ -173,7 +173,7 @@ public class MessageRenderer {
 	 * Render the edit of a thread's root with a given status after its title.
 	 * @param thread the thread, with its root transition
 	 * @param rootTemplate the template the root was posted with
-	 * @param status such as "now HALF_OPEN"
+	 * @param status such as "now HALF_OPEN", as plain text: it may name an instance, and is escaped here
 	 * @param color the attachment's colour
 	 * @return the {@code chat.update} body
 	 */
@@ -181,7 +181,7 @@ public class MessageRenderer {
 		TransitionSnapshot root = thread.root();
 		Map<String, String> values = values(root, null);
 		String rootTitle = SlackText.escape(Placeholders.replace(rootTemplate.title(), values));
-		String title = rootTitle + " — " + status;
+		String title = rootTitle + " — " + SlackText.escape(status);
 		List<Block> blocks = blocks(root, rootTemplate, "*" + title + "*", values);
 		return new ChatUpdate(thread.channel(), thread.threadTs(),
 				SlackText.truncate(title + ": " + SlackText.escape(root.circuitBreaker()), SlackText.TEXT_LIMIT),
@@ -191,12 +191,14 @@ public class MessageRenderer {
 	/**
 	 * Render the reply that ends a shared failure cycle none of whose replicas is left to end it.
 	 * @param thread the thread
-	 * @param reason why it ended, such as "its last instance, pod-a, stopped reporting"
+	 * @param reason why it ended, such as "its last instance, pod-a, stopped reporting", as plain text: it names an
+	 * instance, and is escaped here
 	 * @param color the attachment's colour
 	 * @return the message body: a reply, not broadcast
 	 */
 	public ChatPostMessage renderCycleEnded(SlackThread thread, String reason, String color) {
-		String text = "The failure cycle of " + SlackText.escape(thread.circuitBreaker()) + " ended: " + reason;
+		String text = "The failure cycle of " + SlackText.escape(thread.circuitBreaker()) + " ended: "
+				+ SlackText.escape(reason);
 		return new ChatPostMessage(thread.channel(), SlackText.truncate(text, SlackText.TEXT_LIMIT),
 				List.of(new Attachment(color, List.of(Blocks.section(text)))), thread.threadTs(), null);
 	}

@@ -11,10 +11,11 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * The pace of each channel shared by the replicas in Redis: a token bucket per channel, {@code {prefix}:pace:{channel}},
- * refilled on Redis's clock, and the hold a refusal puts on the channel, {@code {prefix}:hold:{channel}}, which
- * expires when Slack's {@code Retry-After} is over. Each is one Lua script: {@code take-turn.lua} and
- * {@code hold-channel.lua}.
+ * The pace of each channel shared by the replicas in Redis: a token bucket per channel, {@code {prefix}:pace:channel},
+ * refilled on Redis's clock, and the hold a refusal puts on the channel, {@code {prefix}:hold:channel}, which expires
+ * when Slack's {@code Retry-After} is over. Each is one Lua script: {@code take-turn.lua} and
+ * {@code hold-channel.lua}. The prefix in braces is the keys' Redis Cluster hash tag: all of an application's keys
+ * hash to one slot, so that a script touching several never fails with {@code CROSSSLOT}.
  */
 public class RedisSharedPace implements SharedPace {
 
@@ -33,12 +34,13 @@ public class RedisSharedPace implements SharedPace {
 	/**
 	 * Create a shared pace.
 	 * @param redis the template of the application's reactive Redis connection
-	 * @param keyPrefix the prefix of every key, such as {@code fluxgate:slack}
+	 * @param keyPrefix the prefix of every key, such as {@code fluxgate:slack:orders}, without braces: they are added
+	 * around it
 	 * @param timeout the longest one operation may take
 	 */
 	public RedisSharedPace(ReactiveStringRedisTemplate redis, String keyPrefix, Duration timeout) {
 		this.redis = Objects.requireNonNull(redis, "redis must not be null");
-		this.prefix = Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+		this.prefix = "{" + Objects.requireNonNull(keyPrefix, "keyPrefix must not be null") + "}";
 		this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
 	}
 
@@ -62,7 +64,7 @@ public class RedisSharedPace implements SharedPace {
 
 	@Override
 	public String toString() {
-		return "RedisSharedPace[prefix=" + this.prefix + "]";
+		return "RedisSharedPace[prefix=" + this.prefix.substring(1, this.prefix.length() - 1) + "]";
 	}
 
 }

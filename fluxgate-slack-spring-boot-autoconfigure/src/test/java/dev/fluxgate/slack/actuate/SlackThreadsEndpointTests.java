@@ -46,10 +46,10 @@ class SlackThreadsEndpointTests {
 	}
 
 	@Test
-	void readsOneThreadAndNothingForABreakerWithout() {
+	void readsOneThreadAndNotFoundForABreakerWithout() {
 		bound("payment").transitionToOpenState();
-		assertThat(this.endpoint.thread("payment").block().threadTs()).isEqualTo(slack.posts().get(0).ts());
-		assertThat(this.endpoint.thread("nothing-open").blockOptional()).isEmpty();
+		assertThat(this.endpoint.thread("payment").getBody().threadTs()).isEqualTo(slack.posts().get(0).ts());
+		assertThat(this.endpoint.thread("nothing-open").getStatus()).isEqualTo(404);
 	}
 
 	@Test
@@ -57,9 +57,9 @@ class SlackThreadsEndpointTests {
 		CircuitBreaker payment = bound("payment");
 		payment.transitionToOpenState();
 		String root = slack.posts().get(0).ts();
-		assertThat(this.endpoint.forget("payment").block().threadTs()).isEqualTo(root);
-		assertThat(this.endpoint.thread("payment").blockOptional()).isEmpty();
-		assertThat(this.endpoint.forget("payment").blockOptional()).isEmpty();
+		assertThat(this.endpoint.forget("payment").getBody().threadTs()).isEqualTo(root);
+		assertThat(this.endpoint.thread("payment").getStatus()).isEqualTo(404);
+		assertThat(this.endpoint.forget("payment").getStatus()).isEqualTo(404);
 		payment.transitionToHalfOpenState();
 		payment.transitionToOpenState();
 		assertThat(slack.posts().get(2).threadTs()).as("the new cycle's root").isNull();

@@ -103,6 +103,12 @@ class OperabilityApplicationTests {
 	}
 
 	@Test
+	void readingOrForgettingABreakerWithoutAThreadIsNotFound() {
+		this.http.get().uri("/actuator/slackthreads/nothing-open").exchange().expectStatus().isNotFound();
+		this.http.delete().uri("/actuator/slackthreads/nothing-open").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
 	void rootIsEditedToShowTheCycleStatus() {
 		CircuitBreaker billing = this.registry.circuitBreaker("billing");
 		billing.transitionToOpenState();

@@ -136,9 +136,20 @@ class SlackPropertiesValidatorTests {
 	}
 
 	@Test
-	void failsOnABlankInstanceId() {
-		assertThat(failure("fluxgate.slack.store=redis", "fluxgate.slack.instance-id= ").getDescription())
-			.contains("Property: fluxgate.slack.instance-id");
+	void acceptsABlankInstanceIdAsTheDefault() {
+		SlackPropertiesValidator.validate(properties("fluxgate.slack.store=redis", "fluxgate.slack.instance-id= "),
+				SlackStandIn.CHANNEL, SlackStandIn.TOKEN, getClass().getClassLoader());
+	}
+
+	@Test
+	void failsOnAKeyPrefixWithBraces() {
+		assertThat(failure("fluxgate.slack.store=redis", "fluxgate.slack.redis.key-prefix=orders}:x")).satisfies(
+				(analysis) -> {
+					assertThat(analysis.getDescription()).contains("Property: fluxgate.slack.redis.key-prefix")
+						.contains("Value: \"orders}:x\"")
+						.contains("hash tag");
+					assertThat(analysis.getAction()).contains("Remove { and }");
+				});
 	}
 
 	@Test
