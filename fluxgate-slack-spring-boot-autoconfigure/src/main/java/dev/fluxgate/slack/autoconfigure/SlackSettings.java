@@ -1,8 +1,5 @@
 package dev.fluxgate.slack.autoconfigure;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +14,7 @@ import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.RetryPolicy;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.resilience4j.CircuitBreakerNameFilter;
+import dev.fluxgate.slack.thread.InstanceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +42,7 @@ record SlackSettings(String channel, String token, Mode mode, Templates template
 
 	static final String DEFAULT_KEY_PREFIX = "fluxgate:slack";
 
-	static final String DEFAULT_INSTANCE_ID = defaultInstanceId();
+	static final String DEFAULT_INSTANCE_ID = InstanceId.generate();
 
 	private static final Logger logger = LoggerFactory.getLogger(SlackSettings.class);
 
@@ -93,22 +91,6 @@ record SlackSettings(String channel, String token, Mode mode, Templates template
 	 */
 	static String instanceId(String configured) {
 		return (configured != null && !configured.isBlank()) ? configured.trim() : DEFAULT_INSTANCE_ID;
-	}
-
-	/**
-	 * The host name, the process id and a random part made once per process: the host name and the pid alone are the
-	 * same for every container of a pod on the host's network, or wherever every container's pid is 1.
-	 */
-	private static String defaultInstanceId() {
-		String host;
-		try {
-			host = InetAddress.getLocalHost().getHostName();
-		}
-		catch (IOException ex) {
-			host = "unknown-host";
-		}
-		String random = Long.toString(new SecureRandom().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
-		return host + "-" + ProcessHandle.current().pid() + "-" + "0".repeat(6 - random.length()) + random;
 	}
 
 	private static ChannelPacer pacer(FluxgateSlackProperties.Pacing pacing) {

@@ -18,7 +18,6 @@ import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackErrors;
 import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.message.MessageRenderer;
-import dev.fluxgate.slack.message.SlackText;
 import dev.fluxgate.slack.thread.CycleEnded;
 import dev.fluxgate.slack.thread.Plan;
 import dev.fluxgate.slack.thread.SlackThread;
@@ -222,7 +221,7 @@ public final class MessageDelivery {
 	}
 
 	private static String reason(CycleEnded ended) {
-		String last = (ended.lastInstance() != null) ? SlackText.escape(ended.lastInstance()) : null;
+		String last = ended.lastInstance();
 		return switch (ended.reason()) {
 			case RESTARTED -> "its last instance, " + last + ", restarted with its circuit breaker closed";
 			case LEFT -> "its last instance, " + last + ", recovered while the shared store was unreachable";

@@ -1,9 +1,8 @@
 package dev.fluxgate.slack.thread;
 
+import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /**
  * The default name of a replica: its host name, its process id and a random part made once per process, so that two
@@ -11,8 +10,7 @@ import java.util.HexFormat;
  */
 public final class InstanceId {
 
-	private static final String OF_THIS_PROCESS = host() + "-" + ProcessHandle.current().pid() + "-"
-			+ HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+	private static final String OF_THIS_PROCESS = host() + "-" + ProcessHandle.current().pid() + "-" + random();
 
 	private InstanceId() {
 	}
@@ -26,16 +24,17 @@ public final class InstanceId {
 	}
 
 	private static String host() {
-		String host = System.getenv("HOSTNAME");
-		if (host != null && !host.isBlank()) {
-			return host.trim();
-		}
 		try {
 			return InetAddress.getLocalHost().getHostName();
 		}
-		catch (UnknownHostException ex) {
-			return "localhost";
+		catch (IOException ex) {
+			return "unknown-host";
 		}
+	}
+
+	private static String random() {
+		String random = Long.toString(new SecureRandom().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
+		return "0".repeat(6 - random.length()) + random;
 	}
 
 }
