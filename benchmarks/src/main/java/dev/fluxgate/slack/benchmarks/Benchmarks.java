@@ -14,6 +14,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code java -jar benchmarks.jar jmh} the JMH benchmarks alone, and {@code java -jar benchmarks.jar fleet} a smaller
  * storm on one replica in memory, one replica with Redis, and three replicas sharing one Redis (needs
  * {@code redis-server}).
+ * <p>
+ * Two more measure Redis alone (both need {@code redis-server}): {@code java -jar benchmarks.jar quiet [breakers]
+ * [spacing ms] [quiet s]} the commands per transition outside storms, on one replica and on three (see
+ * {@link Quiet}), and {@code java -jar benchmarks.jar scrape [threads] [scrapes] [other keys]} the cost of one scrape of
+ * the open-threads gauge (see {@link Scrape}).
  */
 public final class Benchmarks {
 
@@ -22,6 +27,19 @@ public final class Benchmarks {
 
 	public static void main(String[] args) throws Exception {
 		String only = (args.length > 0) ? args[0] : "all";
+		if (only.equals("quiet")) {
+			int breakers = (args.length > 1) ? Integer.parseInt(args[1]) : 20;
+			Duration spacing = (args.length > 2) ? Duration.ofMillis(Long.parseLong(args[2]))
+					: Quiet.defaultSpacing(breakers);
+			Quiet.run(breakers, spacing, Duration.ofSeconds((args.length > 3) ? Long.parseLong(args[3]) : 20));
+			return;
+		}
+		if (only.equals("scrape")) {
+			Scrape.run((args.length > 1) ? Integer.parseInt(args[1]) : 1000,
+					(args.length > 2) ? Integer.parseInt(args[2]) : 200,
+					(args.length > 3) ? Integer.parseInt(args[3]) : 0);
+			return;
+		}
 		if (!only.equals("storm") && !only.startsWith("fleet")) {
 			Options options = new OptionsBuilder().include(CallOverheadBenchmark.class.getSimpleName())
 				.include(TransitionCostBenchmark.class.getSimpleName())

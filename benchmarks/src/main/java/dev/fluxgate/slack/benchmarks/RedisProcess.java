@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.event.command.CommandListener;
+
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -51,10 +53,21 @@ final class RedisProcess implements AutoCloseable {
 
 	/** A template over a connection of its own, as each replica has. */
 	ReactiveStringRedisTemplate template() {
+		return template(null);
+	}
+
+	/**
+	 * A template over a connection of its own whose commands are told to a listener, to count the requests a client
+	 * sends (a script is one request, however many commands it runs in Redis).
+	 */
+	ReactiveStringRedisTemplate template(CommandListener listener) {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration("127.0.0.1", this.port));
 		factory.afterPropertiesSet();
 		factory.start();
+		if (listener != null) {
+			factory.getRequiredNativeClient().addListener(listener);
+		}
 		this.connections.add(factory);
 		return new ReactiveStringRedisTemplate(factory);
 	}

@@ -33,7 +33,7 @@ public class FluxgateSlackProperties {
 	/**
 	 * How transitions are posted: 'async' never blocks the caller, 'sync' waits for Slack on the caller's thread.
 	 */
-	private String mode = "async";
+	private Mode mode = Mode.ASYNC;
 
 	/**
 	 * Base URL of Slack's Web API. Plain http is only accepted for loopback addresses.
@@ -59,7 +59,7 @@ public class FluxgateSlackProperties {
 	 * Where the open threads are kept: 'memory' in this process, or 'redis', shared by the replicas that use the
 	 * same Redis and kept across restarts (needs spring-boot-starter-data-redis-reactive).
 	 */
-	private String store = "memory";
+	private Store store = Store.MEMORY;
 
 	/**
 	 * This replica's name in messages and in the store, with store=redis. Defaults, also when blank, to the host name,
@@ -140,11 +140,11 @@ public class FluxgateSlackProperties {
 		this.token = token;
 	}
 
-	public String getMode() {
+	public Mode getMode() {
 		return this.mode;
 	}
 
-	public void setMode(String mode) {
+	public void setMode(Mode mode) {
 		this.mode = mode;
 	}
 
@@ -192,11 +192,11 @@ public class FluxgateSlackProperties {
 		return this.pacing;
 	}
 
-	public String getStore() {
+	public Store getStore() {
 		return this.store;
 	}
 
-	public void setStore(String store) {
+	public void setStore(Store store) {
 		this.store = store;
 	}
 
@@ -645,6 +645,32 @@ public class FluxgateSlackProperties {
 		public void setExclude(List<String> exclude) {
 			this.exclude = exclude;
 		}
+
+	}
+
+	/**
+	 * How the listener delivers: {@code fluxgate.slack.mode}.
+	 */
+	public enum Mode {
+
+		/** The caller never waits; messages go through per-breaker lanes. */
+		ASYNC,
+
+		/** The caller waits for its own message, within {@code fluxgate.slack.timeout}. */
+		SYNC
+
+	}
+
+	/**
+	 * Where the open threads are kept: {@code fluxgate.slack.store}.
+	 */
+	public enum Store {
+
+		/** In this process's memory. */
+		MEMORY,
+
+		/** In the application's Redis, shared by its replicas and kept across restarts. */
+		REDIS
 
 	}
 

@@ -37,14 +37,13 @@ final class SlackPropertiesValidator {
 	 * @return the mode the properties ask for
 	 * @throws InvalidSlackPropertyException on the first setting that cannot work
 	 */
-	static Mode validate(FluxgateSlackProperties properties, String channel, String token, ClassLoader classLoader) {
+	static void validate(FluxgateSlackProperties properties, String channel, String token, ClassLoader classLoader) {
 		checkCredentials(channel, token);
 		checkJson(classLoader);
 		if (!token.trim().startsWith("xoxb-")) {
 			logger.warn("fluxgate.slack.token does not start with xoxb-: a bot token is expected; other tokens work "
 					+ "but post as their user");
 		}
-		Mode mode = mode(properties.getMode());
 		checkBaseUrl(properties.getBaseUrl());
 		checkPositive("fluxgate.slack.timeout", properties.getTimeout());
 		checkPositive("fluxgate.slack.shutdown-timeout", properties.getShutdownTimeout());
@@ -67,7 +66,6 @@ final class SlackPropertiesValidator {
 		checkPacing(properties.getPacing());
 		checkRoutes(properties.getRoutes());
 		checkTemplates(properties);
-		return mode;
 	}
 
 	@SuppressWarnings("removal")
@@ -103,14 +101,8 @@ final class SlackPropertiesValidator {
 	}
 
 	private static void checkStore(FluxgateSlackProperties properties, ClassLoader classLoader) {
-		String store = properties.getStore();
-		if ("memory".equalsIgnoreCase(store)) {
+		if (properties.getStore() != FluxgateSlackProperties.Store.REDIS) {
 			return;
-		}
-		if (!"redis".equalsIgnoreCase(store)) {
-			throw new InvalidSlackPropertyException("fluxgate.slack.store", quoted(store),
-					"the store must be memory or redis",
-					"Set fluxgate.slack.store to memory (this process, the default) or redis (shared by replicas).");
 		}
 		if (!ClassUtils.isPresent("org.springframework.data.redis.core.ReactiveStringRedisTemplate", classLoader)) {
 			throw new InvalidSlackPropertyException("fluxgate.slack.store", "\"redis\"",
@@ -231,15 +223,6 @@ final class SlackPropertiesValidator {
 					"Add spring-boot-starter-jackson (Spring Boot 4) or spring-boot-starter-json (Spring Boot 3), "
 							+ "which every web starter brings, or set fluxgate.slack.enabled=false.");
 		}
-	}
-
-	private static Mode mode(String value) {
-		Mode mode = Mode.of(value);
-		if (mode != null) {
-			return mode;
-		}
-		throw new InvalidSlackPropertyException("fluxgate.slack.mode", quoted(value), "the mode must be sync or async",
-				"Set fluxgate.slack.mode to async (never blocks the caller, the default) or sync (waits for Slack).");
 	}
 
 	private static void checkBaseUrl(String baseUrl) {

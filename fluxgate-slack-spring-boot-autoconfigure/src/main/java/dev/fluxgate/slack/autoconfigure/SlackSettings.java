@@ -33,7 +33,7 @@ import org.springframework.core.env.Environment;
  * @param pacer the pacing of each channel, or {@code null}
  * @param instanceId this replica's name
  */
-record SlackSettings(String channel, String token, Mode mode, Templates templates, RetryPolicy retryPolicy,
+record SlackSettings(String channel, String token, FluxgateSlackProperties.Mode mode, Templates templates, RetryPolicy retryPolicy,
 		ChannelRouter channelRouter, ChannelPacer pacer, String instanceId) {
 
 	static final String CHANNEL_VARIABLE = "SLACK_CHANNEL_ID";
@@ -57,8 +57,8 @@ record SlackSettings(String channel, String token, Mode mode, Templates template
 	static SlackSettings resolve(FluxgateSlackProperties properties, Environment environment, ClassLoader classLoader) {
 		String channel = channel(properties, environment);
 		String token = token(properties, environment);
-		Mode mode = SlackPropertiesValidator.validate(properties, channel, token, classLoader);
-		return new SlackSettings(channel.trim(), token.trim(), mode, templates(properties), retryPolicy(properties),
+		SlackPropertiesValidator.validate(properties, channel, token, classLoader);
+		return new SlackSettings(channel.trim(), token.trim(), properties.getMode(), templates(properties), retryPolicy(properties),
 				channelRouter(channel.trim(), properties.getRoutes()), pacer(properties.getPacing()),
 				instanceId(properties.getInstanceId()));
 	}

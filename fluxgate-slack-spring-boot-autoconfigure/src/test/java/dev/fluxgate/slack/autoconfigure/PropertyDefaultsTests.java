@@ -24,7 +24,7 @@ class PropertyDefaultsTests {
 
 	@Test
 	void asyncDefaultsAreTheAsyncListeners() {
-		assertThat(this.properties.getMode()).isEqualTo("async");
+		assertThat(this.properties.getMode()).isEqualTo(FluxgateSlackProperties.Mode.ASYNC);
 		assertThat(this.properties.getQueueCapacity()).isEqualTo(AsyncSlackListener.DEFAULT_QUEUE_CAPACITY);
 		assertThat(this.properties.getShutdownTimeout()).isEqualTo(AsyncSlackListener.DEFAULT_CLOSE_TIMEOUT);
 		assertThat(this.properties.getCoalescing().getAfter()).isEqualTo(AsyncSlackListener.DEFAULT_COALESCING_AFTER);
@@ -38,7 +38,7 @@ class PropertyDefaultsTests {
 
 	@Test
 	void aReplicaIsNamedByItsHostProcessAndARandomPartUnlessNamedByHand() {
-		assertThat(this.properties.getStore()).isEqualTo("memory");
+		assertThat(this.properties.getStore()).isEqualTo(FluxgateSlackProperties.Store.MEMORY);
 		assertThat(SlackSettings.instanceId(null)).contains("-" + ProcessHandle.current().pid() + "-");
 		assertThat(SlackSettings.instanceId(" payment-0 ")).isEqualTo("payment-0");
 	}

@@ -24,11 +24,25 @@ class StartupFailureReportTests {
 		SpringApplication application = new SpringApplication(MinimalApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		assertThatException().isThrownBy(() -> application.run("--fluxgate.slack.channel=C1",
+				"--fluxgate.slack.token=xoxb-never-shown", "--fluxgate.slack.queue-capacity=0"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: fluxgate.slack.queue-capacity")
+			.contains("Value: 0")
+			.contains("Set fluxgate.slack.queue-capacity to 1 or more")
+			.doesNotContain("xoxb-never-shown");
+	}
+
+	@Test
+	void anUnknownModeIsReportedWithTheValidValues(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(MinimalApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run("--fluxgate.slack.channel=C1",
 				"--fluxgate.slack.token=xoxb-never-shown", "--fluxgate.slack.mode=fast"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Property: fluxgate.slack.mode")
 			.contains("Value: \"fast\"")
-			.contains("Set fluxgate.slack.mode to async")
+			.contains("ASYNC")
+			.contains("SYNC")
 			.doesNotContain("xoxb-never-shown");
 	}
 

@@ -310,7 +310,7 @@ class FleetTests {
 		slack.stub(SlackStandIn.postMessage()
 			.withRequestBody(containing("stopped reporting"))
 			.atPriority(1)
-			.willReturn(SlackStandIn.ok().withFixedDelay(5000)));
+			.willReturn(SlackStandIn.ok().withFixedDelay(3000)));
 		AsyncSlackListener a = replica("pod-a", FAST_HEARTBEAT);
 		AsyncSlackListener b = replica("pod-b", FAST_HEARTBEAT);
 		AsyncSlackListener c = replica("pod-c", FAST_HEARTBEAT);
@@ -326,7 +326,7 @@ class FleetTests {
 			.anyMatch((post) -> post.rawBody().contains("stopped reporting")));
 		Instant aBefore = threadOf(a, "orders").fleet().members().get("pod-a").heartbeat();
 		Instant bBefore = threadOf(a, "orders").fleet().members().get("pod-b").heartbeat();
-		await("both renew while Slack takes 5 s to answer the end").atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+		await("both renew while Slack takes 3 s to answer the end").atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
 			Map<String, Fleet.Member> members = threadOf(a, "orders").fleet().members();
 			assertThat(members.get("pod-a").heartbeat()).isAfter(aBefore);
 			assertThat(members.get("pod-b").heartbeat()).isAfter(bBefore);
