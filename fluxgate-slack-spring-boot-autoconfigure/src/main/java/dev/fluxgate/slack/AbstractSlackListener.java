@@ -69,7 +69,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.bound = new BoundCircuitBreakers(
 				Objects.requireNonNull(builder.circuitBreakerFilter, "circuitBreakerFilter must not be null"),
 				this::announce);
-		this.tracker = builder.tracker(this.bound::keepsThreadsOf);
+		this.tracker = builder.tracker(this.bound::keepsThreadsOf, this::hasPending);
 		this.observer = IsolatingDeliveryObserver
 			.of(Objects.requireNonNull(builder.observer, "observer must not be null"));
 		this.renderer = builder.renderer();
@@ -125,6 +125,16 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		catch (RuntimeException ex) {
 			logger.warn("Could not release circuit breaker '{}' from Slack", circuitBreaker.getName(), ex);
 		}
+	}
+
+	/**
+	 * Whether some of a circuit breaker's transitions are still on their way to Slack: queued, in flight or held by
+	 * a storm digest. A fleet's heartbeat reconciles a breaker's membership with its state only when none is.
+	 * @param circuitBreaker the circuit breaker's name
+	 * @return whether the listener still holds some of its messages
+	 */
+	protected boolean hasPending(String circuitBreaker) {
+		return false;
 	}
 
 	/**

@@ -214,6 +214,12 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		return this.lanes.has(circuitBreaker);
 	}
 
+	@Override
+	protected boolean hasPending(String circuitBreaker) {
+		return (this.lanes != null && this.lanes.has(circuitBreaker))
+				|| (this.digest != null && this.digest.holds(circuitBreaker));
+	}
+
 	int laneCount() {
 		return this.lanes.size();
 	}

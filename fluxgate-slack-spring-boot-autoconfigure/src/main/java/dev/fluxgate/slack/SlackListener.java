@@ -152,6 +152,11 @@ public class SlackListener extends AbstractSlackListener {
 		}
 	}
 
+	@Override
+	protected boolean hasPending(String circuitBreaker) {
+		return this.pending != null && this.pending.containsKey(circuitBreaker);
+	}
+
 	/**
 	 * Return how many breakers have a message, or a root's edit, still under way.
 	 * @return the number of breakers

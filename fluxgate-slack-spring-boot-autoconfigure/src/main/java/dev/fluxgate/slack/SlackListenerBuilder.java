@@ -79,10 +79,10 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 	/**
 	 * Choose the thread rules by the store: the fleet's when the store is shared, one process's otherwise.
 	 */
-	ThreadTracker tracker(Predicate<String> tracked) {
+	ThreadTracker tracker(Predicate<String> tracked, Predicate<String> pending) {
 		ThreadStore store = Objects.requireNonNull(this.threadStore, "threadStore must not be null");
-		return store.isShared() ? new FleetThreadTracker(store, tracked, instanceId(), this.heartbeat, this.timeout,
-				Schedulers.parallel()) : new LocalThreadTracker(store, tracked);
+		return store.isShared() ? new FleetThreadTracker(store, tracked, pending, instanceId(), this.heartbeat,
+				this.timeout, Schedulers.parallel()) : new LocalThreadTracker(store, tracked);
 	}
 
 	MessageRenderer renderer() {

@@ -145,6 +145,8 @@ final class Quiet {
 			long requestsActive = (requestsQuietFrom - requestsStart) + (requestsEnd - requestsQuietTo);
 			double quietSeconds = quietTo.secondsSince(quietFrom);
 			double commandsPerSecond = quietTo.commandsSince(quietFrom) / quietSeconds;
+			double cpuActive = quietFrom.cpuMicrosSince(start) + end.cpuMicrosSince(quietTo);
+			double cpuPerSecond = quietTo.cpuMicrosSince(quietFrom) / quietSeconds;
 			double requestsPerSecond = (requestsQuietTo - requestsQuietFrom) / quietSeconds;
 			Map<String, Long> activeCalls = RedisStats.plus(quietFrom.callsSince(start), end.callsSince(quietTo));
 			Map<String, Long> quietCalls = quietTo.callsSince(quietFrom);
@@ -173,11 +175,15 @@ final class Quiet {
 			row("quiet, " + breakers + " threads open (s)", String.format("%.1f", quietSeconds));
 			row("  Redis commands per second", String.format("%.2f", commandsPerSecond));
 			row("  requests per second", String.format("%.2f", requestsPerSecond));
+			row("  Redis CPU (µs per second)", String.format("%.0f", cpuPerSecond));
 			row("Redis commands per transition, net",
 					String.format("%.2f", (commands - commandsPerSecond * activeSeconds) / transitions));
 			row("requests per transition", String.format("%.2f", (double) requestsActive / transitions));
 			row("requests per transition, net",
 					String.format("%.2f", (requestsActive - requestsPerSecond * activeSeconds) / transitions));
+			row("Redis CPU per transition (µs)", String.format("%.0f", cpuActive / transitions));
+			row("Redis CPU per transition, net (µs)",
+					String.format("%.0f", (cpuActive - cpuPerSecond * activeSeconds) / transitions));
 			row("store call median / p99 (ms)", outcomes.storeLatency());
 			row("store fallbacks", outcomes.storeFallbacks.get() - fallbacksBefore);
 			System.out.println("  Redis commands per transition by command (raw): "

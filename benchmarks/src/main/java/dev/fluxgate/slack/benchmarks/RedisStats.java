@@ -18,7 +18,8 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * What a {@code redis-server} processed between two moments, read from {@code INFO stats}
  * ({@code total_commands_processed}) and {@code INFO commandstats}, without the {@code INFO} calls made to read them.
  * Redis counts the commands a Lua script runs ({@code redis.call}) as well as the script's own {@code EVALSHA}: these
- * are the server's commands, not the client's requests, which {@link #requestCounter(AtomicLong)} counts.
+ * are the server's commands, not the client's requests, which {@link #requestCounter(AtomicLong)} counts. The
+ * server's CPU time ({@code INFO cpu}) weighs them.
  */
 final class RedisStats {
 
@@ -52,6 +53,7 @@ final class RedisStats {
 		long callsBefore = this.infoCalls;
 		long nanos = System.nanoTime();
 		Properties stats = info("stats");
+		Properties cpu = info("cpu");
 		Properties commandStats = info("commandstats");
 		Map<String, Long> calls = new HashMap<>();
 		for (String name : commandStats.stringPropertyNames()) {
@@ -62,8 +64,10 @@ final class RedisStats {
 				}
 			}
 		}
+		double cpuSeconds = Double.parseDouble(cpu.getProperty("used_cpu_user").trim())
+				+ Double.parseDouble(cpu.getProperty("used_cpu_sys").trim());
 		return new Snapshot(Long.parseLong(stats.getProperty("total_commands_processed").trim()), callsBefore, calls,
-				nanos);
+				cpuSeconds, nanos);
 	}
 
 	private Properties info(String section) {
@@ -76,13 +80,19 @@ final class RedisStats {
 	 * @param total {@code total_commands_processed}, which counts every {@code INFO} call before this one
 	 * @param infoCalls how many {@code INFO} calls were made before this snapshot's
 	 * @param calls the calls of each command but {@code INFO} ({@code INFO commandstats})
+	 * @param cpuSeconds the CPU time the server used so far, user and system ({@code INFO cpu})
 	 * @param nanos when it was taken ({@link System#nanoTime()})
 	 */
-	record Snapshot(long total, long infoCalls, Map<String, Long> calls, long nanos) {
+	record Snapshot(long total, long infoCalls, Map<String, Long> calls, double cpuSeconds, long nanos) {
 
 		/** The commands processed since an earlier snapshot, its own and the later {@code INFO} calls left out. */
 		long commandsSince(Snapshot earlier) {
 			return this.total - earlier.total - (this.infoCalls - earlier.infoCalls);
+		}
+
+		/** The server's CPU time since an earlier snapshot, in microseconds, its own cron and the INFO calls included. */
+		double cpuMicrosSince(Snapshot earlier) {
+			return (this.cpuSeconds - earlier.cpuSeconds) * 1e6;
 		}
 
 		double secondsSince(Snapshot earlier) {

@@ -51,6 +51,7 @@ final class Scrape {
 			// Connect first, and create one thread at a time: a create that outlasts the store's timeout would be
 			// kept in memory too, and counted twice.
 			store.count().block();
+			int fallbacksConnecting = fallbacks.get();
 			Instant now = Instant.now();
 			long created = Flux.range(0, threads)
 				.concatMap((i) -> store.create(SlackThread.started(
@@ -60,7 +61,7 @@ final class Scrape {
 				.filter(Boolean::booleanValue)
 				.count()
 				.block();
-			int fallbacksCreating = fallbacks.get();
+			int fallbacksCreating = fallbacks.get() - fallbacksConnecting;
 			if (otherKeys > 0) {
 				ReactiveStringRedisTemplate other = server.template();
 				Flux.range(0, otherKeys).buffer(1000).concatMap((chunk) -> {
@@ -101,8 +102,9 @@ final class Scrape {
 			row("latency mean / max (ms)", String.format("%.3f / %.3f",
 					Arrays.stream(nanos).average().orElse(0) / 1e6, sorted[sorted.length - 1] / 1e6));
 			row("Redis commands per scrape", String.format("%.2f", (double) after.commandsSince(before) / calls));
-			row("store fallbacks (creating / scraping)", fallbacksCreating + " / "
-					+ (fallbacks.get() - fallbacksCreating));
+			row("store fallbacks: connect/create/scrape", fallbacksConnecting + " / " + fallbacksCreating + " / "
+					+ (fallbacks.get() - fallbacksCreating - fallbacksConnecting));
+			row("Redis CPU per scrape (µs)", String.format("%.1f", after.cpuMicrosSince(before) / calls));
 			row("requests per scrape", String.format("%.2f", (double) (requestsAfter - requestsBefore) / calls));
 			System.out.println("  Redis commands per scrape by command: "
 					+ RedisStats.perUnit(after.callsSince(before), calls, 10));

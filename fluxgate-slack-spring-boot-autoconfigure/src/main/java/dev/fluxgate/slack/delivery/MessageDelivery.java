@@ -224,7 +224,7 @@ public final class MessageDelivery {
 		String last = ended.lastInstance();
 		return switch (ended.reason()) {
 			case RESTARTED -> "its last instance, " + last + ", restarted with its circuit breaker closed";
-			case LEFT -> "its last instance, " + last + ", recovered while the shared store was unreachable";
+			case LEFT -> "its last instance, " + last + ", recovered";
 			case REMOVED -> "its last instance, " + last + ", no longer has the circuit breaker";
 			case STOPPED_REPORTING -> (last != null) ? "its last instance, " + last + ", stopped reporting"
 					: "its instances stopped reporting";

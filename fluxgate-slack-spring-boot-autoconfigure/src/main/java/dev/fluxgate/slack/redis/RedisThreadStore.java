@@ -135,7 +135,7 @@ public class RedisThreadStore implements ThreadStore {
 		List<String> keys = new ArrayList<>();
 		keys.add(this.index);
 		List<String> args = new ArrayList<>(List.of(instance, String.valueOf(silence.toMillis()), this.threadKeys,
-				String.valueOf(ABANDONED_PER_BEAT)));
+				String.valueOf(ABANDONED_PER_BEAT), String.valueOf(this.threadTtl.toMillis())));
 		states.forEach((name, state) -> {
 			keys.add(key(name));
 			args.add(name);

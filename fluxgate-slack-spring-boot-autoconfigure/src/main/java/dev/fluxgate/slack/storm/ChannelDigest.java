@@ -72,6 +72,16 @@ final class ChannelDigest {
 		}
 	}
 
+	/**
+	 * Whether a breaker has transitions in this digest not told yet.
+	 */
+	synchronized boolean holds(String name) {
+		return this.opened.containsKey(name) || this.announcing.containsKey(name)
+				|| this.recoveredUnposted.containsKey(name)
+				|| this.moves.stream().anyMatch((snapshot) -> snapshot.circuitBreaker().equals(name))
+				|| this.recovered.values().stream().anyMatch((recoveries) -> recoveries.containsKey(name));
+	}
+
 	synchronized void record(TransitionSnapshot snapshot) {
 		String name = snapshot.circuitBreaker();
 		CircuitBreaker.State to = snapshot.transition().to();

@@ -148,6 +148,16 @@ public final class StormDigest {
 	}
 
 	/**
+	 * Whether a breaker belongs to a digest, or has transitions in one not told yet.
+	 * @param circuitBreaker the circuit breaker's name
+	 * @return whether the digest holds some of its messages
+	 */
+	public boolean holds(String circuitBreaker) {
+		return this.digestedBreakers.containsKey(circuitBreaker)
+				|| this.digests.values().stream().anyMatch((digest) -> digest.holds(circuitBreaker));
+	}
+
+	/**
 	 * Whether a channel is in a storm: it owes more than the threshold, or it has had a digest since its backlog was
 	 * last drained.
 	 */

@@ -58,6 +58,8 @@ public final class FleetThreadTracker implements ThreadTracker {
 
 	private final Predicate<String> tracked;
 
+	private final Predicate<String> pending;
+
 	private final String instance;
 
 	private final Duration heartbeat;
@@ -76,7 +78,9 @@ public final class FleetThreadTracker implements ThreadTracker {
 
 	private final ConcurrentMap<String, Supplier<State>> breakers = new ConcurrentHashMap<>();
 
-	private final ConcurrentMap<String, State> planned = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, State> toldFailing = new ConcurrentHashMap<>();
+
+	private final Set<String> planning = ConcurrentHashMap.newKeySet();
 
 	private final ConcurrentMap<String, SlackThread> lastRead = new ConcurrentHashMap<>();
 
@@ -98,8 +102,26 @@ public final class FleetThreadTracker implements ThreadTracker {
 	 */
 	public FleetThreadTracker(ThreadStore store, Predicate<String> tracked, String instance, Duration heartbeat,
 			Duration claimTtl, Scheduler scheduler) {
+		this(store, tracked, (name) -> false, instance, heartbeat, claimTtl, scheduler);
+	}
+
+	/**
+	 * Create a fleet's tracker and start its heartbeats.
+	 * @param store the store the replicas share
+	 * @param tracked whether a circuit breaker's threads are still kept
+	 * @param pending whether some of a breaker's transitions are still on their way in the listener (queued, in
+	 * flight or held by a storm digest): the heartbeat makes the store agree with a breaker only when none is
+	 * @param instance this replica's instance id
+	 * @param heartbeat how often this replica renews its memberships; a member silent for three is gone
+	 * @param claimTtl how long a claim holds unless its replica renews it, as it does while it still tries to post
+	 * @param scheduler where heartbeats, claim renewals and waits run, and whose clock times this replica's own
+	 * health
+	 */
+	public FleetThreadTracker(ThreadStore store, Predicate<String> tracked, Predicate<String> pending,
+			String instance, Duration heartbeat, Duration claimTtl, Scheduler scheduler) {
 		this.store = Objects.requireNonNull(store, "store must not be null");
 		this.tracked = Objects.requireNonNull(tracked, "tracked must not be null");
+		this.pending = Objects.requireNonNull(pending, "pending must not be null");
 		this.instance = Objects.requireNonNull(instance, "instance must not be null");
 		this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat must not be null");
 		this.silence = heartbeat.multipliedBy(3);
@@ -137,8 +159,13 @@ public final class FleetThreadTracker implements ThreadTracker {
 
 	@Override
 	public Mono<Plan> plan(TransitionSnapshot snapshot, Supplier<String> channel) {
-		this.planned.put(snapshot.circuitBreaker(), snapshot.transition().to());
-		return attempt(snapshot, channel, 0, FIRST_POLL, null);
+		String name = snapshot.circuitBreaker();
+		State to = snapshot.transition().to();
+		this.planning.add(name);
+		if (!ThreadRules.endsCycle(to)) {
+			this.toldFailing.put(name, to);
+		}
+		return attempt(snapshot, channel, 0, FIRST_POLL, null).doOnError((ex) -> this.planning.remove(name));
 	}
 
 	/**
@@ -311,6 +338,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 	@Override
 	public Mono<Boolean> delivered(TransitionSnapshot snapshot, Plan plan, String channel, String ts) {
 		String name = snapshot.circuitBreaker();
+		this.planning.remove(name);
 		if (!plan.step().startsThread() || !this.tracked.test(name)) {
 			return Mono.just(true);
 		}
@@ -349,6 +377,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 	@Override
 	public Mono<Void> undelivered(TransitionSnapshot snapshot, Plan plan) {
 		String name = snapshot.circuitBreaker();
+		this.planning.remove(name);
 		if (plan.step().startsThread() && this.claiming.remove(name) != null) {
 			return answer(this.store.find(name)
 				.filter((thread) -> thread.isClaim() && this.instance.equals(thread.fleet().claimedBy()))
@@ -414,7 +443,8 @@ public final class FleetThreadTracker implements ThreadTracker {
 	@Override
 	public Mono<Void> released(String circuitBreaker) {
 		this.breakers.remove(circuitBreaker);
-		this.planned.remove(circuitBreaker);
+		this.toldFailing.remove(circuitBreaker);
+		this.planning.remove(circuitBreaker);
 		this.lastRead.remove(circuitBreaker);
 		return leave(circuitBreaker, CycleEnded.Reason.REMOVED);
 	}
@@ -466,26 +496,42 @@ public final class FleetThreadTracker implements ThreadTracker {
 	}
 
 	/**
-	 * One heartbeat: renew each membership with the state this replica's breaker last told (its actual state once
-	 * nothing of it is on its way), leave the cycles whose breaker closed without the store recording it, and end the
-	 * abandoned cycles of the store's index. Never waits on Slack: ended cycles are handed on, not told here.
+	 * One heartbeat: make the store agree with each bound breaker, renew this replica's memberships, and end the
+	 * abandoned cycles of the store's index. A breaker with nothing on its way is renewed at its actual state, joins
+	 * the cycle of the thread last read when its membership was never recorded, and leaves the cycle once it is
+	 * closed; one with messages still on their way is renewed at the last failing state it told. Never waits on
+	 * Slack: ended cycles are handed on, not told here.
 	 */
 	private Mono<Void> beat() {
 		Map<String, Long> beating = Map.copyOf(this.joined);
 		Map<String, State> renewals = new TreeMap<>();
 		Set<String> leaving = new TreeSet<>();
-		beating.keySet().forEach((name) -> {
-			Supplier<State> breaker = this.breakers.get(name);
-			State told = this.planned.get(name);
-			State actual = (breaker != null) ? breaker.get() : told;
-			told = (told != null) ? told : actual;
-			if (actual == null) {
+		Map<String, State> joining = new TreeMap<>();
+		this.breakers.forEach((name, breaker) -> {
+			boolean member = beating.containsKey(name);
+			if (this.planning.contains(name) || this.pending.test(name)) {
+				State told = this.toldFailing.get(name);
+				if (member && told != null) {
+					renewals.put(name, told);
+				}
 				return;
 			}
-			if (actual == told && ThreadRules.endsCycle(actual)) {
-				leaving.add(name);
+			State actual = breaker.get();
+			if (ThreadRules.endsCycle(actual)) {
+				if (member) {
+					leaving.add(name);
+				}
 			}
-			else if (!ThreadRules.endsCycle(told)) {
+			else if (member) {
+				renewals.put(name, actual);
+			}
+			else if (this.lastRead.containsKey(name)) {
+				joining.put(name, actual);
+			}
+		});
+		beating.keySet().stream().filter((name) -> !this.breakers.containsKey(name)).forEach((name) -> {
+			State told = this.toldFailing.get(name);
+			if (told != null) {
 				renewals.put(name, told);
 			}
 		});
@@ -498,11 +544,39 @@ public final class FleetThreadTracker implements ThreadTracker {
 			Flux<String> abandoned = judging() ? Flux.fromIterable(beat.abandoned()) : Flux.empty();
 			return Flux.fromIterable(leaving)
 				.concatMap((name) -> leave(name, CycleEnded.Reason.LEFT))
+				.thenMany(Flux.fromIterable(joining.entrySet()).concatMap((entry) -> rejoin(entry.getKey(),
+						entry.getValue())))
 				.thenMany(abandoned.concatMap(this::endIfAbandoned))
 				.then();
 		}).onErrorResume((ex) -> {
 			logger.debug("A heartbeat failed; the next one tries again", ex);
 			return Mono.empty();
+		});
+	}
+
+	/**
+	 * Join the cycle of the thread last read of a breaker that is failing, when this replica's membership was never
+	 * recorded (its write failed, or its answer was lost): a member already is renewed from now on, and a thread that
+	 * ended is forgotten.
+	 */
+	private Mono<Void> rejoin(String name, State state) {
+		return answer(this.store.lookup(name)).flatMap((answer) -> {
+			SlackThread thread = answer.map(Lookup::thread).orElse(null);
+			SlackThread read = this.lastRead.get(name);
+			if (answer.isEmpty() || read == null) {
+				return Mono.empty();
+			}
+			if (thread == null || thread.isClaim() || !Objects.equals(thread.threadTs(), read.threadTs())) {
+				this.lastRead.remove(name);
+				return Mono.empty();
+			}
+			if (thread.fleet().members().containsKey(this.instance)) {
+				joined(name);
+				return Mono.empty();
+			}
+			return answer(this.store.replace(thread, thread.withFleet(thread.fleet().with(this.instance, state))))
+				.doOnNext((done) -> done.filter(Boolean::booleanValue).ifPresent((ok) -> joined(name)))
+				.then();
 		});
 	}
 

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.fluxgate.slack.Transition;
@@ -132,9 +133,11 @@ class FleetThreadTrackerTests {
 		FleetThreadTracker a = replica("pod-a");
 		FleetThreadTracker b = replica("pod-b");
 		AtomicReference<State> onA = bind(a, "payment");
-		bind(b, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
 		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
 		tell(a, "payment", State.CLOSED, State.OPEN);
+		onB.set(State.OPEN);
 		tell(b, "payment", State.CLOSED, State.OPEN);
 		this.store.down = true;
 		onA.set(State.CLOSED);
@@ -147,22 +150,37 @@ class FleetThreadTrackerTests {
 			.as("pod-a's breaker is closed: its heartbeat leaves the cycle").containsOnlyKeys("pod-b");
 		advance(Duration.ofMinutes(1));
 		assertThat(this.store.find("payment").block().fleet().members()).containsOnlyKeys("pod-b");
+		onB.set(State.CLOSED);
+		advance(Duration.ofSeconds(2));
+		assertThat(this.store.find("payment").blockOptional()).as("the last member closed unrecorded: the cycle ends")
+			.isEmpty();
+		assertThat(this.ended).singleElement().satisfies((cycle) -> {
+			assertThat(cycle.reason()).isEqualTo(CycleEnded.Reason.LEFT);
+			assertThat(cycle.lastInstance()).isEqualTo("pod-b");
+		});
 	}
 
 	@Test
-	void theHeartbeatRenewsAMembershipWithTheStateItsBreakerLastTold() {
-		FleetThreadTracker a = replica("pod-a");
+	void theHeartbeatRenewsAMembershipWithTheBreakersActualStateOnceNothingOfItIsOnItsWay() {
+		AtomicBoolean queued = new AtomicBoolean();
+		FleetThreadTracker a = new FleetThreadTracker(this.store, (name) -> true, (name) -> queued.get(), "pod-a",
+				HEARTBEAT, Duration.ofSeconds(5), this.time);
+		this.replicas.add(a);
 		AtomicReference<State> onA = bind(a, "payment");
 		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
 		tell(a, "payment", State.CLOSED, State.OPEN);
+		queued.set(true);
 		onA.set(State.HALF_OPEN);
 		advance(Duration.ofSeconds(2));
-		assertThat(member("payment", "pod-a").state()).as("HALF_OPEN is not told yet").isEqualTo(State.OPEN);
-		tell(a, "payment", State.OPEN, State.HALF_OPEN);
-		Instant told = member("payment", "pod-a").heartbeat();
+		assertThat(member("payment", "pod-a").state()).as("HALF_OPEN waits in the listener: not told yet")
+			.isEqualTo(State.OPEN);
+		Instant renewed = member("payment", "pod-a").heartbeat();
+		assertThat(renewed).as("renewed all the same").isAfter(this.storeClock.instant().minusSeconds(2));
+		queued.set(false);
 		advance(Duration.ofSeconds(2));
 		assertThat(member("payment", "pod-a").state()).isEqualTo(State.HALF_OPEN);
-		assertThat(member("payment", "pod-a").heartbeat()).isAfter(told);
+		assertThat(member("payment", "pod-a").heartbeat()).isAfter(renewed);
 	}
 
 	@Test
