@@ -152,6 +152,26 @@ public class SlackListener extends AbstractSlackListener {
 		}
 	}
 
+	/**
+	 * Wait for the messages still under way, those whose callers stopped waiting at their deadline included, at most
+	 * the deadline, then stop what the listener does in the background.
+	 */
+	@Override
+	public void close() {
+		CompletableFuture<?>[] under = this.pending.values().stream().map(Pending::done).toArray(CompletableFuture[]::new);
+		try {
+			CompletableFuture.allOf(under).get(this.deadline.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Closed with {} Slack message(s) still under way after the deadline of {}",
+					this.pending.size(), this.deadline);
+		}
+		super.close();
+	}
+
 	@Override
 	protected boolean hasPending(String circuitBreaker) {
 		return this.pending != null && this.pending.containsKey(circuitBreaker);

@@ -48,20 +48,28 @@ final class Scrape {
 						}
 
 					});
-			// Connect first, and create one thread at a time: a create that outlasts the store's timeout would be
-			// kept in memory too, and counted twice.
-			store.count().block();
-			int fallbacksConnecting = fallbacks.get();
+			// The threads are written straight to Redis with a generous timeout: through the fallback, a create that
+			// outlasted the store's timeout on a busy machine would be kept in memory too, and counted twice.
+			RedisThreadStore writer = new RedisThreadStore(server.template(), PREFIX, Duration.ofDays(1),
+					Duration.ofSeconds(30));
 			Instant now = Instant.now();
 			long created = Flux.range(0, threads)
-				.concatMap((i) -> store.create(SlackThread.started(
+				.flatMap((i) -> writer.create(SlackThread.started(
 						new TransitionSnapshot(String.format("service-%04d", i),
 								Transition.of(State.CLOSED, State.OPEN), now),
-						"C0SCRAPE", String.format("1700000000.%06d", i + 1))))
+						"C0SCRAPE", String.format("1700000000.%06d", i + 1))), 16)
 				.filter(Boolean::booleanValue)
 				.count()
 				.block();
-			int fallbacksCreating = fallbacks.get() - fallbacksConnecting;
+			// Connect the store that is scraped: a connection's first request may outlast its timeout.
+			for (int i = 0; i < 20; i++) {
+				int before = fallbacks.get();
+				store.count().block();
+				if (fallbacks.get() == before) {
+					break;
+				}
+			}
+			int fallbacksConnecting = fallbacks.get();
 			if (otherKeys > 0) {
 				ReactiveStringRedisTemplate other = server.template();
 				Flux.range(0, otherKeys).buffer(1000).concatMap((chunk) -> {
@@ -102,8 +110,8 @@ final class Scrape {
 			row("latency mean / max (ms)", String.format("%.3f / %.3f",
 					Arrays.stream(nanos).average().orElse(0) / 1e6, sorted[sorted.length - 1] / 1e6));
 			row("Redis commands per scrape", String.format("%.2f", (double) after.commandsSince(before) / calls));
-			row("store fallbacks: connect/create/scrape", fallbacksConnecting + " / " + fallbacksCreating + " / "
-					+ (fallbacks.get() - fallbacksCreating - fallbacksConnecting));
+			row("store fallbacks: connecting / scraping", fallbacksConnecting + " / "
+					+ (fallbacks.get() - fallbacksConnecting));
 			row("Redis CPU per scrape (µs)", String.format("%.1f", after.cpuMicrosSince(before) / calls));
 			row("requests per scrape", String.format("%.2f", (double) (requestsAfter - requestsBefore) / calls));
 			System.out.println("  Redis commands per scrape by command: "

@@ -176,7 +176,10 @@ public final class FleetThreadTracker implements ThreadTracker {
 	private Mono<Plan> attempt(TransitionSnapshot snapshot, Supplier<String> channel, int conflicts, Duration poll,
 			SlackThread known) {
 		Mono<Lookup> lookup = this.store.lookup(snapshot.circuitBreaker());
-		return answer(lookup.onErrorResume((ex) -> lookup)).flatMap((found) -> found
+		return answer(lookup.onErrorResume((ex) -> {
+			this.lastStoreFailure = millis();
+			return lookup;
+		})).flatMap((found) -> found
 			.map((answer) -> {
 				remember(snapshot.circuitBreaker(), answer.thread());
 				return decide(snapshot, channel, answer, conflicts, poll);
@@ -535,7 +538,11 @@ public final class FleetThreadTracker implements ThreadTracker {
 				renewals.put(name, told);
 			}
 		});
+		long start = millis();
 		return answer(this.store.beat(this.instance, renewals, this.silence)).flatMap((answer) -> {
+			if (millis() - start > this.heartbeat.toMillis()) {
+				this.lastStoreFailure = millis();
+			}
 			if (answer.isEmpty()) {
 				return Mono.empty();
 			}
@@ -619,6 +626,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 	/**
 	 * A store request whose failure is an answer of its own: empty when the store could not answer, which this
 	 * replica remembers, so that it does not judge others dead before its own requests succeed again for a silence.
+	 * A heartbeat slower than a heartbeat counts as a failure too.
 	 */
 	private <T> Mono<Optional<T>> answer(Mono<T> request) {
 		return request.map(Optional::of).onErrorResume((ex) -> {
