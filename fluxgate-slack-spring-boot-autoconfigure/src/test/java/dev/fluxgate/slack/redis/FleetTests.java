@@ -80,11 +80,15 @@ class FleetTests {
 	}
 
 	private AsyncSlackListener replica(String instanceId, Duration heartbeat, ChannelPacer pacer) {
+		return replica(instanceId, heartbeat, pacer, Duration.ofDays(7));
+	}
+
+	private AsyncSlackListener replica(String instanceId, Duration heartbeat, ChannelPacer pacer, Duration threadTtl) {
 		LettuceConnectionFactory connection = redis.newConnectionFactory();
 		this.connections.add(connection);
 		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connection);
-		ThreadStore store = new FallbackThreadStore(new RedisThreadStore(template, "fluxgate:slack",
-				Duration.ofDays(7), Duration.ofMillis(500)), () -> DeliveryObserver.NONE);
+		ThreadStore store = new FallbackThreadStore(new RedisThreadStore(template, "fluxgate:slack", threadTtl,
+				Duration.ofMillis(500)), () -> DeliveryObserver.NONE);
 		AsyncSlackListener listener = slack.configure(AsyncSlackListener.builder())
 			.threadStore(store)
 			.fleet(instanceId, heartbeat)
@@ -334,6 +338,21 @@ class FleetTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered()
 			.stream()
 			.anyMatch((post) -> post.rawBody().contains("stopped reporting")));
+	}
+
+	@Test
+	void theThreadOfAnOutageWhoseMembersKeepReportingOutlivesTheThreadTtl() {
+		AsyncSlackListener a = replica("pod-a", FAST_HEARTBEAT, null, Duration.ofSeconds(2));
+		CircuitBreaker onA = breaker(a, "payment");
+		onA.transitionToOpenState();
+		await().until(() -> postsAbout("payment").size() == 1);
+		String root = postsAbout("payment").get(0).ts();
+		await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+
+		onA.transitionToHalfOpenState();
+		await().until(() -> postsAbout("payment").size() == 2);
+		assertThat(postsAbout("payment").get(1).threadTs())
+			.as("pod-a renewed all along: its HALF_OPEN is a reply in the outage's thread").isEqualTo(root);
 	}
 
 	@Test

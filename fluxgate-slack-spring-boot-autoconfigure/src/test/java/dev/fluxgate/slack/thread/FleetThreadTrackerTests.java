@@ -1,12 +1,12 @@
 package dev.fluxgate.slack.thread;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -15,8 +15,6 @@ import dev.fluxgate.slack.TransitionSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +31,9 @@ class FleetThreadTrackerTests {
 
 	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
 
-	private final FlakyStore store = new FlakyStore(InMemoryThreadStore.shared(this.storeClock));
+	private final InMemoryThreadStore store = InMemoryThreadStore.shared(this.storeClock);
+
+	private final Map<String, FlakyConnection> connections = new HashMap<>();
 
 	private final List<CycleEnded> ended = new ArrayList<>();
 
@@ -55,7 +55,7 @@ class FleetThreadTrackerTests {
 		Plan root = tell(a, "payment", State.CLOSED, State.OPEN);
 		tell(b, "payment", State.CLOSED, State.OPEN);
 		String ts = this.store.find("payment").block().threadTs();
-		this.store.down = true;
+		storeDown(true);
 		Plan halfOpen = tell(a, "payment", State.OPEN, State.HALF_OPEN);
 		assertThat(root.step().startsThread()).isTrue();
 		assertThat(halfOpen.step().threadTs()).as("a reply in the cycle's thread, not a message of its own")
@@ -115,9 +115,9 @@ class FleetThreadTrackerTests {
 		advance(Duration.ofSeconds(4));
 		tell(a, "payment", State.CLOSED, State.OPEN);
 		tell(b, "payment", State.CLOSED, State.OPEN);
-		this.store.down = true;
+		storeDown(true);
 		advance(Duration.ofSeconds(10));
-		this.store.down = false;
+		storeDown(false);
 		advance(Duration.ofMillis(200));
 		Plan recovery = tell(b, "payment", State.HALF_OPEN, State.CLOSED);
 		assertThat(recovery.leavesOthersFailing()).as("pod-a is still failing").isTrue();
@@ -139,12 +139,12 @@ class FleetThreadTrackerTests {
 		tell(a, "payment", State.CLOSED, State.OPEN);
 		onB.set(State.OPEN);
 		tell(b, "payment", State.CLOSED, State.OPEN);
-		this.store.down = true;
+		storeDown(true);
 		onA.set(State.CLOSED);
 		Plan told = tell(a, "payment", State.HALF_OPEN, State.CLOSED);
 		assertThat(told.step().threadTs()).as("a reply in the thread last read").isNotNull();
 		assertThat(told.step().broadcast()).as("no recovery is broadcast while others may still fail").isFalse();
-		this.store.down = false;
+		storeDown(false);
 		advance(Duration.ofSeconds(2));
 		assertThat(this.store.find("payment").block().fleet().members())
 			.as("pod-a's breaker is closed: its heartbeat leaves the cycle").containsOnlyKeys("pod-b");
@@ -163,7 +163,7 @@ class FleetThreadTrackerTests {
 	@Test
 	void theHeartbeatRenewsAMembershipWithTheBreakersActualStateOnceNothingOfItIsOnItsWay() {
 		AtomicBoolean queued = new AtomicBoolean();
-		FleetThreadTracker a = new FleetThreadTracker(this.store, (name) -> true, (name) -> queued.get(), "pod-a",
+		FleetThreadTracker a = new FleetThreadTracker(connection("pod-a"), (name) -> true, (name) -> queued.get(), "pod-a",
 				HEARTBEAT, Duration.ofSeconds(5), this.time);
 		this.replicas.add(a);
 		AtomicReference<State> onA = bind(a, "payment");
@@ -228,16 +228,170 @@ class FleetThreadTrackerTests {
 		assertThat(this.store.find("payment").blockOptional()).isEmpty();
 	}
 
+	/**
+	 * a membership started by a storm digest ({@code started}, as ChannelDigest.postRoot does) is never
+	 * renewed when the breaker's previous cycle ended with a planned CLOSED: the heartbeat renews "the state last
+	 * told", which is still the stale CLOSED of the previous cycle. The live replica then looks dead, and another
+	 * replica ends its outage as "stopped reporting" while its breaker is OPEN.
+	 */
+	@Test
+	void aCycleStartedByAStormDigestIsRenewedByTheHeartbeatAfterAnEarlierCycle() {
+		FleetThreadTracker a = replica("pod-a");
+		replica("pod-b");
+		AtomicReference<State> onA = bind(a, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		tell(a, "payment", State.CLOSED, State.OPEN);
+		onA.set(State.HALF_OPEN);
+		tell(a, "payment", State.OPEN, State.HALF_OPEN);
+		onA.set(State.CLOSED);
+		tell(a, "payment", State.HALF_OPEN, State.CLOSED);
+		assertThat(this.store.find("payment").blockOptional()).as("the first cycle ended").isEmpty();
+
+		advance(Duration.ofSeconds(5));
+		onA.set(State.OPEN);
+		// a storm: the trip is told in the channel's digest, whose root becomes the breaker's thread
+		assertThat(a.started(SlackThread.started(snapshot("payment", State.CLOSED, State.OPEN), "C0123456789", "9.1"))
+			.block()).isTrue();
+		advance(Duration.ofSeconds(10));
+
+		assertThat(this.ended).as("pod-a is alive and OPEN: nobody may end its cycle as 'stopped reporting'")
+			.isEmpty();
+		assertThat(this.store.find("payment").blockOptional()).as("the outage's thread").isPresent();
+	}
+
+	/**
+	 * a replica that trips while its write to the store fails (a Redis blip between its read and its write)
+	 * replies in the thread last read, but never becomes a member, and no heartbeat ever makes the store agree with
+	 * its OPEN breaker: the heartbeat renews only the cycles this replica is recorded in. Once the store answers
+	 * again, the other member's recovery is broadcast as "Recovered" while this replica is still OPEN.
+	 */
+	@Test
+	void aReplicaWhoseJoinCouldNotBeWrittenIsStillFailingWhenTheOtherRecovers() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = replica("pod-b");
+		AtomicReference<State> onA = bind(a, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		tell(a, "payment", State.CLOSED, State.OPEN);
+		connection("pod-b").writesDown = true;
+		onB.set(State.OPEN);
+		Plan joined = tell(b, "payment", State.CLOSED, State.OPEN);
+		assertThat(joined.step().isReply()).as("pod-b's trip is told in the thread it read").isTrue();
+		connection("pod-b").writesDown = false;
+		advance(Duration.ofSeconds(10));
+
+		onA.set(State.CLOSED);
+		Plan recovery = tell(a, "payment", State.OPEN, State.CLOSED);
+		assertThat(recovery.step().broadcast()).as("pod-b is still OPEN: no recovery may be broadcast").isFalse();
+		assertThat(recovery.fleet()).containsOnlyKeys("pod-b");
+	}
+
+	/**
+	 * the store applied pod-b's join but its answer was lost (RedisCalls stops
+	 * waiting after the timeout without cancelling the script). pod-b is then a member in the store that its own
+	 * heartbeat never renews; three heartbeats later it counts as dead and pod-a's recovery is broadcast while pod-b
+	 * is still OPEN.
+	 */
+	@Test
+	void aJoinAppliedWhoseAnswerWasLostIsRenewedByTheHeartbeat() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = replica("pod-b");
+		AtomicReference<State> onA = bind(a, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		tell(a, "payment", State.CLOSED, State.OPEN);
+		connection("pod-b").answersLost = true;
+		onB.set(State.OPEN);
+		tell(b, "payment", State.CLOSED, State.OPEN);
+		connection("pod-b").answersLost = false;
+		assertThat(this.store.find("payment").block().fleet().members()).as("the join was applied")
+			.containsOnlyKeys("pod-a", "pod-b");
+		advance(Duration.ofSeconds(10));
+
+		onA.set(State.CLOSED);
+		Plan recovery = tell(a, "payment", State.OPEN, State.CLOSED);
+		assertThat(recovery.step().broadcast()).as("pod-b is still OPEN: no recovery may be broadcast").isFalse();
+		assertThat(recovery.fleet()).containsOnlyKeys("pod-b");
+	}
+
+	/**
+	 * the heartbeat renews a membership with the state last told, never the breaker's actual state, even
+	 * when nothing of the breaker is on its way (its CLOSED message was dropped, as AsyncSlackListener drops past its
+	 * queue capacity, or on close). The member is then a zombie renewed as HALF_OPEN forever: the other replica's
+	 * recovery names it "still failing" and the outage's thread never ends. Issue 18 requires "the heartbeat renews
+	 * each membership with the breaker's actual state" and "no zombie member can exist".
+	 */
+	@Test
+	void aMemberWhoseBreakerClosedIsNotRenewedAsFailingForever() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = replica("pod-b");
+		AtomicReference<State> onA = bind(a, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		tell(a, "payment", State.CLOSED, State.OPEN);
+		onB.set(State.OPEN);
+		tell(b, "payment", State.CLOSED, State.OPEN);
+		onA.set(State.HALF_OPEN);
+		tell(a, "payment", State.OPEN, State.HALF_OPEN);
+		onA.set(State.CLOSED); // its message was dropped: nothing of pod-a's breaker is on its way any more
+		advance(Duration.ofMinutes(1));
+
+		onB.set(State.CLOSED);
+		Plan recovery = tell(b, "payment", State.OPEN, State.CLOSED);
+		assertThat(recovery.fleet()).as("pod-a's breaker has been CLOSED for a minute").doesNotContainKey("pod-a");
+		assertThat(recovery.step().broadcast()).as("the last failing replica recovered").isTrue();
+	}
+
+	/**
+	 * the heartbeat "leaves" a cycle whose breaker is CLOSED as told, even while that CLOSED message is being
+	 * planned. When the plan's first read times out (and is retried), the heartbeat wins: it ends the cycle with
+	 * "recovered while the shared store was unreachable", and the recovery itself goes top-level, not broadcast in
+	 * the thread, without the outage.
+	 */
+	@Test
+	void theHeartbeatDoesNotEndACycleWhoseRecoveryIsBeingPlanned() {
+		FleetThreadTracker a = replica("pod-a");
+		AtomicReference<State> onA = bind(a, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		tell(a, "payment", State.CLOSED, State.OPEN);
+		advance(Duration.ofMillis(500));
+
+		onA.set(State.CLOSED);
+		connection("pod-a").nextLookupTimesOut.set(1);
+		TransitionSnapshot closed = snapshot("payment", State.OPEN, State.CLOSED);
+		CompletableFuture<Plan> planned = a.plan(closed, () -> "C0123456789").toFuture();
+		advance(Duration.ofSeconds(2));
+		assertThat(planned).isDone();
+		Plan recovery = planned.join();
+
+		assertThat(this.ended).as("the recovery itself ends the cycle").isEmpty();
+		assertThat(recovery.step().isReply()).as("the recovery is a reply in the outage's thread").isTrue();
+		assertThat(recovery.step().broadcast()).isTrue();
+	}
+
 	private FleetThreadTracker replica(String instance) {
 		return replica(instance, HEARTBEAT);
 	}
 
 	private FleetThreadTracker replica(String instance, Duration heartbeat) {
-		FleetThreadTracker replica = new FleetThreadTracker(this.store, (name) -> true, instance, heartbeat,
+		FleetThreadTracker replica = new FleetThreadTracker(connection(instance), (name) -> true, instance, heartbeat,
 				Duration.ofSeconds(5), this.time);
 		replica.endedCycles().subscribe(this.ended::add);
 		this.replicas.add(replica);
 		return replica;
+	}
+
+	private FlakyConnection connection(String instance) {
+		return this.connections.computeIfAbsent(instance, (name) -> new FlakyConnection(this.store, this.time));
+	}
+
+	private void storeDown(boolean down) {
+		this.connections.values().forEach((connection) -> connection.down = down);
 	}
 
 	private AtomicReference<State> bind(FleetThreadTracker replica, String name) {
@@ -269,102 +423,6 @@ class FleetThreadTrackerTests {
 
 	private TransitionSnapshot snapshot(String name, State from, State to) {
 		return new TransitionSnapshot(name, Transition.of(from, to), this.storeClock.instant());
-	}
-
-	/**
-	 * The store's own clock, as Redis's is to the replicas.
-	 */
-	private static final class StoreClock extends Clock {
-
-		private volatile Instant now;
-
-		StoreClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-	}
-
-	/**
-	 * A shared store that stops answering while {@code down}, as Redis does when it pauses or the network fails.
-	 */
-	private static final class FlakyStore implements ThreadStore {
-
-		private final ThreadStore store;
-
-		private volatile boolean down;
-
-		FlakyStore(ThreadStore store) {
-			this.store = store;
-		}
-
-		private <T> Mono<T> unlessDown(Mono<T> call) {
-			return Mono.defer(() -> this.down ? Mono.error(new IllegalStateException("the store is down")) : call);
-		}
-
-		@Override
-		public boolean isShared() {
-			return true;
-		}
-
-		@Override
-		public Mono<SlackThread> find(String circuitBreaker) {
-			return unlessDown(this.store.find(circuitBreaker));
-		}
-
-		@Override
-		public Mono<Lookup> lookup(String circuitBreaker) {
-			return unlessDown(this.store.lookup(circuitBreaker));
-		}
-
-		@Override
-		public Mono<Boolean> create(SlackThread thread) {
-			return unlessDown(this.store.create(thread));
-		}
-
-		@Override
-		public Mono<Boolean> replace(SlackThread expected, SlackThread next) {
-			return unlessDown(this.store.replace(expected, next));
-		}
-
-		@Override
-		public Mono<Boolean> remove(String circuitBreaker, String threadTs) {
-			return unlessDown(this.store.remove(circuitBreaker, threadTs));
-		}
-
-		@Override
-		public Mono<Boolean> remove(SlackThread expected) {
-			return unlessDown(this.store.remove(expected));
-		}
-
-		@Override
-		public Mono<Beat> beat(String instance, Map<String, State> states, Duration silence) {
-			return unlessDown(this.store.beat(instance, states, silence));
-		}
-
-		@Override
-		public Flux<SlackThread> findAll() {
-			return this.down ? Flux.error(new IllegalStateException("the store is down")) : this.store.findAll();
-		}
-
 	}
 
 }
