@@ -143,7 +143,8 @@ public final class RedisCluster implements BeforeAllCallback, AfterAllCallback {
 		return factory;
 	}
 
-	private static String cli(int port, String... command) {
+	/** Run {@code redis-cli} against a server on loopback and return what it printed. */
+	static String cli(int port, String... command) {
 		List<String> line = new ArrayList<>(List.of(CLI, "-h", "127.0.0.1", "-p", String.valueOf(port)));
 		line.addAll(List.of(command));
 		return run(line);
