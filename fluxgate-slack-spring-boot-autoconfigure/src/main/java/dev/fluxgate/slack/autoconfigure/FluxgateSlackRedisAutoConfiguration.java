@@ -8,9 +8,6 @@ import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
 
-import org.slf4j.LoggerFactory;
-import reactor.core.scheduler.Schedulers;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -61,14 +58,12 @@ public final class FluxgateSlackRedisAutoConfiguration {
 	}
 
 	/**
-	 * Connect to Redis in the background as the application starts, so that the first failure cycle's store calls do
-	 * not pay for the connection within {@code fluxgate.slack.redis.timeout}; and close the listener before Redis
-	 * stops: Boot stops the Lettuce connection factory, a lifecycle bean of phase 0, before it destroys beans, so the
-	 * listener's own close would find Redis gone and keep the messages still pending at shutdown in memory.
+	 * Close the listener before Redis stops: Boot stops the Lettuce connection factory, a lifecycle bean of phase 0,
+	 * before it destroys beans, so the listener's own close would find Redis gone and keep the messages still pending
+	 * at shutdown in memory.
 	 */
 	@Bean
-	SmartLifecycle slackListenerBeforeRedisStops(ObjectProvider<AbstractSlackListener> listener,
-			ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory) {
+	SmartLifecycle slackListenerBeforeRedisStops(ObjectProvider<AbstractSlackListener> listener) {
 		return new SmartLifecycle() {
 
 			private volatile boolean running;
@@ -76,12 +71,6 @@ public final class FluxgateSlackRedisAutoConfiguration {
 			@Override
 			public void start() {
 				this.running = true;
-				connectionFactory.ifAvailable((factory) -> new ReactiveStringRedisTemplate(factory)
-					.hasKey("fluxgate:slack:connect")
-					.subscribeOn(Schedulers.boundedElastic())
-					.subscribe(null, (ex) -> LoggerFactory.getLogger(FluxgateSlackRedisAutoConfiguration.class)
-						.debug("Could not connect to Redis at startup; the first store call tries again: {}",
-								ex.toString())));
 			}
 
 			@Override
