@@ -10,38 +10,44 @@ if ARGV[1] == 'create' then
   if redis.call('exists', KEYS[1]) == 1 then
     return 0
   end
-elseif (redis.call('hget', KEYS[1], 'ts') or '') ~= ARGV[4] or redis.call('hget', KEYS[1], 'version') ~= ARGV[5] then
-  return 0
+else
+  local read = redis.call('hmget', KEYS[1], 'ts', 'version')
+  if (read[1] or '') ~= ARGV[4] or read[2] ~= ARGV[5] then
+    return 0
+  end
+  redis.call('hdel', KEYS[1], 'claimedBy', 'claimUntil')
 end
 local time = redis.call('time')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local stamp = string.format('%.0f', now)
-local stored = redis.call('hgetall', KEYS[1])
-for i = 1, #stored, 2 do
-  if string.sub(stored[i], 1, 7) ~= 'member.' then
-    redis.call('hdel', KEYS[1], stored[i])
-  end
-end
+local fields = {}
 local n = tonumber(ARGV[6])
-local i = 7
-for k = 1, n do
-  redis.call('hset', KEYS[1], ARGV[i], ARGV[i + 1])
-  i = i + 2
+for i = 7, 6 + 2 * n do
+  table.insert(fields, ARGV[i])
 end
-while i <= #ARGV do
+local left = {}
+local stamped = false
+for i = 7 + 2 * n, #ARGV, 2 do
   if ARGV[i + 1] == '' then
-    redis.call('hdel', KEYS[1], 'member.' .. ARGV[i])
+    table.insert(left, 'member.' .. ARGV[i])
   else
-    redis.call('hset', KEYS[1], 'member.' .. ARGV[i], ARGV[i + 1] .. ' ' .. stamp)
+    table.insert(fields, 'member.' .. ARGV[i])
+    table.insert(fields, ARGV[i + 1] .. ' ' .. stamp)
+    stamped = true
   end
-  i = i + 2
+end
+redis.call('hset', KEYS[1], unpack(fields))
+if #left > 0 then
+  redis.call('hdel', KEYS[1], unpack(left))
 end
 local score = tonumber(redis.call('hget', KEYS[1], 'claimUntil') or '')
-if not score then
-  local fields = redis.call('hgetall', KEYS[1])
-  for j = 1, #fields, 2 do
-    if string.sub(fields[j], 1, 7) == 'member.' then
-      local heartbeat = tonumber(string.match(fields[j + 1], ' (%d+)$') or '')
+if not score and stamped then
+  score = now
+elseif not score then
+  local stored = redis.call('hgetall', KEYS[1])
+  for j = 1, #stored, 2 do
+    if string.sub(stored[j], 1, 7) == 'member.' then
+      local heartbeat = tonumber(string.match(stored[j + 1], ' (%d+)$') or '')
       if heartbeat and (not score or heartbeat > score) then
         score = heartbeat
       end

@@ -59,11 +59,11 @@ class Boot35RedisStoreTests {
 		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(this.connectionFactory);
 		CircuitBreaker breaker = this.registry.circuitBreaker("redis-shipping");
 		breaker.transitionToOpenState();
-		await().until(() -> template.hasKey("fluxgate:slack:thread:redis-shipping").block()
-				&& template.<String, String>opsForHash().hasKey("fluxgate:slack:thread:redis-shipping", "ts").block());
+		await().until(() -> template.hasKey("{fluxgate:slack}:thread:redis-shipping").block()
+				&& template.<String, String>opsForHash().hasKey("{fluxgate:slack}:thread:redis-shipping", "ts").block());
 		breaker.transitionToHalfOpenState();
 		breaker.transitionToClosedState();
-		await().until(() -> !template.hasKey("fluxgate:slack:thread:redis-shipping").block());
+		await().until(() -> !template.hasKey("{fluxgate:slack}:thread:redis-shipping").block());
 		List<Post> posts = slack.awaitPosts(3);
 		assertThat(posts.subList(1, 3)).extracting(Post::threadTs).containsOnly(posts.get(0).ts());
 		assertThat(posts.get(2).broadcast()).isTrue();

@@ -50,13 +50,13 @@ abstract class RedisFleetScenario {
 		CircuitBreaker payment = this.registry.circuitBreaker("payment-api");
 		payment.transitionToOpenState();
 		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(this.redis);
-		await().until(() -> template.hasKey("fluxgate:slack:thread:payment-api").block()
+		await().until(() -> template.hasKey("{fluxgate:slack:payments}:thread:payment-api").block()
 				&& this.threads.find("payment-api").blockOptional().map((thread) -> thread.threadTs() != null).orElse(false));
-		assertThat(template.<String, String>opsForHash().get("fluxgate:slack:thread:payment-api", "member.replica-1")
+		assertThat(template.<String, String>opsForHash().get("{fluxgate:slack:payments}:thread:payment-api", "member.replica-1")
 			.block()).startsWith("OPEN ");
 		payment.transitionToHalfOpenState();
 		payment.transitionToClosedState();
-		await().until(() -> !template.hasKey("fluxgate:slack:thread:payment-api").block());
+		await().until(() -> !template.hasKey("{fluxgate:slack:payments}:thread:payment-api").block());
 		List<Post> posts = slack.awaitPosts(3);
 		assertThat(posts).extracting(Post::transition)
 			.containsExactly("CLOSED → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → CLOSED");

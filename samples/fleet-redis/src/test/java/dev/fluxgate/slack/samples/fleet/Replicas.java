@@ -68,7 +68,7 @@ final class Replicas implements AutoCloseable {
 	Replica start(String instanceId, Map<String, String> environment, String... arguments) throws IOException {
 		List<String> all = new ArrayList<>(List.of("--spring.data.redis.host=127.0.0.1",
 				"--spring.data.redis.port=" + this.redis.port(), "--fluxgate.slack.base-url=" + this.slack.baseUrl(),
-				"--fluxgate.slack.redis.heartbeat=" + HEARTBEAT));
+				"--fluxgate.slack.redis.heartbeat=" + HEARTBEAT, "--logging.level.dev.fluxgate.slack.thread=DEBUG"));
 		all.addAll(List.of(arguments));
 		Map<String, String> variables = new LinkedHashMap<>();
 		variables.put("SLACK_BOT_TOKEN", SlackStandIn.TOKEN);

@@ -109,6 +109,9 @@ class ThreeReplicasTests {
 			.anySatisfy((body) -> assertThat(body).contains("replica-3"));
 		assertThat(get(ports.get(2), "/actuator/slackthreads").body()).contains("\"instance\":\"replica-1\"",
 				"\"instance\":\"replica-2\"", "\"instance\":\"replica-3\"");
+		assertThat(new ReactiveStringRedisTemplate(redis.connectionFactory())
+			.hasKey("{fluxgate:slack:payments}:thread:payment-api")
+			.block()).as("the thread is kept under the application's prefix").isTrue();
 
 		ports.forEach((port) -> put(port, "/provider?up=true"));
 		for (int port : ports) {
@@ -119,7 +122,7 @@ class ThreeReplicasTests {
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> payments().stream().filter(Post::broadcast).count() == 1
 					&& !new ReactiveStringRedisTemplate(redis.connectionFactory())
-						.hasKey("fluxgate:slack:thread:payment-api")
+						.hasKey("{fluxgate:slack:payments}:thread:payment-api")
 						.block());
 		assertThat(payments()).as("every message of the outage is in its thread")
 			.filteredOn((post) -> post.threadTs() != null)
