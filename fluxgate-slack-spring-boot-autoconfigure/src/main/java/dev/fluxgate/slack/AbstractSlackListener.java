@@ -79,7 +79,13 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.permalinks = new Permalinks(client);
 		this.delivery = new MessageDelivery(this.poster, this.renderer, this::getTemplates, this.tracker,
 				this::channelFor, this.observer, this.permalinks, builder.updateRoot);
-		this.tracker.endedCycles().flatMap(this.delivery::ended).subscribe();
+		this.tracker.endedCycles()
+			.flatMap((cycle) -> Mono.defer(() -> this.delivery.ended(cycle)).onErrorResume((ex) -> {
+				logger.warn("Could not tell the end of the shared failure cycle of '{}'",
+						cycle.thread().circuitBreaker(), ex);
+				return Mono.empty();
+			}))
+			.subscribe();
 	}
 
 	/**

@@ -93,7 +93,10 @@ public final class MessageDelivery {
 			batch.subList(0, batch.size() - 1).forEach(this.observer::coalesced);
 			long start = System.nanoTime();
 			return this.tracker.plan(snapshot, () -> this.channels.apply(snapshot.circuitBreaker()))
-				.flatMap((plan) -> deliverIn(batch, plan, start, deadline));
+				.flatMap((plan) -> Mono.defer(() -> deliverIn(batch, plan, start, deadline))
+					.onErrorResume((ex) -> this.tracker.undelivered(snapshot, plan)
+						.onErrorResume((storeFailure) -> Mono.empty())
+						.then(Mono.error(ex))));
 		}).onErrorResume((ex) -> {
 			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 			logger.error("Could not deliver {} of circuit breaker '{}': a collaborator failed", snapshot.transition(),

@@ -113,6 +113,7 @@ public class RedisThreadStore implements ThreadStore {
 		args.add(next.circuitBreaker());
 		args.add(ThreadFields.ts(expected));
 		args.add(String.valueOf(expected.version()));
+		args.add(ThreadFields.claim(expected));
 		args.add(String.valueOf(fields.size()));
 		args.addAll(ThreadFields.flat(fields));
 		args.addAll(ThreadFields.memberChanges(before, next.fleet()));
@@ -121,13 +122,14 @@ public class RedisThreadStore implements ThreadStore {
 
 	@Override
 	public Mono<Boolean> remove(String circuitBreaker, String threadTs) {
-		return run(REMOVE, circuitBreaker, List.of(circuitBreaker, threadTs, ""));
+		return run(REMOVE, circuitBreaker, List.of(circuitBreaker, threadTs, "", ""));
 	}
 
 	@Override
 	public Mono<Boolean> remove(SlackThread expected) {
 		return run(REMOVE, expected.circuitBreaker(),
-				List.of(expected.circuitBreaker(), ThreadFields.ts(expected), String.valueOf(expected.version())));
+				List.of(expected.circuitBreaker(), ThreadFields.ts(expected), String.valueOf(expected.version()),
+						ThreadFields.claim(expected)));
 	}
 
 	@Override

@@ -83,6 +83,14 @@ final class ThreadFields {
 	}
 
 	/**
+	 * Return a thread's claim as the scripts compare it, {@code claimedBy claimUntil}: empty once the root is posted.
+	 */
+	static String claim(SlackThread thread) {
+		Fleet fleet = thread.fleet();
+		return fleet.isClaim() ? fleet.claimedBy() + " " + fleet.claimUntil().toEpochMilli() : "";
+	}
+
+	/**
 	 * Return a thread's root {@code ts} as the scripts compare it: empty for a pending claim.
 	 */
 	static String ts(SlackThread thread) {

@@ -130,7 +130,10 @@ public final class FleetThreadTracker implements ThreadTracker {
 		this.lastStoreFailure = millis();
 		this.beats = Flux.interval(heartbeat, heartbeat, scheduler)
 			.onBackpressureDrop()
-			.concatMap((tick) -> beat(), 1)
+			.concatMap((tick) -> Mono.defer(this::beat).onErrorResume((ex) -> {
+				logger.warn("A heartbeat failed; the next one tries again", ex);
+				return Mono.empty();
+			}), 1)
 			.subscribe();
 	}
 
@@ -184,7 +187,8 @@ public final class FleetThreadTracker implements ThreadTracker {
 				remember(snapshot.circuitBreaker(), answer.thread());
 				return decide(snapshot, channel, answer, conflicts, poll);
 			})
-			.orElseGet(() -> degraded(snapshot, (known != null) ? known : this.lastRead.get(snapshot.circuitBreaker()))));
+			.orElseGet(() -> degraded(snapshot, (known != null || ThreadRules.trips(snapshot.transition())) ? known
+					: this.lastRead.get(snapshot.circuitBreaker()))));
 	}
 
 	private Mono<Plan> decide(TransitionSnapshot snapshot, Supplier<String> channel, Lookup lookup, int conflicts,
@@ -275,8 +279,9 @@ public final class FleetThreadTracker implements ThreadTracker {
 
 	/**
 	 * The plan of a message whose shared thread the store could not tell or change: the rules of one process on the
-	 * thread last read, if any, so that the message is still told; a recovery is a plain reply there, for others may
-	 * still be failing. The store is made to agree later by the heartbeat, which leaves the cycle and, as its last
+	 * thread last read, if any (for a trip, only one read for this very message: a trip never replies in the thread of
+	 * an earlier cycle), so that the message is still told; a recovery is a plain reply there, for others may still
+	 * be failing. The store is made to agree later by the heartbeat, which leaves the cycle and, as its last
 	 * member, ends it saying so.
 	 */
 	private Mono<Plan> degraded(TransitionSnapshot snapshot, SlackThread known) {
@@ -399,16 +404,23 @@ public final class FleetThreadTracker implements ThreadTracker {
 				return Mono.empty();
 			}
 			if (!ThreadRules.endsCycle(to)) {
+				this.toldFailing.put(name, to);
 				return answer(this.store.replace(thread,
 						thread.movedTo(snapshot).withFleet(thread.fleet().with(this.instance, to))))
 					.doOnNext((done) -> done.filter(Boolean::booleanValue).ifPresent((ok) -> joined(name)))
 					.then();
 			}
 			Fleet left = thread.fleet().without(this.instance);
-			Mono<Boolean> change = stillIn(left, answer.get().now()).isEmpty() ? this.store.remove(thread)
+			boolean last = stillIn(left, answer.get().now()).isEmpty();
+			Mono<Boolean> change = last ? this.store.remove(thread)
 					: this.store.replace(thread, thread.movedTo(snapshot).withFleet(left));
-			return answer(change).doOnNext((done) -> done.filter(Boolean::booleanValue)
-				.ifPresent((ok) -> this.joined.remove(name))).then();
+			return answer(change).doOnNext((done) -> done.filter(Boolean::booleanValue).ifPresent((ok) -> {
+				this.joined.remove(name);
+				this.lastRead.remove(name);
+				if (last && thread.root() != null) {
+					emit(new CycleEnded(thread, this.instance, CycleEnded.Reason.LEFT));
+				}
+			})).then();
 		});
 	}
 
@@ -416,6 +428,9 @@ public final class FleetThreadTracker implements ThreadTracker {
 	public Mono<Boolean> started(SlackThread thread) {
 		if (!this.tracked.test(thread.circuitBreaker())) {
 			return Mono.just(false);
+		}
+		if (!ThreadRules.endsCycle(thread.state())) {
+			this.toldFailing.put(thread.circuitBreaker(), thread.state());
 		}
 		SlackThread shared = thread.withFleet(Fleet.NONE.with(this.instance, thread.state()));
 		return answer(this.store.create(shared)).map((created) -> {
@@ -433,6 +448,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 			return Mono.empty();
 		}
 		this.joined.remove(thread.circuitBreaker());
+		this.lastRead.remove(thread.circuitBreaker());
 		return answer(this.store.remove(thread.circuitBreaker(), thread.threadTs())).then();
 	}
 
@@ -493,6 +509,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 			return answer(this.store.remove(thread)).doOnNext((done) -> done.filter(Boolean::booleanValue)
 				.ifPresent((ok) -> {
 					this.joined.remove(name);
+					this.lastRead.remove(name);
 					emit(new CycleEnded(thread, this.instance, reason));
 				})).then();
 		});
@@ -512,14 +529,14 @@ public final class FleetThreadTracker implements ThreadTracker {
 		Map<String, State> joining = new TreeMap<>();
 		this.breakers.forEach((name, breaker) -> {
 			boolean member = beating.containsKey(name);
+			State actual = breaker.get();
 			if (this.planning.contains(name) || this.pending.test(name)) {
-				State told = this.toldFailing.get(name);
-				if (member && told != null) {
+				State told = this.toldFailing.getOrDefault(name, actual);
+				if (member && !ThreadRules.endsCycle(told)) {
 					renewals.put(name, told);
 				}
 				return;
 			}
-			State actual = breaker.get();
 			if (ThreadRules.endsCycle(actual)) {
 				if (member) {
 					leaving.add(name);
@@ -528,7 +545,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 			else if (member) {
 				renewals.put(name, actual);
 			}
-			else if (this.lastRead.containsKey(name)) {
+			else {
 				joining.put(name, actual);
 			}
 		});
@@ -562,21 +579,17 @@ public final class FleetThreadTracker implements ThreadTracker {
 	}
 
 	/**
-	 * Join the cycle of the thread last read of a breaker that is failing, when this replica's membership was never
-	 * recorded (its write failed, or its answer was lost): a member already is renewed from now on, and a thread that
-	 * ended is forgotten.
+	 * Join the cycle of a breaker that is failing while this replica is no member of it: its join was never recorded
+	 * (a failed write, an answer lost), its trip was told in a storm digest or dropped. A member already is renewed
+	 * from now on; a breaker with no posted thread has nothing to join.
 	 */
 	private Mono<Void> rejoin(String name, State state) {
 		return answer(this.store.lookup(name)).flatMap((answer) -> {
 			SlackThread thread = answer.map(Lookup::thread).orElse(null);
-			SlackThread read = this.lastRead.get(name);
-			if (answer.isEmpty() || read == null) {
+			if (thread == null || thread.isClaim()) {
 				return Mono.empty();
 			}
-			if (thread == null || thread.isClaim() || !Objects.equals(thread.threadTs(), read.threadTs())) {
-				this.lastRead.remove(name);
-				return Mono.empty();
-			}
+			remember(name, thread);
 			if (thread.fleet().members().containsKey(this.instance)) {
 				joined(name);
 				return Mono.empty();

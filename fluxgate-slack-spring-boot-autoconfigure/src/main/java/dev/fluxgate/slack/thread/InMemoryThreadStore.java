@@ -104,7 +104,7 @@ public class InMemoryThreadStore implements ThreadStore {
 					}
 					renewed.set(true);
 					Fleet fleet = current.fleet();
-					return stamped(current, fleet.with(instance, state).writtenOver(fleet, fleet, now));
+					return current.withFleet(fleet.with(instance, state).writtenOver(fleet, fleet, now));
 				});
 				if (!renewed.get()) {
 					gone.add(name);
@@ -147,7 +147,9 @@ public class InMemoryThreadStore implements ThreadStore {
 	}
 
 	private static boolean unchanged(SlackThread current, SlackThread expected) {
-		return Objects.equals(current.threadTs(), expected.threadTs()) && current.version() == expected.version();
+		return Objects.equals(current.threadTs(), expected.threadTs()) && current.version() == expected.version()
+				&& Objects.equals(current.fleet().claimedBy(), expected.fleet().claimedBy())
+				&& Objects.equals(current.fleet().claimUntil(), expected.fleet().claimUntil());
 	}
 
 	@Override

@@ -104,9 +104,9 @@ public interface ThreadStore {
 	}
 
 	/**
-	 * Renew one replica's membership of the cycles it is in, stamped with the store's time, and name the cycles
-	 * whose last sign of life is older than the given silence. A cycle this replica is not a member of is not
-	 * renewed: no member is ever written back.
+	 * Renew one replica's membership of the cycles it is in, stamped with the store's time and one version on, and
+	 * name the cycles whose last sign of life is older than the given silence. A cycle this replica is not a member of
+	 * is not renewed: no member is ever written back.
 	 * @param instance the replica's instance id
 	 * @param states the state to renew, by circuit breaker name
 	 * @param silence how long a cycle may go without a sign of life before it is named abandoned

@@ -1,5 +1,6 @@
 -- One replica's heartbeat: renew its membership of the cycles it is in, stamped with Redis's time (never written
--- where it is not a member any more), and name the cycles whose last sign of life is older than the silence.
+-- where it is not a member any more), one version on, so that a writer that judged liveness on what it read before
+-- finds the thread changed; and name the cycles whose last sign of life is older than the silence.
 -- KEYS[1] the index of open cycles; KEYS[2..] the thread keys of the cycles to renew
 -- ARGV[1] the instance id; ARGV[2] the silence in ms; ARGV[3] the prefix of thread keys; ARGV[4] how many
 -- abandoned cycles to name at most; ARGV[5] the TTL in ms, renewed on each thread renewed and on the index; then
@@ -15,6 +16,7 @@ for k = 2, #KEYS do
   local state = ARGV[7 + (k - 2) * 2]
   if redis.call('hexists', KEYS[k], member) == 1 and not redis.call('hget', KEYS[k], 'claimedBy') then
     redis.call('hset', KEYS[k], member, state .. ' ' .. stamp)
+    redis.call('hincrby', KEYS[k], 'version', 1)
     redis.call('pexpire', KEYS[k], ARGV[5])
     redis.call('zadd', KEYS[1], now, name)
     redis.call('pexpire', KEYS[1], ARGV[5])

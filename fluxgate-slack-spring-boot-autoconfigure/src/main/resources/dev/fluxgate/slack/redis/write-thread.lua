@@ -4,15 +4,17 @@
 -- so that a heartbeat renewed meanwhile stays.
 -- KEYS[1] the thread key; KEYS[2] the index of open cycles
 -- ARGV[1] 'create' or 'replace'; ARGV[2] the TTL in ms; ARGV[3] the breaker's name; ARGV[4] the expected root ts,
--- empty for a claim; ARGV[5] the expected version; ARGV[6] n, the number of thread fields; then n field, value pairs;
--- then instance, state pairs of the members changed, an empty state for one that leaves
+-- empty for a claim; ARGV[5] the expected version; ARGV[6] the expected claim ('claimedBy claimUntil', empty once
+-- the root is posted); ARGV[7] n, the number of thread fields; then n field, value pairs; then instance, state pairs
+-- of the members changed, an empty state for one that leaves
 if ARGV[1] == 'create' then
   if redis.call('exists', KEYS[1]) == 1 then
     return 0
   end
 else
-  local read = redis.call('hmget', KEYS[1], 'ts', 'version')
-  if (read[1] or '') ~= ARGV[4] or read[2] ~= ARGV[5] then
+  local read = redis.call('hmget', KEYS[1], 'ts', 'version', 'claimedBy', 'claimUntil')
+  local claim = read[3] and (read[3] .. ' ' .. (read[4] or '')) or ''
+  if (read[1] or '') ~= ARGV[4] or read[2] ~= ARGV[5] or claim ~= ARGV[6] then
     return 0
   end
   redis.call('hdel', KEYS[1], 'claimedBy', 'claimUntil')
@@ -21,13 +23,13 @@ local time = redis.call('time')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local stamp = string.format('%.0f', now)
 local fields = {}
-local n = tonumber(ARGV[6])
-for i = 7, 6 + 2 * n do
+local n = tonumber(ARGV[7])
+for i = 8, 7 + 2 * n do
   table.insert(fields, ARGV[i])
 end
 local left = {}
 local stamped = false
-for i = 7 + 2 * n, #ARGV, 2 do
+for i = 8 + 2 * n, #ARGV, 2 do
   if ARGV[i + 1] == '' then
     table.insert(left, 'member.' .. ARGV[i])
   else

@@ -212,6 +212,37 @@ class FleetThreadTrackerTests {
 		assertThat(this.store.find("payment").block().fleet().members()).containsOnlyKeys("pod-b");
 		b.moved(snapshot("payment", State.OPEN, State.CLOSED)).block();
 		assertThat(this.store.find("payment").blockOptional()).isEmpty();
+		assertThat(this.ended).as("the root's thread is told its end").singleElement().satisfies((cycle) -> {
+			assertThat(cycle.reason()).isEqualTo(CycleEnded.Reason.LEFT);
+			assertThat(cycle.lastInstance()).isEqualTo("pod-b");
+		});
+	}
+
+	@Test
+	void aTripWhileTheStoreCannotAnswerIsANewRootNeverAReplyInAnEarlierCyclesThread() {
+		FleetThreadTracker a = replica("pod-a");
+		advance(Duration.ofSeconds(4));
+		tell(a, "payment", State.CLOSED, State.OPEN);
+		tell(a, "payment", State.OPEN, State.CLOSED);
+		storeDown(true);
+		Plan trip = tell(a, "payment", State.CLOSED, State.OPEN);
+		assertThat(trip.step().isReply()).isFalse();
+		assertThat(trip.step().startsThread()).isTrue();
+	}
+
+	@Test
+	void aMembershipAStormDigestStartedIsRenewedWhileTheDigestHoldsTheBreaker() {
+		FleetThreadTracker a = new FleetThreadTracker(connection("pod-a"), (name) -> true, (name) -> true, "pod-a",
+				HEARTBEAT, Duration.ofSeconds(5), this.time);
+		this.replicas.add(a);
+		replica("pod-b");
+		AtomicReference<State> onA = bind(a, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		a.started(SlackThread.started(snapshot("payment", State.CLOSED, State.OPEN), "C0123456789", "9.1")).block();
+		advance(Duration.ofSeconds(10));
+		assertThat(this.ended).isEmpty();
+		assertThat(member("payment", "pod-a").heartbeat()).isAfter(this.storeClock.instant().minusSeconds(2));
 	}
 
 	@Test

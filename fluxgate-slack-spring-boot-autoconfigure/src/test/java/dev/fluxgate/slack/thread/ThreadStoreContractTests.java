@@ -149,6 +149,19 @@ public abstract class ThreadStoreContractTests {
 	}
 
 	@Test
+	void aStaleRemovalOfALapsedClaimLeavesTheNextReplicasClaimAlone() {
+		TransitionSnapshot trip = snapshot("payment", State.CLOSED, State.OPEN);
+		SlackThread lapsed = SlackThread.claimed(trip, "C0123456789", "pod-a", OPENED.plusSeconds(5));
+		this.store.create(lapsed).block();
+		assertThat(this.store.remove(lapsed).block()).isTrue();
+		SlackThread next = SlackThread.claimed(trip, "C0123456789", "pod-b", OPENED.plusSeconds(9));
+		this.store.create(next).block();
+		assertThat(this.store.remove(lapsed).block()).as("the same version, another claim").isFalse();
+		assertThat(this.store.replace(lapsed, lapsed.posted("C0123456789", "1.000100", "pod-a")).block()).isFalse();
+		assertThat(this.store.find("payment").block()).isEqualTo(next);
+	}
+
+	@Test
 	void membersWrittenAreStampedWithTheStoresOwnTime() {
 		SlackThread claim = SlackThread.claimed(snapshot("payment", State.CLOSED, State.OPEN), "C0123456789", "pod-a",
 				OPENED);
@@ -174,7 +187,11 @@ public abstract class ThreadStoreContractTests {
 		this.store.beat("pod-a", java.util.Map.of("payment", State.HALF_OPEN), java.time.Duration.ofSeconds(30))
 			.block();
 		SlackThread byC = readByC.withFleet(readByC.fleet().with("pod-c", State.OPEN).without("pod-b"));
-		assertThat(this.store.replace(readByC, byC).block()).as("a heartbeat does not change the version").isTrue();
+		assertThat(this.store.replace(readByC, byC).block())
+			.as("a writer that judged on what it read before a heartbeat finds the thread changed").isFalse();
+		readByC = this.store.find("payment").block();
+		byC = readByC.withFleet(readByC.fleet().with("pod-c", State.OPEN).without("pod-b"));
+		assertThat(this.store.replace(readByC, byC).block()).isTrue();
 		SlackThread found = this.store.find("payment").block();
 		assertThat(found.fleet().members()).containsOnlyKeys("pod-a", "pod-c");
 		assertThat(found.fleet().members().get("pod-a").state()).as("the renewal made meanwhile stays")
