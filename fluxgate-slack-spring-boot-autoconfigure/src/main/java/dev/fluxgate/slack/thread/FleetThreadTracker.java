@@ -555,11 +555,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 				renewals.put(name, told);
 			}
 		});
-		long start = millis();
 		return answer(this.store.beat(this.instance, renewals, this.silence)).flatMap((answer) -> {
-			if (millis() - start >= this.silence.minus(this.heartbeat).toMillis()) {
-				this.lastStoreFailure = millis();
-			}
 			if (answer.isEmpty()) {
 				return Mono.empty();
 			}
@@ -639,8 +635,6 @@ public final class FleetThreadTracker implements ThreadTracker {
 	/**
 	 * A store request whose failure is an answer of its own: empty when the store could not answer, which this
 	 * replica remembers, so that it does not judge others dead before its own requests succeed again for a silence.
-	 * A heartbeat that took two heartbeats or more counts as a failure too: the store may have paused long enough
-	 * for the others' renewals to look stale.
 	 */
 	private <T> Mono<Optional<T>> answer(Mono<T> request) {
 		return request.map(Optional::of).onErrorResume((ex) -> {

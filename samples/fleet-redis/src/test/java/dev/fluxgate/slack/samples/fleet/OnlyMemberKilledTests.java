@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -53,6 +55,11 @@ class OnlyMemberKilledTests {
 		Post root = fleet.transitions("CLOSED → OPEN").get(0);
 		assertThat(root.threadTs()).as("replica-1's trip is the root").isNull();
 		assertThat(root.rawBody()).contains("replica-1");
+		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(redis.connectionFactory());
+		await("the root is recorded in Redis").atMost(Duration.ofSeconds(10))
+			.until(() -> root.ts().equals(template.<String, String>opsForHash()
+				.get("{fluxgate:slack:payments}:thread:payment-api", "ts")
+				.block()));
 
 		one.kill();
 		await().atMost(Duration.ofSeconds(10))
