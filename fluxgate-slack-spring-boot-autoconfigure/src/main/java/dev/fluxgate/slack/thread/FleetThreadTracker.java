@@ -518,9 +518,9 @@ public final class FleetThreadTracker implements ThreadTracker {
 	/**
 	 * One heartbeat: make the store agree with each bound breaker, renew this replica's memberships, and end the
 	 * abandoned cycles of the store's index. A breaker with nothing on its way is renewed at its actual state, joins
-	 * the cycle of the thread last read when its membership was never recorded, and leaves the cycle once it is
-	 * closed; one with messages still on their way is renewed at the last failing state it told. Never waits on
-	 * Slack: ended cycles are handed on, not told here.
+	 * its cycle's posted thread when it is failing and no member, and leaves the cycle once it is closed; one with
+	 * messages still on their way is renewed at the last failing state it told. Never waits on Slack: ended cycles
+	 * are handed on, not told here.
 	 */
 	private Mono<Void> beat() {
 		Map<String, Long> beating = Map.copyOf(this.joined);
