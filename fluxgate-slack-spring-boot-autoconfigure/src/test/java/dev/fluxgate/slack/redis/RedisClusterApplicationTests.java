@@ -1,11 +1,8 @@
 package dev.fluxgate.slack.redis;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxgate.slack.AbstractSlackListener;
@@ -16,8 +13,6 @@ import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackAutoConfiguration;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackRedisAutoConfiguration;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +25,6 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoCo
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
@@ -49,8 +43,6 @@ import static org.awaitility.Awaitility.await;
 class RedisClusterApplicationTests {
 
 	private static final String PREFIX = "{fluxgate:slack:orders}";
-
-	private static final String THREAD = PREFIX + ":thread:payment";
 
 	private static final String PACE = PREFIX + ":pace:" + SlackStandIn.CHANNEL;
 
@@ -84,7 +76,7 @@ class RedisClusterApplicationTests {
 	@BeforeAll
 	static void connectDirectly() {
 		direct = new ReactiveStringRedisTemplate(cluster.newConnectionFactory());
-		direct.hasKey(THREAD).block(Duration.ofSeconds(10));
+		direct.hasKey(BootRedisCycle.THREAD).block(Duration.ofSeconds(10));
 	}
 
 	@BeforeEach
@@ -94,42 +86,12 @@ class RedisClusterApplicationTests {
 
 	@Test
 	void aFailureCycleOnAClusterIsOneThreadPacedByTheFleetWithoutFallingBack(CapturedOutput output) {
-		CircuitBreaker payment = CircuitBreaker.of("payment", CircuitBreakerConfig.custom()
-			.slidingWindowSize(2)
-			.minimumNumberOfCalls(2)
-			.permittedNumberOfCallsInHalfOpenState(1)
-			.waitDurationInOpenState(Duration.ofMillis(100))
-			.build());
 		this.runner.run((context) -> {
 			assertThat(context.getBean(LettuceConnectionFactory.class).getClusterConfiguration())
 				.as("Boot connects to the cluster")
 				.isNotNull();
-			connected(context);
-			context.getBean(AbstractSlackListener.class).bindTo(payment);
-			payment.onError(1, TimeUnit.MILLISECONDS, new IOException("payment provider unavailable"));
-			payment.onError(1, TimeUnit.MILLISECONDS, new IOException("payment provider unavailable"));
-			assertThat(payment.getState()).isEqualTo(State.OPEN);
-			String root = await().atMost(Duration.ofSeconds(20))
-				.until(() -> direct.<String, String>opsForHash().get(THREAD, "ts").block(), Objects::nonNull);
-			assertThat(slack.delivered()).extracting(Post::ts).as("the root's ts").containsExactly(root);
-			assertThat(payment.getState()).as("the thread is on the cluster while the breaker is open")
-				.isEqualTo(State.OPEN);
-
-			await().atMost(Duration.ofSeconds(5)).until(payment::tryAcquirePermission);
-			assertThat(payment.getState()).isEqualTo(State.HALF_OPEN);
-			payment.onSuccess(1, TimeUnit.MILLISECONDS);
-			assertThat(payment.getState()).isEqualTo(State.CLOSED);
-			await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream().anyMatch(Post::broadcast));
-			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(direct.hasKey(THREAD).block()).as("the recovery ended the thread")
-					.isFalse());
+			BootRedisCycle.run(context, direct, slack);
 		});
-		List<Post> posts = slack.delivered();
-		assertThat(posts).extracting(Post::transition)
-			.containsExactly("CLOSED → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → CLOSED");
-		assertThat(posts.get(0).threadTs()).as("one root").isNull();
-		assertThat(posts.subList(1, 3)).extracting(Post::threadTs).containsOnly(posts.get(0).ts());
-		assertThat(posts.get(2).broadcast()).as("the recovery is broadcast").isTrue();
 		assertThat(direct.<String, String>opsForHash().get(PACE, "tokens").map(Double::parseDouble).block())
 			.as("each message took a turn from the fleet's bucket of the channel")
 			.isLessThanOrEqualTo(2.0);
@@ -148,7 +110,7 @@ class RedisClusterApplicationTests {
 			.willSetStateTo("refused"));
 		CircuitBreaker payment = CircuitBreaker.ofDefaults("payment");
 		this.runner.run((context) -> {
-			connected(context);
+			BootRedisCycle.connected(context);
 			context.getBean(AbstractSlackListener.class).bindTo(payment);
 			payment.transitionToOpenState();
 			await().atMost(Duration.ofSeconds(5))
@@ -161,15 +123,6 @@ class RedisClusterApplicationTests {
 		assertThat(this.fellBack).as("the store never fell back to memory").isEmpty();
 		assertThat(output.getAll()).doesNotContain("The shared thread store failed")
 			.doesNotContain("The fleet's shared pace failed");
-	}
-
-	/**
-	 * Make Boot's connection before the first timed store call: Lettuce connects lazily, and on a busy machine the
-	 * first call, connection included, may take longer than {@code fluxgate.slack.redis.timeout}.
-	 */
-	private static void connected(ApplicationContext context) {
-		context.getBean(ReactiveStringRedisTemplate.class).hasKey("{fluxgate:slack:orders}:warm-up")
-			.block(Duration.ofSeconds(10));
 	}
 
 }
