@@ -6,9 +6,11 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.fluxgate.slack.Lanes.Lane;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DropCounter;
+import dev.fluxgate.slack.delivery.Lanes.Lane;
+import dev.fluxgate.slack.delivery.Lanes;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.storm.ChannelBacklog;
 import dev.fluxgate.slack.storm.Coalescing;
 import dev.fluxgate.slack.storm.StormDigest;
@@ -124,7 +126,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}
 		this.backlog.queued(channel, 1);
 		Lane lane = this.lanes.offer(snapshot, channel);
-		if (lane.active.compareAndSet(false, true)) {
+		if (lane.activate()) {
 			this.scheduler.schedule(() -> drain(lane));
 		}
 	}
@@ -135,7 +137,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			return;
 		}
 		AtomicReference<List<TransitionSnapshot>> taken = new AtomicReference<>(List.of(head));
-		lane.inFlight = this.coalescing.take(head, lane.queue, lane.channel).map((batch) -> {
+		lane.inFlight(this.coalescing.take(head, lane.waiting(), lane.channel()).map((batch) -> {
 			taken.set(batch);
 			return batch;
 		}).flatMap((batch) -> deliver(batch, null)).onErrorResume((ex) -> {
@@ -144,14 +146,14 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}).doFinally((signal) -> {
 			List<TransitionSnapshot> batch = taken.get();
 			this.pending.addAndGet(-batch.size());
-			this.backlog.done(lane.channel, batch.size());
+			this.backlog.done(lane.channel(), batch.size());
 			if (signal == SignalType.CANCEL) {
 				batch.forEach(this.drops::drop);
 			}
 			else if (!this.scheduler.isDisposed()) {
 				this.scheduler.schedule(() -> drain(lane));
 			}
-		}).subscribe();
+		}).subscribe());
 	}
 
 	@Override

@@ -10,13 +10,15 @@ import dev.fluxgate.slack.thread.ThreadStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The package structure: {@code dev.fluxgate.slack} is the public API and assembles the listeners; the packages below
- * it each hold one concern and see only the API's value types, never a listener; Spring Boot is only in the
- * auto-configuration and the actuator parts; and one class writes thread state.
+ * The package structure: {@code dev.fluxgate.slack} is the public API, the listeners and their builders, and only
+ * the Spring Boot parts see it; the packages below it each hold one concern, {@code event} holds the values they
+ * share, and no two packages depend on each other; Spring Boot is only in the auto-configuration and the actuator
+ * parts; and one package writes thread state.
  */
 class ArchitectureTests {
 
@@ -34,8 +36,32 @@ class ArchitectureTests {
 	}
 
 	@Test
-	void thePackagesBelowTheApiHaveNoCycles() {
-		slices().matching("dev.fluxgate.slack.(*)..").should().beFreeOfCycles().check(classes);
+	void noPackageIsInACycleTheApiIncluded() {
+		slices().matching("dev.fluxgate.(**)").should().beFreeOfCycles().check(classes);
+	}
+
+	@Test
+	void theApiPackageHoldsOnlyTheListenersTheirBuildersAndTheirView() {
+		classes().that()
+			.resideInAPackage("dev.fluxgate.slack")
+			.and()
+			.areTopLevelClasses()
+			.should()
+			.bePublic()
+			.andShould()
+			.haveSimpleNameContaining("SlackListener")
+			.check(classes);
+	}
+
+	@Test
+	void onlyTheAutoConfigurationAndTheActuatorAndMetricsPartsSeeTheApi() {
+		noClasses().that()
+			.resideOutsideOfPackages("dev.fluxgate.slack", "dev.fluxgate.slack.autoconfigure..",
+					"dev.fluxgate.slack.actuate..", "dev.fluxgate.slack.metrics..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.fluxgate.slack")
+			.check(classes);
 	}
 
 	@Test

@@ -3,7 +3,10 @@ package dev.fluxgate.slack;
 import java.util.List;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.event.Transition;
 import dev.fluxgate.slack.message.SlackText;
+import dev.fluxgate.slack.message.Template;
+import dev.fluxgate.slack.message.Templates;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;

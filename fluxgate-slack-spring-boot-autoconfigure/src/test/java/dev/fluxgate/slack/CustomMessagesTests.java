@@ -7,7 +7,11 @@ import java.util.Map;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.client.ChatPostMessage;
+import dev.fluxgate.slack.event.Transition;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.message.Template;
+import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.thread.ThreadRules;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.thread.InMemoryThreadStore;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadStore;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 

@@ -3,6 +3,7 @@ package dev.fluxgate.slack;
 import java.util.List;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.message.MessageRenderer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 

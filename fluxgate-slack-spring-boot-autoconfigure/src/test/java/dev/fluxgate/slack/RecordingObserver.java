@@ -5,6 +5,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 
 /**
  * A {@link DeliveryObserver} that records what became of each message, for tests to assert on.

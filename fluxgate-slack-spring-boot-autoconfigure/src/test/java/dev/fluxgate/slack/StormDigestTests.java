@@ -7,14 +7,16 @@ import java.util.List;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.message.DigestRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.message.Template;
+import dev.fluxgate.slack.message.Templates;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 

@@ -8,17 +8,16 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.fluxgate.slack.DeliveryObserver;
-import dev.fluxgate.slack.Transition;
-import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
+import dev.fluxgate.slack.event.Transition;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
-import reactor.core.publisher.Flux;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
 
 /**
  * The cost of one scrape of the {@code fluxgate.slack.threads.active} gauge, which asks the listener's store for

@@ -17,15 +17,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
 import dev.fluxgate.slack.AsyncSlackListener;
-import dev.fluxgate.slack.DeliveryObserver;
-import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.redis.RedisSharedPace;
 import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.AsyncSlackListener;
-import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.SlackListener;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**

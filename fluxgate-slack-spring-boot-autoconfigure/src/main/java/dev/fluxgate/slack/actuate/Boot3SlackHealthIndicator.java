@@ -5,8 +5,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 
-import dev.fluxgate.slack.DeliveryStatus;
-
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 

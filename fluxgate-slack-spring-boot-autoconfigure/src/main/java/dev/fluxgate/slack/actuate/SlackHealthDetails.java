@@ -3,7 +3,6 @@ package dev.fluxgate.slack.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.fluxgate.slack.DeliveryStatus;
 
 /**
  * What the {@code slack} health indicator of either Spring Boot line reports: DOWN with Slack's error code while a

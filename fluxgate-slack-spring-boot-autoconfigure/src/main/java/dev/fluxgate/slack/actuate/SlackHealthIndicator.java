@@ -1,6 +1,5 @@
 package dev.fluxgate.slack.actuate;
 
-import dev.fluxgate.slack.DeliveryStatus;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;

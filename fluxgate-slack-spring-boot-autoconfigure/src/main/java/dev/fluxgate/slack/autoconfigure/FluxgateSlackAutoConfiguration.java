@@ -2,15 +2,15 @@ package dev.fluxgate.slack.autoconfigure;
 
 import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.AsyncSlackListener;
-import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.SlackListener;
-import dev.fluxgate.slack.Templates;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.delivery.ChannelPacer;
-import dev.fluxgate.slack.delivery.SharedPace;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.delivery.RetryPolicy;
+import dev.fluxgate.slack.delivery.SharedPace;
 import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.resilience4j.CircuitBreakerNameFilter;
 import dev.fluxgate.slack.thread.InMemoryThreadStore;
@@ -18,7 +18,6 @@ import dev.fluxgate.slack.thread.ThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;

@@ -1,9 +1,8 @@
 package dev.fluxgate.slack.autoconfigure;
 
 import dev.fluxgate.slack.AbstractSlackListener;
-import dev.fluxgate.slack.DeliveryStatus;
 import dev.fluxgate.slack.actuate.Boot3SlackHealthIndicator;
-
+import dev.fluxgate.slack.actuate.DeliveryStatus;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;

@@ -1,9 +1,8 @@
 package dev.fluxgate.slack.autoconfigure;
 
 import dev.fluxgate.slack.AbstractSlackListener;
-import dev.fluxgate.slack.DeliveryStatus;
+import dev.fluxgate.slack.actuate.DeliveryStatus;
 import dev.fluxgate.slack.actuate.SlackHealthIndicator;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

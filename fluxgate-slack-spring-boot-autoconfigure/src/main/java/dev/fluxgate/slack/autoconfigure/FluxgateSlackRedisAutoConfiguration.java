@@ -1,13 +1,12 @@
 package dev.fluxgate.slack.autoconfigure;
 
 import dev.fluxgate.slack.AbstractSlackListener;
-import dev.fluxgate.slack.DeliveryObserver;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.delivery.SharedPace;
 import dev.fluxgate.slack.redis.RedisSharedPace;
 import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;

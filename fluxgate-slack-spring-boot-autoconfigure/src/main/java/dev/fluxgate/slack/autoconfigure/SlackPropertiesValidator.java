@@ -4,16 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.fluxgate.slack.Template;
-import dev.fluxgate.slack.Transition;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.Route;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.TemplateProperties;
 import dev.fluxgate.slack.client.SlackBaseUrl;
+import dev.fluxgate.slack.event.Transition;
 import dev.fluxgate.slack.message.Placeholders;
 import dev.fluxgate.slack.message.SlackText;
+import dev.fluxgate.slack.message.Template;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 

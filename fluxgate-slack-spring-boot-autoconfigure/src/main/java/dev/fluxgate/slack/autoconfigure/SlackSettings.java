@@ -5,19 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.fluxgate.slack.Template;
-import dev.fluxgate.slack.Templates;
-import dev.fluxgate.slack.Transition;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.Route;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackProperties.TemplateProperties;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.RetryPolicy;
+import dev.fluxgate.slack.event.Transition;
+import dev.fluxgate.slack.message.Template;
+import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.resilience4j.CircuitBreakerNameFilter;
 import dev.fluxgate.slack.thread.InstanceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.core.env.Environment;
 
 /**

@@ -3,8 +3,7 @@ package dev.fluxgate.slack.delivery;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.fluxgate.slack.DeliveryObserver;
-import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

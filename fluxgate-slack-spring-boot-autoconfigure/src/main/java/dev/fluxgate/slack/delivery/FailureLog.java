@@ -3,8 +3,8 @@ package dev.fluxgate.slack.delivery;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,22 +2,21 @@ package dev.fluxgate.slack.delivery;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.fluxgate.slack.DeliveryObserver;
-import dev.fluxgate.slack.Template;
-import dev.fluxgate.slack.Templates;
-import dev.fluxgate.slack.Transition;
-import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackErrors;
 import dev.fluxgate.slack.client.SlackResponse;
+import dev.fluxgate.slack.event.Transition;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.message.Template;
+import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.thread.CycleEnded;
 import dev.fluxgate.slack.thread.Plan;
 import dev.fluxgate.slack.thread.SlackThread;

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackApiException;

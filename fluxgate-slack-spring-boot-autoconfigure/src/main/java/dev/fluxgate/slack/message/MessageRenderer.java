@@ -10,13 +10,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import dev.fluxgate.slack.Template;
-import dev.fluxgate.slack.Transition;
-import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.ChatPostMessage.Attachment;
 import dev.fluxgate.slack.client.ChatPostMessage.Block;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
+import dev.fluxgate.slack.event.Transition;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;

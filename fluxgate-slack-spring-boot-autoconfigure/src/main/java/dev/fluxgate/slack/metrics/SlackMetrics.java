@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fluxgate.slack.SlackListenerInfo;
-import dev.fluxgate.slack.DeliveryObserver;
-import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.fluxgate.slack.Transition;
-import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.event.Transition;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.thread.Fleet;
 import dev.fluxgate.slack.thread.SlackThread;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;

@@ -4,8 +4,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.thread.ThreadRules;
 
 /**

@@ -11,12 +11,12 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import dev.fluxgate.slack.Template;
-import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.message.Placeholders;
 import dev.fluxgate.slack.message.SlackText;
+import dev.fluxgate.slack.message.Template;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

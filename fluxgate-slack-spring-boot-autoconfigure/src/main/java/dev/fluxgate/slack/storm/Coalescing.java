@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.function.Function;
 
-import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.thread.ThreadRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -8,14 +8,14 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import dev.fluxgate.slack.DeliveryObserver;
-import dev.fluxgate.slack.Templates;
-import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackResponse;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.delivery.SlackPoster;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.thread.ThreadRules;
 import dev.fluxgate.slack.thread.ThreadTracker;
 import org.slf4j.Logger;

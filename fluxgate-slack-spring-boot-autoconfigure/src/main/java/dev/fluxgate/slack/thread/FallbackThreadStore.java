@@ -1,12 +1,13 @@
 package dev.fluxgate.slack.thread;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
-import dev.fluxgate.slack.DeliveryObserver;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * A shared thread store that never costs an alert: each failure or answer slower than its timeout is told to the
- * {@link DeliveryObserver} and logged, the first at WARN with its cause and the next ones at DEBUG until the store
+ * {@link StoreObserver} and logged, the first at WARN with its cause and the next ones at DEBUG until the store
  * answers again, and then fails the call, so that the caller knows it does not know: the fleet's tracker then plans
  * the message on what it knows and still delivers it. Listing and counting the threads answer with none while the
  * store fails.
@@ -26,7 +27,9 @@ public class FallbackThreadStore implements ThreadStore {
 
 	private final ThreadStore shared;
 
-	private final Supplier<DeliveryObserver> observer;
+	private final Supplier<? extends StoreObserver> observer;
+
+	private final Clock clock;
 
 	private final AtomicBoolean failing = new AtomicBoolean();
 
@@ -35,9 +38,20 @@ public class FallbackThreadStore implements ThreadStore {
 	 * @param shared the shared store, such as Redis
 	 * @param observer told of each failure, looked up on the first one
 	 */
-	public FallbackThreadStore(ThreadStore shared, Supplier<DeliveryObserver> observer) {
+	public FallbackThreadStore(ThreadStore shared, Supplier<? extends StoreObserver> observer) {
+		this(shared, observer, Clock.systemUTC());
+	}
+
+	/**
+	 * Create a store that times the shared one's answers on a clock.
+	 * @param shared the shared store, such as Redis
+	 * @param observer told of each failure, looked up on the first one
+	 * @param clock the clock the answers are timed on
+	 */
+	public FallbackThreadStore(ThreadStore shared, Supplier<? extends StoreObserver> observer, Clock clock) {
 		this.shared = Objects.requireNonNull(shared, "shared must not be null");
 		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 	}
 
 	/**
@@ -105,11 +119,11 @@ public class FallbackThreadStore implements ThreadStore {
 
 	private <T> Mono<T> answered(String operation, Mono<T> call) {
 		return Mono.defer(() -> {
-			long start = System.nanoTime();
+			Instant start = this.clock.instant();
 			return call.doOnEach((signal) -> {
 				if (signal.isOnComplete() || signal.isOnError()) {
 					this.observer.get()
-						.storeRequested(operation, Duration.ofNanos(System.nanoTime() - start),
+						.storeRequested(operation, Duration.between(start, this.clock.instant()),
 								signal.isOnError() ? signal.getThrowable().getClass().getSimpleName() : "ok");
 				}
 			}).doOnSuccess((result) -> {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,7 +3,7 @@ package dev.fluxgate.slack.thread;
 import java.util.EnumSet;
 import java.util.Set;
 
-import dev.fluxgate.slack.Transition;
+import dev.fluxgate.slack.event.Transition;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**

@@ -2,7 +2,7 @@ package dev.fluxgate.slack.thread;
 
 import java.util.function.Supplier;
 
-import dev.fluxgate.slack.TransitionSnapshot;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

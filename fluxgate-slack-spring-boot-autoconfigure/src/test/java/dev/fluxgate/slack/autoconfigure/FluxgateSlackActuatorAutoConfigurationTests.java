@@ -1,14 +1,13 @@
 package dev.fluxgate.slack.autoconfigure;
 
-import dev.fluxgate.slack.DeliveryStatus;
 import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.actuate.DeliveryStatus;
 import dev.fluxgate.slack.actuate.SlackHealthIndicator;
 import dev.fluxgate.slack.actuate.SlackThreadsEndpoint;
 import dev.fluxgate.slack.metrics.SlackMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

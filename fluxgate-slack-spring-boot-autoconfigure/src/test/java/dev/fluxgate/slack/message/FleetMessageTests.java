@@ -4,11 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.fluxgate.slack.Template;
-import dev.fluxgate.slack.Templates;
-import dev.fluxgate.slack.Transition;
-import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.ChatPostMessage;
+import dev.fluxgate.slack.event.Transition;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;

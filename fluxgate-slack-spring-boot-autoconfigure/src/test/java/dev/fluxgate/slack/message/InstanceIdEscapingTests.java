@@ -3,11 +3,10 @@ package dev.fluxgate.slack.message;
 import java.time.Instant;
 import java.util.Map;
 
-import dev.fluxgate.slack.Templates;
-import dev.fluxgate.slack.Transition;
-import dev.fluxgate.slack.TransitionSnapshot;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
+import dev.fluxgate.slack.event.Transition;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;

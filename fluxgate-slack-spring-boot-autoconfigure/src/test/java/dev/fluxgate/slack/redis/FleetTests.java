@@ -14,14 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxgate.slack.AsyncSlackListener;
-import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.RequiresPrograms;
-import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
-import dev.fluxgate.slack.actuate.SlackThreadsEndpoint;
+import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.actuate.SlackThreadsEndpoint.MemberDescriptor;
 import dev.fluxgate.slack.actuate.SlackThreadsEndpoint.ThreadDescriptor;
+import dev.fluxgate.slack.actuate.SlackThreadsEndpoint;
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.Fleet;
 import dev.fluxgate.slack.thread.SlackThread;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;

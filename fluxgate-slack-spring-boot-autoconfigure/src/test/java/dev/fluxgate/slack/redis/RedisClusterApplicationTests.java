@@ -6,19 +6,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxgate.slack.AbstractSlackListener;
-import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.RequiresPrograms;
-import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackAutoConfiguration;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackRedisAutoConfiguration;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;

@@ -7,20 +7,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.fluxgate.slack.AsyncSlackListener;
-import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.RequiresPrograms;
-import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.thread.ThreadStoreContractTests;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;

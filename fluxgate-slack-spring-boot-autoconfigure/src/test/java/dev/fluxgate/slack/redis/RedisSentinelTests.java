@@ -3,15 +3,14 @@ package dev.fluxgate.slack.redis;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.RequiresPrograms;
 import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackAutoConfiguration;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackRedisAutoConfiguration;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;

@@ -2,17 +2,16 @@ package dev.fluxgate.slack.redis;
 
 import java.time.Duration;
 
-import dev.fluxgate.slack.DeliveryObserver;
 import dev.fluxgate.slack.RequiresPrograms;
 import dev.fluxgate.slack.SlackListener;
-import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 

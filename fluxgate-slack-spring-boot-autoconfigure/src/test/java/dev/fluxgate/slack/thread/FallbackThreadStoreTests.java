@@ -1,6 +1,6 @@
 package dev.fluxgate.slack.thread;
 
-import dev.fluxgate.slack.DeliveryObserver;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
 
 /**
  * A fallback store over a healthy shared store keeps the thread store contract; its fallback is specified against

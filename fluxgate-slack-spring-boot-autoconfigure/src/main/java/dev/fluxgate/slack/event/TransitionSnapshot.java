@@ -1,4 +1,4 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.event;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,10 +1,11 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.delivery;
 
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Keeps an observer's failure out of the delivery pipeline: what it throws is logged, once per observer and callback
  * at WARN and at DEBUG after that, and never changes what becomes of a message.
  */
-final class IsolatingDeliveryObserver implements DeliveryObserver {
+public final class IsolatingDeliveryObserver implements DeliveryObserver {
 
 	private static final Logger logger = LoggerFactory.getLogger(IsolatingDeliveryObserver.class);
 
@@ -24,7 +25,7 @@ final class IsolatingDeliveryObserver implements DeliveryObserver {
 		this.delegate = delegate;
 	}
 
-	static DeliveryObserver of(DeliveryObserver observer) {
+	public static DeliveryObserver of(DeliveryObserver observer) {
 		return (observer == DeliveryObserver.NONE || observer instanceof IsolatingDeliveryObserver) ? observer
 				: new IsolatingDeliveryObserver(observer);
 	}

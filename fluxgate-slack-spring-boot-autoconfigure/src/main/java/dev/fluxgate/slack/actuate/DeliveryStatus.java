@@ -1,4 +1,4 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.actuate;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackErrorHints;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 
 /**
  * Remembers whether Slack takes our messages: the last delivery, and the permanent failure since then, if any. Never

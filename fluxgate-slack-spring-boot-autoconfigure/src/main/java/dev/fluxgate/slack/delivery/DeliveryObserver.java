@@ -1,13 +1,15 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.delivery;
 
 import java.time.Duration;
 
 import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.thread.StoreObserver;
 
 /**
- * Told what becomes of each message, for metrics and health. Called on the listener's threads; must not block.
+ * Told what becomes of each message and how the shared thread store answers, for metrics and health. Called on the listener's threads; must not block.
  */
-public interface DeliveryObserver {
+public interface DeliveryObserver extends StoreObserver {
 
 	/** An observer that does nothing. */
 	DeliveryObserver NONE = new DeliveryObserver() {
@@ -128,24 +130,6 @@ public interface DeliveryObserver {
 	 * @param snapshot the transition it would have told
 	 */
 	default void dropped(TransitionSnapshot snapshot) {
-	}
-
-	/**
-	 * The shared thread store failed or was too slow, and this process's memory kept the threads instead; the
-	 * message is still delivered.
-	 * @param operation the store operation, such as {@code find}
-	 * @param cause why the store failed
-	 */
-	default void storeFellBack(String operation, Throwable cause) {
-	}
-
-	/**
-	 * The shared thread store answered, or failed.
-	 * @param operation the store operation, such as {@code find}
-	 * @param took how long it took
-	 * @param outcome {@code ok}, or the failure's simple class name
-	 */
-	default void storeRequested(String operation, Duration took, String outcome) {
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.event;
 
 import java.util.Locale;
 import java.util.Objects;

@@ -1,10 +1,11 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.message;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.fluxgate.slack.event.Transition;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**

@@ -1,4 +1,4 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.message;
 
 import java.util.Objects;
 import java.util.regex.Pattern;

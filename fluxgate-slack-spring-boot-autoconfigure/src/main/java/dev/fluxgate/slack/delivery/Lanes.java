@@ -1,4 +1,4 @@
-package dev.fluxgate.slack;
+package dev.fluxgate.slack.delivery;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,13 +7,14 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import reactor.core.Disposable;
 
 /**
  * The async listener's lanes: one per breaker with messages waiting or in flight, so that each breaker's messages go
  * strictly in order. A lane is removed as soon as it is idle.
  */
-final class Lanes {
+public final class Lanes {
 
 	private final ConcurrentMap<String, Lane> lanes = new ConcurrentHashMap<>();
 
@@ -21,7 +22,7 @@ final class Lanes {
 	 * Queue a transition in its breaker's lane.
 	 * @return the lane, to be drained when it was idle
 	 */
-	Lane offer(TransitionSnapshot snapshot, String channel) {
+	public Lane offer(TransitionSnapshot snapshot, String channel) {
 		return this.lanes.compute(snapshot.circuitBreaker(), (name, existing) -> {
 			Lane target = (existing != null) ? existing : new Lane(name);
 			target.channel = channel;
@@ -34,7 +35,7 @@ final class Lanes {
 	 * Take a lane's next transition, or mark it idle and remove it when it has none.
 	 * @return the next transition, or {@code null} when the lane is done
 	 */
-	TransitionSnapshot next(Lane lane) {
+	public TransitionSnapshot next(Lane lane) {
 		TransitionSnapshot first = lane.queue.poll();
 		while (first == null) {
 			lane.active.set(false);
@@ -53,7 +54,7 @@ final class Lanes {
 	 * Give up every waiting transition and cancel the ones in flight.
 	 * @param giveUp told of each waiting transition
 	 */
-	void giveUp(Consumer<TransitionSnapshot> giveUp) {
+	public void giveUp(Consumer<TransitionSnapshot> giveUp) {
 		for (Lane lane : this.lanes.values()) {
 			TransitionSnapshot left;
 			while ((left = lane.queue.poll()) != null) {
@@ -66,18 +67,18 @@ final class Lanes {
 		}
 	}
 
-	boolean has(String circuitBreaker) {
+	public boolean has(String circuitBreaker) {
 		return this.lanes.containsKey(circuitBreaker);
 	}
 
-	int size() {
+	public int size() {
 		return this.lanes.size();
 	}
 
 	/**
 	 * One breaker's lane.
 	 */
-	static final class Lane {
+	public static final class Lane {
 
 		final String name;
 
@@ -91,6 +92,35 @@ final class Lanes {
 
 		Lane(String name) {
 			this.name = name;
+		}
+
+		/**
+		 * Mark the lane as being drained.
+		 * @return whether it was idle, so the caller must start draining it
+		 */
+		public boolean activate() {
+			return this.active.compareAndSet(false, true);
+		}
+
+		/**
+		 * The transitions waiting behind the one being delivered, oldest first.
+		 */
+		public Queue<TransitionSnapshot> waiting() {
+			return this.queue;
+		}
+
+		/**
+		 * The channel of the latest transition queued.
+		 */
+		public String channel() {
+			return this.channel;
+		}
+
+		/**
+		 * Remember the delivery in flight, so that {@link Lanes#giveUp} can cancel it.
+		 */
+		public void inFlight(Disposable delivery) {
+			this.inFlight = delivery;
 		}
 
 	}
