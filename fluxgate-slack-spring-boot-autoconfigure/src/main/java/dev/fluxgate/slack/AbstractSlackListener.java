@@ -63,7 +63,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 
 	private final BoundCircuitBreakers bound;
 
-	private volatile Templates effectiveTemplates;
+	private final Templates effectiveTemplates;
 
 	protected AbstractSlackListener(Builder<?> builder) {
 		if (builder.channel == null || builder.channel.isBlank()) {
@@ -72,6 +72,9 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.channel = builder.channel.trim();
 		SlackClient client = builder.client();
 		this.templates = Objects.requireNonNull(builder.templates, "templates must not be null");
+		this.effectiveTemplates = Templates.of(transitionTemplates(), fallbackTemplate())
+			.withDigest(this.templates.digestOpened(), this.templates.digestRecovered())
+			.withCoalesced(this.templates.coalesced());
 		this.bound = new BoundCircuitBreakers(
 				Objects.requireNonNull(builder.circuitBreakerFilter, "circuitBreakerFilter must not be null"),
 				this::announce);
@@ -81,10 +84,11 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.renderer = builder.renderer();
 		this.channelRouter = new DefaultingChannelRouter(builder.channelRouter, this.channel);
 		this.poster = new SlackPoster(client, builder.pacer,
-				Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null"), this.observer);
+				Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null"), this.observer,
+				builder.clock(), builder.timer());
 		this.permalinks = new Permalinks(client);
-		this.delivery = new MessageDelivery(this.poster, this.renderer, this::getTemplates, this.tracker,
-				this::channelFor, this.observer, this.permalinks, builder.updateRoot);
+		this.delivery = new MessageDelivery(this.poster, this.renderer, this.effectiveTemplates, this.tracker,
+				this.channelRouter, this.observer, this.permalinks, builder.updateRoot);
 		this.tracker.endedCycles()
 			.flatMap((cycle) -> Mono.defer(() -> this.delivery.ended(cycle)).onErrorResume((ex) -> {
 				logger.warn("Could not tell the end of the shared failure cycle of '{}'",
@@ -185,7 +189,8 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	protected abstract void accept(TransitionSnapshot snapshot);
 
 	/**
-	 * Return the template of each transition that has one of its own; override to change them.
+	 * Return the template of each transition that has one of its own; override to change them. Called once, while
+	 * the listener is constructed, so an override must not use its own class's fields.
 	 * @return the templates by transition
 	 */
 	protected Map<Transition, Template> transitionTemplates() {
@@ -193,7 +198,8 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	}
 
 	/**
-	 * Return the template of any other transition; override to change it.
+	 * Return the template of any other transition; override to change it. Called once, while the listener is
+	 * constructed, so an override must not use its own class's fields.
 	 * @return the fallback template
 	 */
 	protected Template fallbackTemplate() {
@@ -205,14 +211,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	 * @return the templates
 	 */
 	public final Templates getTemplates() {
-		Templates effective = this.effectiveTemplates;
-		if (effective == null) {
-			effective = Templates.of(transitionTemplates(), fallbackTemplate())
-				.withDigest(this.templates.digestOpened(), this.templates.digestRecovered())
-				.withCoalesced(this.templates.coalesced());
-			this.effectiveTemplates = effective;
-		}
-		return effective;
+		return this.effectiveTemplates;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.fluxgate.slack;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -49,7 +51,11 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	private final Duration closeTimeout;
 
-	private final Scheduler scheduler = Schedulers.newSingle("fluxgate-slack", true);
+	private final Scheduler scheduler;
+
+	private final boolean ownScheduler;
+
+	private final Sinks.Empty<Void> drained = Sinks.empty();
 
 	private final Lanes lanes = new Lanes();
 
@@ -80,7 +86,9 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			throw new IllegalArgumentException("queueCapacity must be at least 1, was " + builder.queueCapacity);
 		}
 		this.queueCapacity = builder.queueCapacity;
-		this.drops = new DropCounter(observer(), builder.queueCapacity);
+		this.ownScheduler = builder.scheduler == null;
+		this.scheduler = this.ownScheduler ? Schedulers.newSingle("fluxgate-slack", true) : builder.scheduler;
+		this.drops = new DropCounter(observer(), builder.queueCapacity, builder.clock());
 		this.closeTimeout = builder.closeTimeout;
 		if (builder.coalescingAfter < 1) {
 			throw new IllegalArgumentException("coalescingAfter must be at least 1, was " + builder.coalescingAfter);
@@ -88,8 +96,8 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.backlog = new ChannelBacklog(pacer());
 		this.digest = (pacer() != null && builder.digestBacklog != null)
 				? new StormDigest(this.backlog, Math.max(1, pacer().messagesIn(builder.digestBacklog)),
-						builder.digestInterval, this.scheduler, this::hasLane, poster(), renderer(), this::getTemplates,
-						tracker(), observer())
+						builder.digestInterval, this.scheduler, this.lanes::has, poster(), renderer().digests(),
+						getTemplates(), tracker(), observer())
 				: null;
 		this.coalescing = new Coalescing(builder.coalescing, builder.coalescingAfter, this.backlog, this.digest,
 				(name) -> tracker().open(name).hasElement());
@@ -145,7 +153,9 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			return Mono.empty();
 		}).doFinally((signal) -> {
 			List<TransitionSnapshot> batch = taken.get();
-			this.pending.addAndGet(-batch.size());
+			if (this.pending.addAndGet(-batch.size()) == 0 && this.closed) {
+				this.drained.tryEmitEmpty();
+			}
 			this.backlog.done(lane.channel(), batch.size());
 			if (signal == SignalType.CANCEL) {
 				batch.forEach(this.drops::drop);
@@ -187,17 +197,18 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			return;
 		}
 		this.closed = true;
-		long deadline = System.nanoTime() + this.closeTimeout.toNanos();
+		Instant deadline = poster().now().plus(this.closeTimeout);
 		if (this.digest != null) {
 			this.digest.close(this.closeTimeout);
 		}
-		try {
-			while (this.pending.get() > 0 && System.nanoTime() < deadline) {
-				Thread.sleep(10);
+		Duration remaining = Duration.between(poster().now(), deadline);
+		if (this.pending.get() > 0 && !remaining.isNegative() && !remaining.isZero()) {
+			try {
+				this.drained.asMono().block(remaining);
 			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			catch (IllegalStateException ex) {
+				logger.debug("Pending Slack messages were not delivered within the close timeout");
+			}
 		}
 		if (this.pending.get() > 0) {
 			long before = this.drops.total();
@@ -208,12 +219,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			logger.warn("Gave up {} Slack message(s) still pending after the close timeout of {} "
 					+ "(fluxgate.slack.shutdown-timeout)", this.drops.total() - before, this.closeTimeout);
 		}
-		this.scheduler.dispose();
+		if (this.ownScheduler) {
+			this.scheduler.dispose();
+		}
 		super.close();
-	}
-
-	boolean hasLane(String circuitBreaker) {
-		return this.lanes.has(circuitBreaker);
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.fluxgate.slack;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -90,21 +91,21 @@ public class SlackListener extends AbstractSlackListener {
 				.whenComplete((rootEdit, ex) -> finish(mine, rootEdit));
 			return;
 		}
-		long start = System.nanoTime();
+		Instant start = poster().now();
 		CompletableFuture<Mono<Void>> message = ready(previous[0], circuitBreaker)
 			.completeOnTimeout(null, this.deadline.toNanos(), TimeUnit.NANOSECONDS)
 			.thenCompose((ignored) -> deliverMessage(List.of(snapshot), postDeadline(start)).toFuture());
 		message.whenComplete((rootEdit, ex) -> finish(mine, rootEdit));
-		awaitWithin(message, this.deadline.toNanos() - (System.nanoTime() - start), circuitBreaker);
+		awaitWithin(message, this.deadline.minus(poster().since(start)).toNanos(), circuitBreaker);
 	}
 
 	/**
 	 * How long Slack may take to answer: what is left of the caller's deadline, less a margin so that a post given up
 	 * is told before the caller goes on; once the caller has gone on, the whole deadline again.
 	 */
-	private Duration postDeadline(long start) {
+	private Duration postDeadline(Instant start) {
 		Duration margin = Duration.ofMillis(Math.min(50, this.deadline.toMillis() / 10));
-		Duration left = this.deadline.minusNanos(System.nanoTime() - start).minus(margin);
+		Duration left = this.deadline.minus(poster().since(start)).minus(margin);
 		return (left.isNegative() || left.isZero()) ? this.deadline : left;
 	}
 

@@ -1,5 +1,6 @@
 package dev.fluxgate.slack;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -9,6 +10,7 @@ import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
+import dev.fluxgate.slack.delivery.MonotonicClock;
 import dev.fluxgate.slack.delivery.RetryPolicy;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.Templates;
@@ -19,6 +21,7 @@ import dev.fluxgate.slack.thread.InstanceId;
 import dev.fluxgate.slack.thread.LocalThreadTracker;
 import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.thread.ThreadTracker;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -60,6 +63,10 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 
 	ChannelPacer pacer;
 
+	Clock clock;
+
+	Scheduler scheduler;
+
 	protected SlackListenerBuilder() {
 	}
 
@@ -73,6 +80,42 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 		return self();
 	}
 
+	/**
+	 * Set the clock the listener times its messages on: deadlines, retries, pacing, the drop log's interval and the
+	 * durations it reports. Give it a scheduler's clock to run the listener on virtual time.
+	 * @param clock the clock, a monotonic one on the system's time by default
+	 * @return this builder
+	 */
+	public B clock(Clock clock) {
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		return self();
+	}
+
+	/**
+	 * Set where the listener waits and works: retries' back-off, the pacer's holds, storm digests' intervals, the
+	 * async listener's lanes and a fleet's heartbeats. With Reactor's {@code VirtualTimeScheduler} (and its clock,
+	 * see {@link #clock(Clock)}), a test drives all of the listener's time.
+	 * A {@link #pacer(ChannelPacer) pacer} keeps the time it was created with.
+	 * @param scheduler the scheduler, Reactor's parallel scheduler by default (the async listener's lanes run on a
+	 * thread of their own)
+	 * @return this builder
+	 */
+	public B scheduler(Scheduler scheduler) {
+		this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+		return self();
+	}
+
+	Clock clock() {
+		if (this.clock == null) {
+			this.clock = new MonotonicClock();
+		}
+		return this.clock;
+	}
+
+	Scheduler timer() {
+		return (this.scheduler != null) ? this.scheduler : Schedulers.parallel();
+	}
+
 	SlackClient client() {
 		return (this.client != null) ? this.client
 				: WebClientSlackClient.builder().token(this.token).baseUrl(this.baseUrl).timeout(this.timeout).build();
@@ -84,7 +127,7 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 	ThreadTracker tracker(Predicate<String> tracked, Predicate<String> pending) {
 		ThreadStore store = Objects.requireNonNull(this.threadStore, "threadStore must not be null");
 		return store.isShared() ? new FleetThreadTracker(store, tracked, pending, instanceId(), this.heartbeat,
-				this.timeout, Schedulers.parallel()) : new LocalThreadTracker(store, tracked);
+				this.timeout, timer()) : new LocalThreadTracker(store, tracked);
 	}
 
 	MessageRenderer renderer() {

@@ -1,6 +1,8 @@
 package dev.fluxgate.slack.delivery;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +74,7 @@ public class ChannelPacer {
 	 * @param burst how many messages a channel sends at once while Slack accepts them
 	 */
 	public ChannelPacer(double rate, int burst) {
-		this(rate, burst, Schedulers.parallel(), System::nanoTime);
+		this(rate, burst, Schedulers.parallel(), nanos(new MonotonicClock()));
 	}
 
 	/**
@@ -101,6 +103,13 @@ public class ChannelPacer {
 		this.scheduler = scheduler;
 		this.clock = clock;
 		this.shared = shared;
+	}
+
+	private static LongSupplier nanos(Clock clock) {
+		return () -> {
+			Instant now = clock.instant();
+			return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+		};
 	}
 
 	/**

@@ -1,7 +1,10 @@
 package dev.fluxgate.slack.delivery;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.fluxgate.slack.event.TransitionSnapshot;
 import org.slf4j.Logger;
@@ -15,7 +18,7 @@ public final class DropCounter {
 
 	private static final Logger logger = LoggerFactory.getLogger(DropCounter.class);
 
-	private static final long REPORT_INTERVAL = Duration.ofSeconds(10).toNanos();
+	private static final Duration REPORT_INTERVAL = Duration.ofSeconds(10);
 
 	private final DeliveryObserver observer;
 
@@ -25,16 +28,20 @@ public final class DropCounter {
 
 	private final AtomicLong reported = new AtomicLong();
 
-	private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - REPORT_INTERVAL);
+	private final Clock clock;
+
+	private final AtomicReference<Instant> lastReport = new AtomicReference<>(Instant.MIN);
 
 	/**
 	 * Create a counter.
 	 * @param observer told of each dropped message
 	 * @param queueCapacity the queue's capacity, for the log
+	 * @param clock the clock the log's interval is kept on
 	 */
-	public DropCounter(DeliveryObserver observer, int queueCapacity) {
+	public DropCounter(DeliveryObserver observer, int queueCapacity, Clock clock) {
 		this.observer = observer;
 		this.queueCapacity = queueCapacity;
+		this.clock = clock;
 	}
 
 	/**
@@ -44,9 +51,9 @@ public final class DropCounter {
 	public void drop(TransitionSnapshot snapshot) {
 		long dropped = this.total.incrementAndGet();
 		this.observer.dropped(snapshot);
-		long last = this.lastReport.get();
-		long now = System.nanoTime();
-		if (now - last >= REPORT_INTERVAL && this.lastReport.compareAndSet(last, now)) {
+		Instant last = this.lastReport.get();
+		Instant now = this.clock.instant();
+		if (!now.isBefore(last.plus(REPORT_INTERVAL)) && this.lastReport.compareAndSet(last, now)) {
 			long since = dropped - this.reported.getAndSet(dropped);
 			logger.warn("Dropped {} Slack message(s) ({} in all): {} messages were already waiting "
 					+ "(fluxgate.slack.queue-capacity), or the listener is closed", since, dropped, this.queueCapacity);

@@ -1,11 +1,11 @@
 package dev.fluxgate.slack.delivery;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.fluxgate.slack.client.ChatUpdate;
@@ -17,6 +17,7 @@ import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.Template;
 import dev.fluxgate.slack.message.Templates;
+import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.thread.CycleEnded;
 import dev.fluxgate.slack.thread.Plan;
 import dev.fluxgate.slack.thread.SlackThread;
@@ -40,11 +41,11 @@ public final class MessageDelivery {
 
 	private final MessageRenderer renderer;
 
-	private final Supplier<Templates> templates;
+	private final Templates templates;
 
 	private final ThreadTracker tracker;
 
-	private final Function<String, String> channels;
+	private final ChannelRouter channels;
 
 	private final DeliveryObserver observer;
 
@@ -58,15 +59,15 @@ public final class MessageDelivery {
 	 * Create the delivery of a listener's messages.
 	 * @param poster sends to Slack in each channel's turn
 	 * @param renderer turns transitions into messages
-	 * @param templates the templates in effect
+	 * @param templates the templates that word the messages
 	 * @param tracker the one writer of thread state
-	 * @param channels the channel of a circuit breaker's new threads
+	 * @param channels the channel of a circuit breaker's new threads; must always answer
 	 * @param observer told what becomes of each message
 	 * @param permalinks links to a thread's root
 	 * @param updateRoot whether each message edits its thread's root
 	 */
-	public MessageDelivery(SlackPoster poster, MessageRenderer renderer, Supplier<Templates> templates,
-			ThreadTracker tracker, Function<String, String> channels, DeliveryObserver observer,
+	public MessageDelivery(SlackPoster poster, MessageRenderer renderer, Templates templates, ThreadTracker tracker,
+			ChannelRouter channels, DeliveryObserver observer,
 			Permalinks permalinks, boolean updateRoot) {
 		this.poster = Objects.requireNonNull(poster, "poster must not be null");
 		this.renderer = Objects.requireNonNull(renderer, "renderer must not be null");
@@ -90,8 +91,8 @@ public final class MessageDelivery {
 		return Mono.defer(() -> {
 			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 			batch.subList(0, batch.size() - 1).forEach(this.observer::coalesced);
-			long start = System.nanoTime();
-			return this.tracker.plan(snapshot, () -> this.channels.apply(snapshot.circuitBreaker()))
+			Instant start = this.poster.now();
+			return this.tracker.plan(snapshot, () -> this.channels.channelFor(snapshot.circuitBreaker()))
 				.flatMap((plan) -> Mono.defer(() -> deliverIn(batch, plan, start, deadline))
 					.onErrorResume((ex) -> this.tracker.undelivered(snapshot, plan)
 						.onErrorResume((storeFailure) -> Mono.empty())
@@ -106,13 +107,13 @@ public final class MessageDelivery {
 		});
 	}
 
-	private Mono<Mono<Void>> deliverIn(List<TransitionSnapshot> batch, Plan plan, long start, Duration deadline) {
+	private Mono<Mono<Void>> deliverIn(List<TransitionSnapshot> batch, Plan plan, Instant start, Duration deadline) {
 		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 		ThreadRules.Step step = plan.step();
 		SlackThread open = plan.open();
-		Template template = this.templates.get().forTransition(snapshot.transition());
+		Template template = this.templates.forTransition(snapshot.transition());
 		String channel = (open != null) ? open.channel()
-				: (plan.after() != null) ? plan.after().channel() : this.channels.apply(snapshot.circuitBreaker());
+				: (plan.after() != null) ? plan.after().channel() : this.channels.channelFor(snapshot.circuitBreaker());
 		Mono<String> permalink = (open != null && step.endsThread()
 				&& snapshot.transition().to() == CircuitBreaker.State.CLOSED) ? this.permalinks.of(open)
 						: Mono.just("");
@@ -139,7 +140,7 @@ public final class MessageDelivery {
 	}
 
 	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Template template, String channel, Plan plan,
-			String permalink, long start, Duration deadline) {
+			String permalink, Instant start, Duration deadline) {
 		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 		ThreadRules.Step step = plan.step();
 		SlackThread open = plan.open();
@@ -149,7 +150,7 @@ public final class MessageDelivery {
 				() -> (batch.size() == 1)
 						? this.renderer.render(snapshot, template, channel, step, open, permalink, stillFailing)
 						: this.renderer.renderCoalesced(batch, template,
-								this.templates.get().coalesced(), channel, step)))
+								this.templates.coalesced(), channel, step)))
 			.retryWhen(this.poster.retry(snapshot.transition() + " of '" + snapshot.circuitBreaker() + "'",
 					(ex) -> this.observer.retrying(snapshot, ex), start, deadline))
 			.onErrorResume(SlackApiException.class, (ex) -> {
@@ -180,7 +181,7 @@ public final class MessageDelivery {
 		if (open.root() == null) {
 			return Mono.empty();
 		}
-		Template rootTemplate = this.templates.get().forTransition(open.root().transition());
+		Template rootTemplate = this.templates.forTransition(open.root().transition());
 		return edit(open, () -> this.renderer.renderRootUpdate(open, rootTemplate, snapshot, template,
 				plan.step().endsThread(), plan.fleet()));
 	}
@@ -202,15 +203,15 @@ public final class MessageDelivery {
 	public Mono<Void> ended(CycleEnded ended) {
 		SlackThread thread = ended.thread();
 		String reason = reason(ended);
-		Template closed = this.templates.get()
+		Template closed = this.templates
 			.forTransition(Transition.of(CircuitBreaker.State.OPEN, CircuitBreaker.State.CLOSED));
 		logger.info("The shared failure cycle of circuit breaker '{}' ended: {}", thread.circuitBreaker(), reason);
 		Mono<Void> edit = (thread.root() != null) ? edit(thread, () -> this.renderer.renderRootUpdate(thread,
-				this.templates.get().forTransition(thread.root().transition()), "ended: " + reason, closed.color()))
+				this.templates.forTransition(thread.root().transition()), "ended: " + reason, closed.color()))
 				: Mono.empty();
 		String what = "the end of the shared failure cycle of '" + thread.circuitBreaker() + "'";
 		AtomicInteger attempts = new AtomicInteger();
-		long start = System.nanoTime();
+		Instant start = this.poster.now();
 		return Mono.defer(() -> this.poster.paced(thread.channel(), attempts.getAndIncrement() > 0,
 				() -> this.renderer.renderCycleEnded(thread, reason, closed.color())))
 			.retryWhen(this.poster.retry(what, (ex) -> { }, start, null))
@@ -233,11 +234,11 @@ public final class MessageDelivery {
 		};
 	}
 
-	private void delivered(TransitionSnapshot snapshot, ThreadRules.Step step, SlackResponse answer, long start) {
+	private void delivered(TransitionSnapshot snapshot, ThreadRules.Step step, SlackResponse answer, Instant start) {
 		this.failureLog.delivered();
 		logger.debug("Posted {} of '{}' to Slack{}", snapshot.transition(), snapshot.circuitBreaker(),
 				step.isReply() ? " in thread " + step.threadTs() : " as ts " + answer.ts());
-		this.observer.delivered(snapshot, Duration.ofNanos(System.nanoTime() - start));
+		this.observer.delivered(snapshot, this.poster.since(start));
 	}
 
 	private void failed(TransitionSnapshot snapshot, String channel, Throwable failure) {

@@ -1,6 +1,8 @@
 package dev.fluxgate.slack.delivery;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -9,6 +11,7 @@ import dev.fluxgate.slack.client.SlackErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
 
 /**
@@ -69,14 +72,16 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 	 * message up; no retry outlives the deadline.
 	 * @param what what is retried, for the log
 	 * @param retrying told of each retry
-	 * @param start when the delivery started, in {@link System#nanoTime()}
+	 * @param start when the delivery started, on the clock
 	 * @param deadline how long the delivery may take in all, or {@code null} for no limit
 	 * @param pacerHoldsRateLimits whether a pacer holds the channel after a 429, so that a rate-limited retry waits
 	 * for its turn instead of for {@code Retry-After}
+	 * @param clock the clock the deadline is kept on
+	 * @param scheduler where the retries wait
 	 * @return the retry
 	 */
-	public Retry retry(String what, Consumer<SlackApiException> retrying, long start, Duration deadline,
-			boolean pacerHoldsRateLimits) {
+	public Retry retry(String what, Consumer<SlackApiException> retrying, Instant start, Duration deadline,
+			boolean pacerHoldsRateLimits, Clock clock, Scheduler scheduler) {
 		int[] uncertainRetries = { 0 };
 		return Retry.from((signals) -> signals.concatMap((signal) -> {
 			Throwable failure = signal.failure();
@@ -93,12 +98,12 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 			}
 			Duration wait = (pacerHoldsRateLimits && SlackErrors.RATE_LIMITED.contains(ex.getError()))
 					? Duration.ZERO : (ex.getRetryAfter() != null) ? ex.getRetryAfter() : backoff(signal.totalRetries() + 1);
-			if (deadline != null && Duration.ofNanos(System.nanoTime() - start).plus(wait).compareTo(deadline) > 0) {
+			if (deadline != null && Duration.between(start, clock.instant()).plus(wait).compareTo(deadline) > 0) {
 				return Mono.error(failure);
 			}
 			logger.debug("Retrying {} in {}: {}", what, wait, ex.getMessage());
 			retrying.accept(ex);
-			return Mono.delay(wait);
+			return Mono.delay(wait, scheduler);
 		}));
 	}
 

@@ -1,6 +1,8 @@
 package dev.fluxgate.slack.delivery;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,6 +15,7 @@ import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.SlackResponse;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
 
 /**
@@ -30,18 +33,27 @@ public final class SlackPoster {
 
 	private final DeliveryObserver observer;
 
+	private final Clock clock;
+
+	private final Scheduler scheduler;
+
 	/**
 	 * Create a poster.
 	 * @param client the Slack client
 	 * @param pacer the pacer of each channel's posts, or {@code null} for none
 	 * @param retryPolicy the retry policy
 	 * @param observer told how long each call took
+	 * @param clock the clock calls and deadlines are timed on
+	 * @param scheduler where retries wait
 	 */
-	public SlackPoster(SlackClient client, ChannelPacer pacer, RetryPolicy retryPolicy, DeliveryObserver observer) {
+	public SlackPoster(SlackClient client, ChannelPacer pacer, RetryPolicy retryPolicy, DeliveryObserver observer,
+			Clock clock, Scheduler scheduler) {
 		this.client = Objects.requireNonNull(client, "client must not be null");
 		this.pacer = pacer;
 		this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
 		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
 	}
 
 	/**
@@ -72,12 +84,30 @@ public final class SlackPoster {
 	 * The retry of a post or an edit.
 	 * @param what what is retried, for the log
 	 * @param retrying told of each retry
-	 * @param start when the delivery started, in {@link System#nanoTime()}
+	 * @param start when the delivery started, from {@link #now()}
 	 * @param deadline how long the delivery may take in all, or {@code null}
 	 * @return the retry
 	 */
-	public Retry retry(String what, Consumer<SlackApiException> retrying, long start, Duration deadline) {
-		return this.retryPolicy.retry(what, retrying, start, deadline, this.pacer != null);
+	public Retry retry(String what, Consumer<SlackApiException> retrying, Instant start, Duration deadline) {
+		return this.retryPolicy.retry(what, retrying, start, deadline, this.pacer != null, this.clock,
+				this.scheduler);
+	}
+
+	/**
+	 * Return the current time on the clock deliveries are timed on.
+	 * @return the time
+	 */
+	public Instant now() {
+		return this.clock.instant();
+	}
+
+	/**
+	 * Return how long it has been since a time from {@link #now()}.
+	 * @param start the time
+	 * @return the time since
+	 */
+	public Duration since(Instant start) {
+		return Duration.between(start, this.clock.instant());
 	}
 
 	/**
@@ -113,7 +143,7 @@ public final class SlackPoster {
 		AtomicInteger attempts = new AtomicInteger();
 		return Mono.defer(() -> paced(message.channel(), attempts.getAndIncrement() > 0, () -> message))
 			.retryWhen(retry(what, (ex) -> {
-			}, System.nanoTime(), null));
+			}, now(), null));
 	}
 
 	/**
@@ -133,17 +163,17 @@ public final class SlackPoster {
 	 */
 	public Mono<SlackResponse> update(ChatUpdate update, String what) {
 		return update(update).retryWhen(retry(what, (ex) -> {
-		}, System.nanoTime(), null));
+		}, now(), null));
 	}
 
 	private <T> Mono<T> timed(String method, Supplier<Mono<T>> call) {
 		return Mono.defer(() -> {
-			long start = System.nanoTime();
+			Instant start = now();
 			return call.get().doOnEach((signal) -> {
 				if (signal.isOnNext() || signal.isOnError()) {
 					String outcome = signal.isOnNext() ? "ok"
 							: (signal.getThrowable() instanceof SlackApiException ex) ? ex.getError() : "client_error";
-					this.observer.requested(method, Duration.ofNanos(System.nanoTime() - start), outcome);
+					this.observer.requested(method, since(start), outcome);
 				}
 			});
 		});

@@ -9,16 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import dev.fluxgate.slack.client.ChatPostMessage;
-import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.message.DigestRenderer;
 import dev.fluxgate.slack.message.Placeholders;
 import dev.fluxgate.slack.message.SlackText;
 import dev.fluxgate.slack.message.Template;
+import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
+import dev.fluxgate.slack.thread.ThreadTracker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +33,17 @@ final class ChannelDigest {
 
 	private static final Logger logger = LoggerFactory.getLogger(ChannelDigest.class);
 
-	private final StormDigest owner;
-
 	private final String channel;
+
+	private final DigestSender sender;
+
+	private final DigestRenderer renderer;
+
+	private final Templates templates;
+
+	private final ThreadTracker tracker;
+
+	private final Map<String, ChannelDigest> membership;
 
 	private final Map<String, TransitionSnapshot> opened = new LinkedHashMap<>();
 
@@ -54,9 +63,23 @@ final class ChannelDigest {
 
 	volatile boolean storm;
 
-	ChannelDigest(String channel, StormDigest owner) {
+	/**
+	 * Create the digest of a channel.
+	 * @param channel the channel
+	 * @param sender sends the digest's posts
+	 * @param renderer renders them
+	 * @param templates word them
+	 * @param tracker records the threads of the breakers the digest tells
+	 * @param membership the digest each breaker belongs to, kept by the storm digest
+	 */
+	ChannelDigest(String channel, DigestSender sender, DigestRenderer renderer, Templates templates,
+			ThreadTracker tracker, Map<String, ChannelDigest> membership) {
 		this.channel = channel;
-		this.owner = owner;
+		this.sender = sender;
+		this.renderer = renderer;
+		this.templates = templates;
+		this.tracker = tracker;
+		this.membership = membership;
 	}
 
 	synchronized void forget(String name) {
@@ -132,7 +155,7 @@ final class ChannelDigest {
 			this.recoveredUnposted.clear();
 		}
 		Mono<Void> flush = Flux.fromIterable(moved)
-			.concatMap((snapshot) -> this.owner.tracker().moved(snapshot).onErrorResume((ex) -> {
+			.concatMap((snapshot) -> this.tracker.moved(snapshot).onErrorResume((ex) -> {
 				logger.warn("Could not record {} of digested circuit breaker '{}' in the thread store",
 						snapshot.transition(), snapshot.circuitBreaker(), ex);
 				return Mono.empty();
@@ -140,11 +163,11 @@ final class ChannelDigest {
 			.then();
 		if (!newlyOpened.isEmpty()) {
 			String what = "the root of " + newlyOpened.size() + " breakers that opened";
-			flush = flush.then(alone(what, newlyOpened.values(), () -> postRoot(newlyOpened, what)));
+			flush = flush.then(this.sender.alone(this.channel, what, newlyOpened.values(), () -> postRoot(newlyOpened, what)));
 		}
 		for (DigestRoot root : edited) {
 			String what = "the edit of the digest root " + root.ts;
-			flush = flush.then(alone(what, List.of(), () -> this.owner.update(this.owner.renderer().digests()
+			flush = flush.then(this.sender.alone(this.channel, what, List.of(), () -> this.sender.update(this.renderer
 				.renderDigestUpdate(root.channel, root.ts, root.title, root.color, root.statesCopy()), what)));
 		}
 		for (Map.Entry<DigestRoot, Map<String, TransitionSnapshot>> entry : recoveries.entrySet()) {
@@ -158,42 +181,24 @@ final class ChannelDigest {
 
 	private Mono<Void> recovery(String channel, Map<String, TransitionSnapshot> recoveries, String threadTs) {
 		String what = "the recovery of " + recoveries.size() + " breakers";
-		Template recovered = this.owner.templates().digestRecovered();
-		return alone(what, recoveries.values(), () -> this.owner.post(this.owner.renderer().digests().renderDigest(channel,
+		Template recovered = this.templates.digestRecovered();
+		return this.sender.alone(this.channel, what, recoveries.values(), () -> this.sender.post(this.renderer.renderDigest(channel,
 				title(recovered, recoveries.size()), recovered.color(), states(recoveries), threadTs), what));
-	}
-
-	/**
-	 * One step of a flush, rendered when it runs, retried like any message, and failing alone, so that the steps
-	 * after it are still posted. The transitions a step that finally failed was to tell are counted failed.
-	 */
-	private Mono<Void> alone(String what, Collection<TransitionSnapshot> snapshots, Supplier<Mono<?>> step) {
-		List<TransitionSnapshot> telling = new ArrayList<>(snapshots);
-		Object key = this.owner.sending(telling);
-		return Mono.defer(step).then().doOnTerminate(() -> this.owner.sent(key)).onErrorResume((ex) -> {
-			logger.warn("Could not post {} in the storm digest of channel {}; {} transitions are lost: {}", what,
-					this.channel, telling.size(), ex.toString());
-			SlackApiException failure = (ex instanceof SlackApiException slack) ? slack
-					: new SlackApiException("client_error", SlackApiException.Kind.PERMANENT, null, ex.toString(),
-							ex);
-			telling.forEach((snapshot) -> this.owner.observer().failed(snapshot, failure));
-			return Mono.empty();
-		});
 	}
 
 	private Mono<Void> postRoot(Map<String, TransitionSnapshot> newlyOpened, String what) {
 		Map<String, CircuitBreaker.State> states = states(newlyOpened);
-		Template opened = this.owner.templates().digestOpened();
+		Template opened = this.templates.digestOpened();
 		String title = title(opened, states.size());
-		ChatPostMessage message = this.owner.renderer().digests().renderDigestRoot(this.channel, title, opened.color(), states);
-		return this.owner.post(message, what).flatMap((answer) -> {
+		ChatPostMessage message = this.renderer.renderDigestRoot(this.channel, title, opened.color(), states);
+		return this.sender.post(message, what).flatMap((answer) -> {
 			String answerChannel = (answer.channel() != null) ? answer.channel() : this.channel;
 			DigestRoot root = new DigestRoot(answerChannel, answer.ts(), title, opened.color(), states);
 			List<SlackThread> started = new ArrayList<>();
 			synchronized (this) {
 				newlyOpened.forEach((name, snapshot) -> announced(name, snapshot, root, started));
 			}
-			return Flux.fromIterable(started).concatMap(this.owner.tracker()::started).then();
+			return Flux.fromIterable(started).concatMap(this.tracker::started).then();
 		}).doOnError((ex) -> {
 			synchronized (this) {
 				newlyOpened.keySet().forEach(this.announcing::remove);
@@ -220,7 +225,7 @@ final class ChannelDigest {
 		if (ThreadRules.endsCycle(latest)) {
 			this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, latestSnapshot);
 		}
-		else if (this.owner.isMember(name, this)) {
+		else if (this.membership.get(name) == this) {
 			this.roots.put(name, root);
 			started.add(
 					new SlackThread(name, root.channel, root.ts, latest, snapshot.time(), snapshot.time(), 1, null));

@@ -1,20 +1,15 @@
 package dev.fluxgate.slack.storm;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
-import dev.fluxgate.slack.client.ChatPostMessage;
-import dev.fluxgate.slack.client.ChatUpdate;
-import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.delivery.SlackPoster;
 import dev.fluxgate.slack.event.TransitionSnapshot;
-import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.message.DigestRenderer;
 import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.thread.ThreadRules;
 import dev.fluxgate.slack.thread.ThreadTracker;
@@ -40,11 +35,11 @@ public final class StormDigest {
 
 	private final Predicate<String> hasLane;
 
-	private final SlackPoster poster;
+	private final DigestSender sender;
 
-	private final MessageRenderer renderer;
+	private final DigestRenderer renderer;
 
-	private final Supplier<Templates> templates;
+	private final Templates templates;
 
 	private final ThreadTracker tracker;
 
@@ -53,8 +48,6 @@ public final class StormDigest {
 	private final ConcurrentMap<String, ChannelDigest> digests = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, ChannelDigest> digestedBreakers = new ConcurrentHashMap<>();
-
-	private final ConcurrentMap<Object, List<TransitionSnapshot>> unsent = new ConcurrentHashMap<>();
 
 	private final Disposable flusher;
 
@@ -67,17 +60,17 @@ public final class StormDigest {
 	 * @param hasLane whether a breaker has messages waiting or in flight in its lane
 	 * @param poster sends to Slack in each channel's turn
 	 * @param renderer turns the digest into messages
-	 * @param templates the templates in effect, whose digest templates word the digest
+	 * @param templates the templates whose digest templates word the digest
 	 * @param tracker the one writer of thread state
 	 * @param observer told what becomes of each transition
 	 */
 	public StormDigest(ChannelBacklog backlog, long threshold, Duration interval, Scheduler scheduler,
-			Predicate<String> hasLane, SlackPoster poster, MessageRenderer renderer, Supplier<Templates> templates,
+			Predicate<String> hasLane, SlackPoster poster, DigestRenderer renderer, Templates templates,
 			ThreadTracker tracker, DeliveryObserver observer) {
 		this.backlog = backlog;
 		this.threshold = threshold;
 		this.hasLane = hasLane;
-		this.poster = poster;
+		this.sender = new DigestSender(poster, observer);
 		this.renderer = renderer;
 		this.templates = templates;
 		this.tracker = tracker;
@@ -120,7 +113,8 @@ public final class StormDigest {
 					|| this.hasLane.test(name) || this.backlog.inOwnCycle(name)) {
 				return false;
 			}
-			digest = this.digests.computeIfAbsent(channel, (id) -> new ChannelDigest(id, this));
+			digest = this.digests.computeIfAbsent(channel, (id) -> new ChannelDigest(id, this.sender, this.renderer,
+					this.templates, this.tracker, this.digestedBreakers));
 			this.digestedBreakers.put(name, digest);
 			digest.members.incrementAndGet();
 			digest.storm = true;
@@ -177,47 +171,6 @@ public final class StormDigest {
 		return Flux.fromIterable(this.digests.values()).concatMap(ChannelDigest::flush).then();
 	}
 
-	ThreadTracker tracker() {
-		return this.tracker;
-	}
-
-	MessageRenderer renderer() {
-		return this.renderer;
-	}
-
-	Templates templates() {
-		return this.templates.get();
-	}
-
-	Mono<SlackResponse> post(ChatPostMessage message, String what) {
-		return this.poster.post(message, what);
-	}
-
-	Mono<SlackResponse> update(ChatUpdate update, String what) {
-		return this.poster.update(update, what);
-	}
-
-	DeliveryObserver observer() {
-		return this.observer;
-	}
-
-	/**
-	 * Keep the transitions a digest post is to tell until it is done, to count them if the listener closes first.
-	 */
-	Object sending(List<TransitionSnapshot> telling) {
-		Object key = new Object();
-		this.unsent.put(key, telling);
-		return key;
-	}
-
-	void sent(Object key) {
-		this.unsent.remove(key);
-	}
-
-	boolean isMember(String name, ChannelDigest digest) {
-		return this.digestedBreakers.get(name) == digest;
-	}
-
 	/**
 	 * Stop the periodic flush and post what the digests still hold.
 	 * @param timeout how long to wait for it
@@ -230,9 +183,7 @@ public final class StormDigest {
 		catch (RuntimeException ex) {
 			logger.warn("Could not post the last storm digest: {}", ex.getMessage());
 		}
-		List<TransitionSnapshot> lost = new ArrayList<>();
-		this.unsent.values().forEach(lost::addAll);
-		this.unsent.clear();
+		List<TransitionSnapshot> lost = this.sender.giveUp();
 		if (!lost.isEmpty()) {
 			lost.forEach(this.observer::dropped);
 			logger.warn("Gave up the storm digest posts still on their way at shutdown; {} transitions are not told "
