@@ -11,7 +11,6 @@ import dev.fluxgate.slack.thread.InMemoryThreadStore;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,30 +29,23 @@ import static org.awaitility.Awaitility.await;
 class DeliveryRobustnessTests {
 
 	@RegisterExtension
-	static final SlackStandIn slack = new SlackStandIn();
+	static final ListenerFixture fixture = ListenerFixture.onRealTime();
 
-	private final RecordingObserver outcomes = new RecordingObserver();
+	private static final SlackStandIn slack = fixture.slack();
 
 	private AbstractSlackListener listener;
 
-	@AfterEach
-	void close() throws Exception {
-		if (this.listener instanceof AutoCloseable closeable) {
-			closeable.close();
-		}
-	}
-
 	private <B extends AbstractSlackListener.Builder<B>> B configure(B builder) {
-		return slack.configure(builder)
-			.timeout(Duration.ofMillis(500))
-			.retryPolicy(ListenerMode.FAST_RETRIES)
-			.observer(this.outcomes);
+		return fixture.configure(builder).timeout(Duration.ofMillis(500)).retryPolicy(ListenerMode.FAST_RETRIES);
 	}
 
-	private CircuitBreaker bound(String name) {
-		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults(name);
-		this.listener.bindTo(circuitBreaker);
-		return circuitBreaker;
+	private <L extends AbstractSlackListener> L use(L listener) {
+		this.listener = fixture.use(listener);
+		return listener;
+	}
+
+	private static CircuitBreaker bound(String name) {
+		return fixture.bound(name);
 	}
 
 	@Test
@@ -68,13 +60,13 @@ class DeliveryRobustnessTests {
 				return super.find(circuitBreaker);
 			}
 		};
-		this.listener = configure(AsyncSlackListener.builder()).threadStore(flaky).build();
+		use(configure(AsyncSlackListener.builder()).threadStore(flaky).build());
 		CircuitBreaker payment = bound("payment");
 		payment.transitionToOpenState();
 		payment.transitionToHalfOpenState();
 		bound("inventory").transitionToOpenState();
-		await().until(() -> this.listener.getPending() == 0 && this.outcomes.delivered.size() == 2);
-		assertThat(this.outcomes.failed).singleElement()
+		await().until(() -> this.listener.getPending() == 0 && fixture.outcomes().delivered.size() == 2);
+		assertThat(fixture.outcomes().failed).singleElement()
 			.satisfies((failure) -> assertThat(failure.getMessage()).contains("store unreachable"));
 		assertThat(output).contains("Could not deliver CLOSED → OPEN of circuit breaker 'payment'");
 		assertThat(slack.delivered()).extracting(SlackStandIn.Post::circuitBreaker).contains("payment", "inventory");
@@ -83,19 +75,19 @@ class DeliveryRobustnessTests {
 	@Test
 	void aChannelResolverThatThrowsFallsBackToTheDefaultChannel(CapturedOutput output) {
 		AtomicInteger calls = new AtomicInteger();
-		this.listener = configure(AsyncSlackListener.builder()).channelRouter((name) -> {
+		use(configure(AsyncSlackListener.builder()).channelRouter((name) -> {
 			if (calls.incrementAndGet() == 2) {
 				throw new IllegalStateException("routing table unavailable");
 			}
 			return SlackStandIn.CHANNEL;
-		}).build();
+		}).build());
 		CircuitBreaker payment = bound("payment");
 		payment.transitionToOpenState();
 		payment.transitionToHalfOpenState();
 		bound("inventory").transitionToOpenState();
 		await().until(() -> this.listener.getPending() == 0 && slack.delivered().size() == 3);
 		assertThat(slack.delivered()).extracting(SlackStandIn.Post::channel).containsOnly(SlackStandIn.CHANNEL);
-		assertThat(this.outcomes.failed).isEmpty();
+		assertThat(fixture.outcomes().failed).isEmpty();
 		assertThat(output).contains("The channel resolver failed for circuit breaker 'payment'; posting to "
 				+ SlackStandIn.CHANNEL, "routing table unavailable");
 	}
@@ -108,12 +100,12 @@ class DeliveryRobustnessTests {
 				throw new IllegalStateException("metrics backend down");
 			}
 		};
-		this.listener = configure(SlackListener.builder())
-			.observer(DeliveryObserver.of(List.of(this.outcomes, throwing)))
-			.build();
+		use(configure(SlackListener.builder())
+			.observer(DeliveryObserver.of(List.of(fixture.outcomes(), throwing)))
+			.build());
 		bound("payment").transitionToOpenState();
-		assertThat(this.outcomes.delivered).hasSize(1);
-		assertThat(this.outcomes.failed).isEmpty();
+		assertThat(fixture.outcomes().delivered).hasSize(1);
+		assertThat(fixture.outcomes().failed).isEmpty();
 		assertThat(this.listener.getThreadStore().find("payment").blockOptional()).isPresent();
 		assertThat(output).contains("failed in requested; the message is not affected", "metrics backend down");
 	}
@@ -122,56 +114,54 @@ class DeliveryRobustnessTests {
 	void retryAfterBeyondTheCapGivesTheMessageUpInsteadOfParkingIt(CapturedOutput output) {
 		slack.stub(SlackStandIn.postMessage().atPriority(1)
 			.willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));
-		this.listener = configure(AsyncSlackListener.builder()).build();
+		use(configure(AsyncSlackListener.builder()).build());
 		bound("payment").transitionToOpenState();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.outcomes.failed.size() == 1);
+		await().atMost(Duration.ofSeconds(5)).until(() -> fixture.outcomes().failed.size() == 1);
 		assertThat(slack.posts()).hasSize(1);
-		assertThat(this.outcomes.failed).extracting((failure) -> failure.getError()).containsExactly("ratelimited");
+		assertThat(fixture.outcomes().failed).extracting((failure) -> failure.getError()).containsExactly("ratelimited");
 		assertThat(output).contains("Slack asked to wait PT1H (Retry-After)").contains("max-retry-after");
 	}
 
 	@Test
 	void syncTripsWithPacingEachReturnWithinTheDeadline() {
-		this.listener = configure(SlackListener.builder()).deadline(Duration.ofSeconds(1))
+		use(configure(SlackListener.builder()).deadline(Duration.ofSeconds(1))
 			.pacer(new ChannelPacer(1, 1))
-			.build();
+			.build());
 		for (int i = 0; i < 5; i++) {
 			long start = System.nanoTime();
 			bound("svc-" + i).transitionToOpenState();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
 		}
-		assertThat(this.outcomes.failed).isEmpty();
+		assertThat(fixture.outcomes().failed).isEmpty();
 		assertThat(slack.delivered()).hasSize(5);
 	}
 
 	@Test
 	void asyncListenerKeepsNothingOfBreakersThatCameAndWent() {
-		AsyncSlackListener async = configure(AsyncSlackListener.builder()).queueCapacity(30_000)
+		AsyncSlackListener async = use(configure(AsyncSlackListener.builder()).queueCapacity(3_000)
 			.timeout(Duration.ofSeconds(30))
 			.pacer(new ChannelPacer(1, 200))
-			.build();
-		this.listener = async;
+			.build());
 		io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
 			.ofDefaults();
 		async.bindTo(registry);
-		for (int i = 0; i < 10_000; i++) {
+		for (int i = 0; i < 1_000; i++) {
 			CircuitBreaker circuitBreaker = registry.circuitBreaker("tenant-" + i);
 			circuitBreaker.transitionToOpenState();
 			circuitBreaker.transitionToClosedState();
 		}
 		await().atMost(Duration.ofSeconds(120)).until(() -> async.getPending() == 0);
-		for (int i = 0; i < 10_000; i++) {
+		for (int i = 0; i < 1_000; i++) {
 			registry.remove("tenant-" + i);
 		}
 		assertThat(async.laneCount()).isZero();
 		assertThat(async.getThreadStore().findAll().collectList().block()).isEmpty();
-		assertThat(this.outcomes.delivered).hasSize(20_000);
+		assertThat(fixture.outcomes().delivered).hasSize(2_000);
 	}
 
 	@Test
 	void syncListenerKeepsNothingOfBreakersThatCameAndWent() {
-		SlackListener sync = configure(SlackListener.builder()).build();
-		this.listener = sync;
+		SlackListener sync = use(configure(SlackListener.builder()).build());
 		for (int i = 0; i < 200; i++) {
 			CircuitBreaker circuitBreaker = bound("tenant-" + i);
 			circuitBreaker.transitionToOpenState();
@@ -184,7 +174,7 @@ class DeliveryRobustnessTests {
 	@Test
 	void syncListenerOnANonBlockingThreadKeepsTheBreakersOrder() {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(300)));
-		this.listener = configure(SlackListener.builder()).build();
+		use(configure(SlackListener.builder()).build());
 		CircuitBreaker payment = bound("payment");
 		reactor.core.publisher.Mono.fromRunnable(() -> {
 			payment.transitionToOpenState();
@@ -201,8 +191,7 @@ class DeliveryRobustnessTests {
 	@Test
 	void asyncRootStillQueuedWhenItsBreakerIsReleasedLeavesNoThread() {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(300)));
-		AsyncSlackListener async = configure(AsyncSlackListener.builder()).timeout(Duration.ofSeconds(5)).build();
-		this.listener = async;
+		AsyncSlackListener async = use(configure(AsyncSlackListener.builder()).timeout(Duration.ofSeconds(5)).build());
 		io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
 			.ofDefaults();
 		async.bindTo(registry);
@@ -217,8 +206,7 @@ class DeliveryRobustnessTests {
 	@Test
 	void syncRootInFlightWhenItsBreakerIsReleasedLeavesNoThread() throws Exception {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.ok().withFixedDelay(300)));
-		SlackListener sync = configure(SlackListener.builder()).build();
-		this.listener = sync;
+		SlackListener sync = use(configure(SlackListener.builder()).build());
 		io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
 			.ofDefaults();
 		sync.bindTo(registry);

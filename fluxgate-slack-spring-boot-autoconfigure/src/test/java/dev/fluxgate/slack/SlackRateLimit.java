@@ -1,7 +1,11 @@
 package dev.fluxgate.slack;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
@@ -13,7 +17,7 @@ import static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.r
 
 /**
  * Slack's limit on {@code chat.postMessage} as a strict stand-in enforces it: a token bucket per channel, refilled
- * continuously at {@code perSecond} up to {@code burst}, and HTTP 429 with {@code Retry-After} (whole seconds, rounded
+ * continuously at {@code perSecond} up to {@code burst} on a clock that may be a test's virtual one, and HTTP 429 with {@code Retry-After} (whole seconds, rounded
  * up, as Slack sends it) for a message beyond it. Off until {@link #enforce(double, int)}.
  */
 final class SlackRateLimit implements ResponseDefinitionTransformerV2 {
@@ -26,17 +30,31 @@ final class SlackRateLimit implements ResponseDefinitionTransformerV2 {
 
 	private final Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
 
-	void enforce(double perSecond, int burst) {
+	private final Map<String, List<Instant>> accepted = new ConcurrentHashMap<>();
+
+	private volatile Clock clock = Clock.systemUTC();
+
+	void enforce(double perSecond, int burst, Clock clock) {
 		this.buckets.clear();
 		this.refused.clear();
+		this.accepted.clear();
+		this.clock = clock;
 		this.burst = burst;
 		this.perSecond = perSecond;
 	}
 
 	void off() {
 		this.perSecond = 0;
+		this.clock = Clock.systemUTC();
 		this.buckets.clear();
 		this.refused.clear();
+		this.accepted.clear();
+	}
+
+	/** When each message of a channel that the limit let through arrived, on the limit's clock. */
+	List<Instant> accepted(String channel) {
+		List<Instant> times = this.accepted.get(channel);
+		return (times != null) ? List.copyOf(times) : List.of();
 	}
 
 	/** How many messages of a channel were answered with 429. */
@@ -52,8 +70,10 @@ final class SlackRateLimit implements ResponseDefinitionTransformerV2 {
 			return serveEvent.getResponseDefinition();
 		}
 		String channel = JsonPath.read(serveEvent.getRequest().getBodyAsString(), "$.channel");
-		long waitMillis = take(channel, rate);
+		Instant now = this.clock.instant();
+		long waitMillis = take(channel, rate, now);
 		if (waitMillis == 0) {
+			this.accepted.computeIfAbsent(channel, (id) -> new CopyOnWriteArrayList<>()).add(now);
 			return serveEvent.getResponseDefinition();
 		}
 		this.refused.computeIfAbsent(channel, (id) -> new AtomicInteger()).incrementAndGet();
@@ -64,8 +84,8 @@ final class SlackRateLimit implements ResponseDefinitionTransformerV2 {
 	}
 
 	/** Take a token, returning 0, or how long until the next one. */
-	private synchronized long take(String channel, double rate) {
-		long now = System.nanoTime();
+	private synchronized long take(String channel, double rate, Instant at) {
+		long now = at.getEpochSecond() * 1_000_000_000L + at.getNano();
 		double[] bucket = this.buckets.computeIfAbsent(channel, (id) -> new double[] { this.burst, now });
 		bucket[0] = Math.min(this.burst, bucket[0] + (now - (long) bucket[1]) / 1e9 * rate);
 		bucket[1] = now;

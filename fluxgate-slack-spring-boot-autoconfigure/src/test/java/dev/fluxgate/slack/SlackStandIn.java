@@ -1,5 +1,7 @@
 package dev.fluxgate.slack;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,12 +12,12 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.PathNotFoundException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
-import com.jayway.jsonpath.JsonPath;
-import com.jayway.jsonpath.PathNotFoundException;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -99,7 +101,20 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 	 * {@code Retry-After} beyond it.
 	 */
 	public void enforceRateLimit(double perSecond, int burst) {
-		this.rateLimit.enforce(perSecond, burst);
+		enforceRateLimit(perSecond, burst, Clock.systemUTC());
+	}
+
+	/**
+	 * Enforce Slack's {@code chat.postMessage} limit until the next reset, its buckets refilled on the given clock,
+	 * such as a listener's virtual one.
+	 */
+	public void enforceRateLimit(double perSecond, int burst, Clock clock) {
+		this.rateLimit.enforce(perSecond, burst, clock);
+	}
+
+	/** When each message of a channel that the rate limit let through arrived, on the limit's clock. */
+	public List<Instant> acceptedTimes(String channel) {
+		return this.rateLimit.accepted(channel);
 	}
 
 	/** How many messages of a channel were answered with 429. */

@@ -13,7 +13,6 @@ import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.Template;
 import dev.fluxgate.slack.message.Templates;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,26 +22,21 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A storm: more breakers trip than their channel can take. Beyond the backlog threshold they are told together in a
- * digest, kept up to date, and still accounted for.
+ * digest, kept up to date, and still accounted for. On virtual time: the stand-in's rate limit and the listener share
+ * one clock.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StormDigestTests {
 
 	@RegisterExtension
-	static final SlackStandIn slack = new SlackStandIn();
+	static final ListenerFixture fixture = ListenerFixture.onVirtualTime();
 
-	private final RecordingObserver outcomes = new RecordingObserver();
+	private static final SlackStandIn slack = fixture.slack();
 
 	private AsyncSlackListener listener;
-
-	@AfterEach
-	void close() {
-		this.listener.close();
-	}
 
 	/**
 	 * A listener whose channel Slack rate-limits at 4 messages/s, then four breakers tripped, enough for the first
@@ -57,9 +51,9 @@ class StormDigestTests {
 	}
 
 	private void rateLimitedChannel(MessageRenderer renderer, Duration digestBacklog, Templates templates) {
-		slack.enforceRateLimit(4, 2);
-		ChannelPacer pacer = new ChannelPacer(4, 1);
-		this.listener = slack.configure(AsyncSlackListener.builder())
+		fixture.enforceRateLimit(4, 2);
+		ChannelPacer pacer = fixture.pacer(4, 3);
+		this.listener = fixture.configure(AsyncSlackListener.builder())
 			.timeout(Duration.ofSeconds(10))
 			.closeTimeout(Duration.ofSeconds(1))
 			.pacer(pacer)
@@ -67,11 +61,11 @@ class StormDigestTests {
 			.templates(templates)
 			.digest(digestBacklog, Duration.ofMillis(500))
 			.updateRoot(false)
-			.observer(this.outcomes)
 			.build();
+		fixture.use(this.listener);
 		tripped("first-", 4);
-		assertThat(this.outcomes.digested).as("a channel Slack never refused has no backlog").isEmpty();
-		await().until(() -> pacer.isLimited(SlackStandIn.CHANNEL));
+		assertThat(fixture.outcomes().digested).as("a channel Slack never refused has no backlog").isEmpty();
+		fixture.runUntil(() -> pacer.isLimited(SlackStandIn.CHANNEL));
 	}
 
 	@Test
@@ -85,59 +79,59 @@ class StormDigestTests {
 			breakers.add(circuitBreaker);
 			circuitBreaker.transitionToOpenState();
 		}
-		assertThat(this.outcomes.digested).as("every trip while the limited channel owes more than 500 ms")
+		assertThat(fixture.outcomes().digested).as("every trip while the limited channel owes more than 500 ms")
 			.hasSize(30);
-		await().until(() -> slack.posts().stream()
+		fixture.runUntil(() -> slack.posts().stream()
 			.anyMatch((post) -> post.text() != null && post.text().startsWith("🚨 30 more circuit breakers opened: svc-")));
 		Post digest = slack.delivered().stream().filter((post) -> post.text().contains("more circuit breakers")).findFirst().get();
-		await().until(() -> this.listener.getThreadStore().findAll().collectList().block().size() == 34);
+		fixture.runUntil(() -> this.listener.getThreadStore().findAll().collectList().block().size() == 34);
 		assertThat(this.listener.getThreadStore().find("svc-29").blockOptional().get().threadTs()).isEqualTo(digest.ts());
 
 		breakers.forEach(CircuitBreaker::transitionToHalfOpenState);
-		await().until(() -> slack.updates().stream().anyMatch((update) -> update.rawBody().contains("svc-29 — HALF_OPEN")));
+		fixture.runUntil(() -> slack.updates().stream().anyMatch((update) -> update.rawBody().contains("svc-29 — HALF_OPEN")));
 		breakers.forEach(CircuitBreaker::transitionToClosedState);
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.listener.getPending() == 0 && slack.delivered().stream()
+		fixture.runUntil(() -> this.listener.getPending() == 0 && slack.delivered().stream()
 			.anyMatch((post) -> post.text().startsWith("✅ 30 circuit breakers recovered")));
 		Post recovery = slack.delivered().stream().filter((post) -> post.text().contains("circuit breakers recovered")).findFirst().get();
 		assertThat(recovery.threadTs()).isEqualTo(digest.ts());
 		assertThat(recovery.broadcast()).isTrue();
-		await().until(() -> this.listener.getThreadStore().findAll().collectList().block().size() == 4);
+		fixture.runUntil(() -> this.listener.getThreadStore().findAll().collectList().block().size() == 4);
 
-		assertThat(this.outcomes.delivered.size() + this.outcomes.coalesced.size() + this.outcomes.digested.size()
-				+ this.outcomes.dropped.size() + this.outcomes.failed.size()).as("every transition accounted for").isEqualTo(4 + 90);
-		assertThat(this.outcomes.digested).hasSize(90);
+		assertThat(fixture.outcomes().delivered.size() + fixture.outcomes().coalesced.size() + fixture.outcomes().digested.size()
+				+ fixture.outcomes().dropped.size() + fixture.outcomes().failed.size()).as("every transition accounted for").isEqualTo(4 + 90);
+		assertThat(fixture.outcomes().digested).hasSize(90);
 		assertThat(slack.delivered()).as("bounded: the first four, one digest and one recovery").hasSize(6);
 	}
 
 	@Test
 	void breakersRemovedWhileOpenLeaveTheStormCountSoTheNextTripGetsItsOwnRootWithTheMention() {
-		ChannelPacer pacer = new ChannelPacer(5, 1);
-		this.listener = slack.configure(AsyncSlackListener.builder())
+		ChannelPacer pacer = fixture.pacer(5, 2);
+		this.listener = fixture.configure(AsyncSlackListener.builder())
 			.pacer(pacer)
 			.digest(Duration.ofSeconds(2), Duration.ofSeconds(1))
 			.renderer(new MessageRenderer("<!here>"))
 			.updateRoot(false)
-			.observer(this.outcomes)
 			.build();
+		fixture.use(this.listener);
 		io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
 			.ofDefaults();
 		this.listener.bindTo(registry);
 		for (int i = 0; i < 100; i++) {
 			registry.circuitBreaker("old-" + i).transitionToOpenState();
 		}
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.listener.getPending() == 0);
+		fixture.runUntil(() -> this.listener.getPending() == 0);
 		for (int i = 0; i < 100; i++) {
 			registry.remove("old-" + i);
 		}
-		slack.enforceRateLimit(5, 1);
+		fixture.enforceRateLimit(5, 1);
 		registry.circuitBreaker("warm-1").transitionToOpenState();
 		registry.circuitBreaker("warm-2").transitionToOpenState();
-		await().until(() -> pacer.isLimited(SlackStandIn.CHANNEL));
+		fixture.runUntil(() -> pacer.isLimited(SlackStandIn.CHANNEL));
 
 		registry.circuitBreaker("payment").transitionToOpenState();
-		await().until(() -> this.listener.getPending() == 0
+		fixture.runUntil(() -> this.listener.getPending() == 0
 				&& slack.delivered().stream().anyMatch((post) -> post.text().contains("payment")));
-		assertThat(this.outcomes.digested).isEmpty();
+		assertThat(fixture.outcomes().digested).isEmpty();
 		Post root = slack.delivered().stream().filter((post) -> post.text().contains("payment")).findFirst().get();
 		assertThat(root.threadTs()).isNull();
 		assertThat(root.section()).startsWith("<!here>");
@@ -164,9 +158,9 @@ class StormDigestTests {
 		};
 		rateLimitedChannel(failingOnce);
 		tripped("lost-", 5);
-		await().until(failed::get);
+		fixture.runUntil(failed::get);
 		tripped("later-", 3);
-		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
+		fixture.runUntil(() -> slack.delivered().stream()
 			.anyMatch((post) -> post.text().startsWith("🚨 3 more circuit breakers opened: later-")));
 	}
 
@@ -178,13 +172,13 @@ class StormDigestTests {
 			.atPriority(1)
 			.willReturn(SlackStandIn.ok().withFixedDelay(1500)));
 		List<CircuitBreaker> members = tripped("member-", 3);
-		assertThat(this.outcomes.digested).hasSize(3);
-		await().pollDelay(Duration.ofMillis(800)).until(() -> true);
+		assertThat(fixture.outcomes().digested).hasSize(3);
+		fixture.run(Duration.ofMillis(800));
 		members.forEach(CircuitBreaker::transitionToHalfOpenState);
-		await().atMost(Duration.ofSeconds(10)).until(() -> slack.updates().stream()
+		fixture.runUntil(() -> slack.updates().stream()
 			.anyMatch((update) -> update.rawBody().contains("member-2 — HALF_OPEN")) || slack.delivered().stream()
 				.anyMatch((post) -> post.rawBody().contains("member-2 — HALF_OPEN")));
-		await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+		fixture.run(Duration.ofSeconds(2));
 		assertThat(slack.posts().stream().filter((post) -> post.text().contains("more circuit breakers opened")))
 			.as("announced once").hasSize(1);
 		assertThat(this.listener.getThreadStore().find("member-2").blockOptional()).get()
@@ -206,23 +200,23 @@ class StormDigestTests {
 			.atPriority(1)
 			.willReturn(aResponse().withStatus(500)));
 		List<CircuitBreaker> members = tripped("member-", 3);
-		assertThat(this.outcomes.digested).hasSize(3);
-		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
+		assertThat(fixture.outcomes().digested).hasSize(3);
+		fixture.runUntil(() -> slack.delivered().stream()
 			.anyMatch((post) -> post.text().startsWith("🚨 3 more circuit breakers opened")));
 		assertThat(slack.posts().stream().filter((post) -> post.text().contains("more circuit breakers opened")))
 			.as("the root, refused once with 503, then retried once").hasSize(2);
 
 		members.forEach(CircuitBreaker::transitionToClosedState);
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.outcomes.failed.size() == 3);
+		fixture.runUntil(() -> fixture.outcomes().failed.size() == 3);
 		assertThat(slack.posts().stream().filter((post) -> post.text().contains("circuit breakers recovered")))
 			.as("the recovery, refused with 500, retried once").hasSize(2);
-		assertThat(this.outcomes.failed).allSatisfy((failure) -> assertThat(failure.getError()).isEqualTo("http_500"));
-		await().until(() -> output.getAll().contains("Could not post the recovery of 3 breakers"));
+		assertThat(fixture.outcomes().failed).allSatisfy((failure) -> assertThat(failure.getError()).isEqualTo("http_500"));
+		fixture.runUntil(() -> output.getAll().contains("Could not post the recovery of 3 breakers"));
 
 		CircuitBreaker after = CircuitBreaker.ofDefaults("after");
 		this.listener.bindTo(after);
 		after.transitionToOpenState();
-		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
+		fixture.runUntil(() -> slack.delivered().stream()
 			.anyMatch((post) -> post.rawBody().contains("after")));
 	}
 
@@ -233,13 +227,13 @@ class StormDigestTests {
 		this.listener.bindTo(queued);
 		queued.transitionToOpenState();
 		tripped("more-", 8);
-		assertThat(this.outcomes.digested).as("the channel is in a storm").isNotEmpty();
+		assertThat(fixture.outcomes().digested).as("the channel is in a storm").isNotEmpty();
 		queued.transitionToClosedState();
 		queued.transitionToOpenState();
-		assertThat(this.outcomes.digested).extracting(TransitionSnapshot::circuitBreaker)
+		assertThat(fixture.outcomes().digested).extracting(TransitionSnapshot::circuitBreaker)
 			.as("a breaker whose lane holds messages belongs to its lane")
 			.doesNotContain("queued");
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.listener.getPending() == 0
+		fixture.runUntil(() -> this.listener.getPending() == 0
 				&& slack.delivered().stream().filter(StormDigestTests::ofQueued).count() == 3);
 		List<Post> posts = slack.delivered().stream().filter(StormDigestTests::ofQueued).toList();
 		assertThat(posts).extracting(Post::transition).containsExactly("CLOSED → OPEN", "OPEN → CLOSED", "CLOSED → OPEN");
@@ -255,11 +249,11 @@ class StormDigestTests {
 			.atPriority(1)
 			.willReturn(SlackStandIn.ok().withFixedDelay(5000)));
 		tripped("member-", 3);
-		assertThat(this.outcomes.digested).hasSize(3);
-		await().atMost(Duration.ofSeconds(10)).until(() -> slack.posts().stream()
+		assertThat(fixture.outcomes().digested).hasSize(3);
+		fixture.runUntil(() -> slack.posts().stream()
 			.anyMatch((post) -> post.text().contains("more circuit breakers opened")));
 		this.listener.close();
-		assertThat(this.outcomes.dropped).as("the digest root that was still on its way at shutdown")
+		assertThat(fixture.outcomes().dropped).as("the digest root that was still on its way at shutdown")
 			.extracting(TransitionSnapshot::circuitBreaker)
 			.containsExactlyInAnyOrder("member-0", "member-1", "member-2");
 		assertThat(output.getAll()).contains("3 transitions");
@@ -271,13 +265,13 @@ class StormDigestTests {
 			.withDigest(new Template("🚨 서킷 브레이커 {count}개 추가 작동", "#AA0000", "-"),
 					new Template("✅ 서킷 브레이커 {count}개 복구", "#00AA00", "-")));
 		List<CircuitBreaker> members = tripped("member-", 3);
-		assertThat(this.outcomes.digested).hasSize(3);
-		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
+		assertThat(fixture.outcomes().digested).hasSize(3);
+		fixture.runUntil(() -> slack.delivered().stream()
 			.anyMatch((post) -> post.text().startsWith("🚨 서킷 브레이커 3개 추가 작동: member-")));
 		Post root = slack.delivered().stream().filter((post) -> post.text().contains("추가 작동")).findFirst().get();
 		assertThat(root.color()).isEqualTo("#AA0000");
 		members.forEach(CircuitBreaker::transitionToClosedState);
-		await().atMost(Duration.ofSeconds(10)).until(() -> slack.delivered().stream()
+		fixture.runUntil(() -> slack.delivered().stream()
 			.anyMatch((post) -> post.text().startsWith("✅ 서킷 브레이커 3개 복구")));
 		Post recovery = slack.delivered().stream().filter((post) -> post.text().contains("개 복구")).findFirst().get();
 		assertThat(recovery.color()).isEqualTo("#00AA00");

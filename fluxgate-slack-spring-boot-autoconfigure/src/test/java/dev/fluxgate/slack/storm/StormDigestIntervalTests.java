@@ -6,6 +6,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.VirtualClock;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
@@ -56,8 +57,8 @@ class StormDigestIntervalTests {
 	private final StormDigest digest = new StormDigest(this.backlog, 5, Duration.ofSeconds(10), this.time,
 			(name) -> false,
 			new SlackPoster(WebClientSlackClient.builder().token(SlackStandIn.TOKEN).baseUrl(slack.baseUrl()).build(),
-					this.pacer, RetryPolicy.DEFAULT, this.observer),
-			new MessageRenderer(), Templates::defaults, new LocalThreadTracker(new InMemoryThreadStore(), (name) -> true),
+					this.pacer, RetryPolicy.DEFAULT, this.observer, VirtualClock.of(this.time), this.time),
+			new MessageRenderer().digests(), Templates.defaults(), new LocalThreadTracker(new InMemoryThreadStore(), (name) -> true),
 			this.observer);
 
 	@AfterEach
