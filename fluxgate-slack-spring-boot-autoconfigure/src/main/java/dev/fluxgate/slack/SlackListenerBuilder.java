@@ -12,6 +12,7 @@ import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.delivery.MonotonicClock;
 import dev.fluxgate.slack.delivery.RetryPolicy;
+import dev.fluxgate.slack.message.DefaultMessageRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
@@ -132,7 +133,7 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 
 	MessageRenderer renderer() {
 		return (this.renderer != null) ? this.renderer
-				: new MessageRenderer(null, this.threadStore.isShared() ? instanceId() : null);
+				: new DefaultMessageRenderer(null, this.threadStore.isShared() ? instanceId() : null);
 	}
 
 	private String instanceId() {

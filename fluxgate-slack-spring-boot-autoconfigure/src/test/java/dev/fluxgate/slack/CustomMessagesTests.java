@@ -9,6 +9,7 @@ import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.event.Transition;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.message.DefaultMessageRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.Template;
 import dev.fluxgate.slack.message.Templates;
@@ -33,7 +34,7 @@ class CustomMessagesTests {
 	void rendersTheReferencePayload() {
 		TransitionSnapshot snapshot = new TransitionSnapshot("payment_api", Transition.of(State.CLOSED, State.OPEN),
 				Instant.parse("2026-11-25T09:30:05Z"));
-		ChatPostMessage message = new MessageRenderer().render(snapshot,
+		ChatPostMessage message = new DefaultMessageRenderer().render(snapshot,
 				Templates.defaults().forTransition(snapshot.transition()), "C1", new ThreadRules.Step(null, false, true, false));
 		assertThat(message.channel()).isEqualTo("C1");
 		assertThat(message.text()).isEqualTo("🚨 Circuit Breaker Triggered: payment_api");
@@ -52,7 +53,7 @@ class CustomMessagesTests {
 	void escapesNamesAndTemplatesSoNobodyIsPinged() {
 		TransitionSnapshot snapshot = new TransitionSnapshot("<!channel> & <@U1>",
 				Transition.of(State.CLOSED, State.OPEN), Instant.EPOCH);
-		ChatPostMessage message = new MessageRenderer().render(snapshot,
+		ChatPostMessage message = new DefaultMessageRenderer().render(snapshot,
 				new Template("<!here> tripped", "#FF4C4C", "a > b"), "C1", new ThreadRules.Step(null, false, true, false));
 		assertThat(message.text()).isEqualTo("&lt;!here&gt; tripped: &lt;!channel&gt; &amp; &lt;@U1&gt;");
 		assertThat(message.attachments().get(0).blocks().get(1).fields().get(3).text()).endsWith("a &gt; b");

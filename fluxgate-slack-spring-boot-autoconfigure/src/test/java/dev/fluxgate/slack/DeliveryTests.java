@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.message.DefaultMessageRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
@@ -148,7 +149,7 @@ class DeliveryTests {
 	@ParameterizedTest
 	@EnumSource
 	void listenerFailureNeverReachesTheCaller(ListenerMode mode, CapturedOutput output) {
-		this.listener = mode.create(slack, (builder) -> builder.renderer(new MessageRenderer() {
+		this.listener = mode.create(slack, (builder) -> builder.renderer(new DefaultMessageRenderer() {
 			@Override
 			protected String time(TransitionSnapshot snapshot) {
 				throw new IllegalStateException("broken renderer");

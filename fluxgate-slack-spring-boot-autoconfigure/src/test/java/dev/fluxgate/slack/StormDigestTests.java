@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.message.DefaultMessageRenderer;
 import dev.fluxgate.slack.message.DigestRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.Template;
@@ -70,7 +71,7 @@ class StormDigestTests {
 
 	@Test
 	void breakersTrippingWhileTheirRateLimitedChannelIsBackedUpAreToldInADigest() {
-		rateLimitedChannel(new MessageRenderer());
+		rateLimitedChannel(new DefaultMessageRenderer());
 
 		List<CircuitBreaker> breakers = new ArrayList<>();
 		for (int i = 0; i < 30; i++) {
@@ -109,7 +110,7 @@ class StormDigestTests {
 		this.listener = fixture.configure(AsyncSlackListener.builder())
 			.pacer(pacer)
 			.digest(Duration.ofSeconds(2), Duration.ofSeconds(1))
-			.renderer(new MessageRenderer("<!here>"))
+			.renderer(new DefaultMessageRenderer("<!here>"))
 			.updateRoot(false)
 			.build();
 		fixture.use(this.listener);
@@ -150,7 +151,7 @@ class StormDigestTests {
 				return super.renderDigestRoot(channel, title, color, states);
 			}
 		};
-		MessageRenderer failingOnce = new MessageRenderer() {
+		MessageRenderer failingOnce = new DefaultMessageRenderer() {
 			@Override
 			public DigestRenderer digests() {
 				return digestsFailingOnce;
@@ -166,7 +167,7 @@ class StormDigestTests {
 
 	@Test
 	void aMemberThatMovesWhileItsDigestRootIsOnItsWayIsAnnouncedOnceAtItsLatestState() {
-		rateLimitedChannel(new MessageRenderer());
+		rateLimitedChannel(new DefaultMessageRenderer());
 		slack.stub(SlackStandIn.postMessage()
 			.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("more circuit breakers opened"))
 			.atPriority(1)
@@ -187,7 +188,7 @@ class StormDigestTests {
 
 	@Test
 	void aDigestStepThatFailsIsRetriedOnceThenCountedFailedAndTheStepsAfterItAreStillPosted(CapturedOutput output) {
-		rateLimitedChannel(new MessageRenderer());
+		rateLimitedChannel(new DefaultMessageRenderer());
 		slack.stub(SlackStandIn.postMessage()
 			.withRequestBody(containing("more circuit breakers opened"))
 			.inScenario("root")
@@ -222,7 +223,7 @@ class StormDigestTests {
 
 	@Test
 	void aBreakerWithMessagesWaitingInItsLaneStaysThereWhenItTripsAgainInAStorm() {
-		rateLimitedChannel(new MessageRenderer(), Duration.ofSeconds(2));
+		rateLimitedChannel(new DefaultMessageRenderer(), Duration.ofSeconds(2));
 		CircuitBreaker queued = CircuitBreaker.ofDefaults("queued");
 		this.listener.bindTo(queued);
 		queued.transitionToOpenState();
@@ -243,7 +244,7 @@ class StormDigestTests {
 
 	@Test
 	void closingDuringAStormCountsTheDigestContentItCouldNotPostAsDropped(CapturedOutput output) {
-		rateLimitedChannel(new MessageRenderer());
+		rateLimitedChannel(new DefaultMessageRenderer());
 		slack.stub(SlackStandIn.postMessage()
 			.withRequestBody(containing("more circuit breakers opened"))
 			.atPriority(1)
@@ -261,7 +262,7 @@ class StormDigestTests {
 
 	@Test
 	void aDigestIsWordedFromTheTemplates() {
-		rateLimitedChannel(new MessageRenderer(), Duration.ofMillis(500), Templates.defaults()
+		rateLimitedChannel(new DefaultMessageRenderer(), Duration.ofMillis(500), Templates.defaults()
 			.withDigest(new Template("🚨 서킷 브레이커 {count}개 추가 작동", "#AA0000", "-"),
 					new Template("✅ 서킷 브레이커 {count}개 복구", "#00AA00", "-")));
 		List<CircuitBreaker> members = tripped("member-", 3);

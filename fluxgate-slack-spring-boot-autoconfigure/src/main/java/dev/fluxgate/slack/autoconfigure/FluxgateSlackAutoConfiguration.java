@@ -9,6 +9,7 @@ import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.delivery.RetryPolicy;
 import dev.fluxgate.slack.delivery.SharedPace;
+import dev.fluxgate.slack.message.DefaultMessageRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
@@ -90,7 +91,7 @@ public final class FluxgateSlackAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(MessageRenderer.class)
 		MessageRenderer slackMessageRenderer(ThreadStore threadStore) {
-			return new MessageRenderer(this.properties.getMention(),
+			return new DefaultMessageRenderer(this.properties.getMention(),
 					threadStore.isShared() ? this.settings.instanceId() : null);
 		}
 

@@ -15,6 +15,8 @@ import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.event.Transition;
 import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.message.MessageRenderer;
+import dev.fluxgate.slack.message.RootEdit;
+import dev.fluxgate.slack.message.SlackMessage;
 import dev.fluxgate.slack.message.Template;
 import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
@@ -145,12 +147,12 @@ public final class MessageDelivery {
 		ThreadRules.Step step = plan.step();
 		SlackThread open = plan.open();
 		Map<String, CircuitBreaker.State> stillFailing = plan.leavesOthersFailing() ? plan.fleet() : Map.of();
+		SlackMessage.OfTransition one = new SlackMessage.OfTransition(snapshot, template, channel, step, open,
+				permalink, stillFailing, false);
 		AtomicInteger attempts = new AtomicInteger();
 		return Mono.defer(() -> this.poster.paced(channel, attempts.getAndIncrement() > 0,
-				() -> (batch.size() == 1)
-						? this.renderer.render(snapshot, template, channel, step, open, permalink, stillFailing)
-						: this.renderer.renderCoalesced(batch, template,
-								this.templates.coalesced(), channel, step)))
+				() -> this.renderer.render((batch.size() == 1) ? one
+						: new SlackMessage.Coalesced(batch, template, this.templates.coalesced(), channel, step))))
 			.retryWhen(this.poster.retry(snapshot.transition() + " of '" + snapshot.circuitBreaker() + "'",
 					(ex) -> this.observer.retrying(snapshot, ex), start, deadline))
 			.onErrorResume(SlackApiException.class, (ex) -> {
@@ -158,7 +160,7 @@ public final class MessageDelivery {
 					logger.warn("Slack refused the message about '{}' ({}); posting it as plain text",
 							snapshot.circuitBreaker(), ex.getError());
 					return this.poster.paced(channel, false,
-							() -> this.renderer.renderPlain(snapshot, template, channel, step));
+							() -> this.renderer.render(one.asPlainText()));
 				}
 				if (SlackErrors.isThreadGone(ex.getError()) && step.isReply()) {
 					logger.warn("Slack refused a reply in the thread of '{}' ({}); starting a new thread",
@@ -182,8 +184,8 @@ public final class MessageDelivery {
 			return Mono.empty();
 		}
 		Template rootTemplate = this.templates.forTransition(open.root().transition());
-		return edit(open, () -> this.renderer.renderRootUpdate(open, rootTemplate, snapshot, template,
-				plan.step().endsThread(), plan.fleet()));
+		return edit(open, () -> this.renderer.render(new RootEdit.AfterTransition(open, rootTemplate, snapshot,
+				template, plan.step().endsThread(), plan.fleet())));
 	}
 
 	private Mono<Void> edit(SlackThread thread, Supplier<ChatUpdate> update) {
@@ -206,14 +208,14 @@ public final class MessageDelivery {
 		Template closed = this.templates
 			.forTransition(Transition.of(CircuitBreaker.State.OPEN, CircuitBreaker.State.CLOSED));
 		logger.info("The shared failure cycle of circuit breaker '{}' ended: {}", thread.circuitBreaker(), reason);
-		Mono<Void> edit = (thread.root() != null) ? edit(thread, () -> this.renderer.renderRootUpdate(thread,
-				this.templates.forTransition(thread.root().transition()), "ended: " + reason, closed.color()))
+		Mono<Void> edit = (thread.root() != null) ? edit(thread, () -> this.renderer.render(new RootEdit.CycleEnded(thread,
+				this.templates.forTransition(thread.root().transition()), reason, closed.color())))
 				: Mono.empty();
 		String what = "the end of the shared failure cycle of '" + thread.circuitBreaker() + "'";
 		AtomicInteger attempts = new AtomicInteger();
 		Instant start = this.poster.now();
 		return Mono.defer(() -> this.poster.paced(thread.channel(), attempts.getAndIncrement() > 0,
-				() -> this.renderer.renderCycleEnded(thread, reason, closed.color())))
+				() -> this.renderer.render(new SlackMessage.CycleEnded(thread, reason, closed.color()))))
 			.retryWhen(this.poster.retry(what, (ex) -> { }, start, null))
 			.then(edit)
 			.onErrorResume((ex) -> {

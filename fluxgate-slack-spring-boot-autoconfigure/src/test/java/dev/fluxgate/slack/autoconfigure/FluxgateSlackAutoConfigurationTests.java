@@ -10,6 +10,7 @@ import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.event.Transition;
+import dev.fluxgate.slack.message.DefaultMessageRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.Template;
 import dev.fluxgate.slack.message.Templates;
@@ -280,7 +281,7 @@ class FluxgateSlackAutoConfigurationTests {
 		SlackClient client = WebClientSlackClient.builder().token("xoxb-user").baseUrl(slack.baseUrl()).build();
 		Templates templates = Templates.defaults().withFallback(new Template("Mine", "#123456", "mine"));
 		ThreadStore threadStore = new InMemoryThreadStore();
-		MessageRenderer renderer = new MessageRenderer();
+		MessageRenderer renderer = new DefaultMessageRenderer();
 		this.configuredRunner.withBean(SlackClient.class, () -> client)
 			.withBean(Templates.class, () -> templates)
 			.withBean(ThreadStore.class, () -> threadStore)

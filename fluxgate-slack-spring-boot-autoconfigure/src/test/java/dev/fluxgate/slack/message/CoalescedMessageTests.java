@@ -19,7 +19,7 @@ class CoalescedMessageTests {
 
 	private static final Instant AT = Instant.parse("2026-11-28T10:00:00Z");
 
-	private final MessageRenderer renderer = new MessageRenderer();
+	private final DefaultMessageRenderer renderer = new DefaultMessageRenderer();
 
 	private final List<TransitionSnapshot> flaps = List.of(snapshot(State.OPEN, State.HALF_OPEN),
 			snapshot(State.HALF_OPEN, State.OPEN), snapshot(State.OPEN, State.HALF_OPEN),

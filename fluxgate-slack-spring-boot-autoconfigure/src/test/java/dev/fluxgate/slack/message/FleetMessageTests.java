@@ -22,7 +22,7 @@ class FleetMessageTests {
 
 	private static final Instant AT = Instant.parse("2026-11-28T10:00:00Z");
 
-	private final MessageRenderer renderer = new MessageRenderer(null, "pod-a");
+	private final DefaultMessageRenderer renderer = new DefaultMessageRenderer(null, "pod-a");
 
 	private final TransitionSnapshot trip = snapshot(State.CLOSED, State.OPEN);
 

@@ -31,7 +31,7 @@ class InstanceIdEscapingTests {
 
 	@Test
 	void instanceFieldShowsAMentionLikeIdAsText() {
-		ChatPostMessage message = new MessageRenderer(null, MENTION).render(TRIP,
+		ChatPostMessage message = new DefaultMessageRenderer(null, MENTION).render(TRIP,
 				Templates.defaults().forTransition(TRIP.transition()), "C1",
 				new ThreadRules.Step(null, false, true, false), null, null);
 		assertThat(String.valueOf(message.attachments())).contains("*Instance:*\n" + ESCAPED).doesNotContain(MENTION);
@@ -39,7 +39,7 @@ class InstanceIdEscapingTests {
 
 	@Test
 	void replicasStillFailingAreNamedAsText() {
-		ChatPostMessage leave = new MessageRenderer(null, "pod-a").render(TRIP,
+		ChatPostMessage leave = new DefaultMessageRenderer(null, "pod-a").render(TRIP,
 				Templates.defaults().forTransition(TRIP.transition()), "C1",
 				new ThreadRules.Step(this.thread.threadTs(), false, false, false), this.thread, null,
 				Map.of(MENTION, State.OPEN));
@@ -48,7 +48,7 @@ class InstanceIdEscapingTests {
 
 	@Test
 	void cycleEndedReplyNamesItsLastInstanceAsText() {
-		ChatPostMessage ended = new MessageRenderer(null, "pod-a").renderCycleEnded(this.thread,
+		ChatPostMessage ended = new DefaultMessageRenderer(null, "pod-a").renderCycleEnded(this.thread,
 				"its last instance, " + MENTION + ", stopped reporting", "#36a64f");
 		assertThat(ended.text()).contains(ESCAPED).doesNotContain(MENTION);
 		assertThat(String.valueOf(ended.attachments())).contains(ESCAPED).doesNotContain(MENTION);
@@ -56,7 +56,7 @@ class InstanceIdEscapingTests {
 
 	@Test
 	void rootEditOfAnEndedCycleNamesItsLastInstanceAsText() {
-		ChatUpdate edit = new MessageRenderer(null, "pod-a").renderRootUpdate(this.thread,
+		ChatUpdate edit = new DefaultMessageRenderer(null, "pod-a").renderRootUpdate(this.thread,
 				Templates.defaults().forTransition(TRIP.transition()),
 				"ended: its last instance, " + MENTION + ", stopped reporting", "#36a64f");
 		assertThat(edit.text()).contains(ESCAPED).doesNotContain(MENTION);

@@ -14,6 +14,7 @@ import dev.fluxgate.slack.delivery.RetryPolicy;
 import dev.fluxgate.slack.delivery.SlackPoster;
 import dev.fluxgate.slack.event.Transition;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.message.DefaultMessageRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.thread.InMemoryThreadStore;
@@ -58,7 +59,7 @@ class StormDigestIntervalTests {
 			(name) -> false,
 			new SlackPoster(WebClientSlackClient.builder().token(SlackStandIn.TOKEN).baseUrl(slack.baseUrl()).build(),
 					this.pacer, RetryPolicy.DEFAULT, this.observer, VirtualClock.of(this.time), this.time),
-			new MessageRenderer().digests(), Templates.defaults(), new LocalThreadTracker(new InMemoryThreadStore(), (name) -> true),
+			new DefaultMessageRenderer().digests(), Templates.defaults(), new LocalThreadTracker(new InMemoryThreadStore(), (name) -> true),
 			this.observer);
 
 	@AfterEach
