@@ -23,6 +23,7 @@ import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.resilience4j.CircuitBreakerTarget;
 import dev.fluxgate.slack.resilience4j.DefaultingChannelRouter;
 import dev.fluxgate.slack.resilience4j.RegistryBinding;
+import dev.fluxgate.slack.thread.InFlight;
 import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.thread.ThreadTracker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -65,6 +66,8 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 
 	private final Templates effectiveTemplates;
 
+	private final InFlight inFlight = new InFlight();
+
 	protected AbstractSlackListener(Builder<?> builder) {
 		if (builder.channel == null || builder.channel.isBlank()) {
 			throw new IllegalArgumentException("A Slack channel ID is required: set SLACK_CHANNEL_ID");
@@ -78,7 +81,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.bound = new BoundCircuitBreakers(
 				Objects.requireNonNull(builder.circuitBreakerFilter, "circuitBreakerFilter must not be null"),
 				this::announce);
-		this.tracker = builder.tracker(this.bound::keepsThreadsOf, this::hasPending);
+		this.tracker = builder.tracker(this.bound::keepsThreadsOf, this.inFlight);
 		this.observer = IsolatingDeliveryObserver
 			.of(Objects.requireNonNull(builder.observer, "observer must not be null"));
 		this.renderer = builder.renderer();
@@ -144,13 +147,12 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	}
 
 	/**
-	 * Whether some of a circuit breaker's transitions are still on their way to Slack: queued, in flight or held by
-	 * a storm digest. A fleet's heartbeat reconciles a breaker's membership with its state only when none is.
-	 * @param circuitBreaker the circuit breaker's name
-	 * @return whether the listener still holds some of its messages
+	 * Return where the parts of a listener that hold messages register, so that a fleet's heartbeat reconciles a
+	 * breaker's membership with its state only when none of its messages is still on its way.
+	 * @return the registry
 	 */
-	protected boolean hasPending(String circuitBreaker) {
-		return false;
+	protected final InFlight inFlight() {
+		return this.inFlight;
 	}
 
 	/**

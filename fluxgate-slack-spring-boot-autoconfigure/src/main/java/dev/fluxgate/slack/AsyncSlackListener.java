@@ -99,6 +99,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 						builder.digestInterval, this.scheduler, this.lanes::has, poster(), renderer().digests(),
 						getTemplates(), tracker(), observer())
 				: null;
+		inFlight().add(this.lanes::has);
+		if (this.digest != null) {
+			inFlight().add(this.digest::holds);
+		}
 		this.coalescing = new Coalescing(builder.coalescing, builder.coalescingAfter, this.backlog, this.digest,
 				(name) -> tracker().open(name).hasElement());
 	}
@@ -223,12 +227,6 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			this.scheduler.dispose();
 		}
 		super.close();
-	}
-
-	@Override
-	protected boolean hasPending(String circuitBreaker) {
-		return (this.lanes != null && this.lanes.has(circuitBreaker))
-				|| (this.digest != null && this.digest.holds(circuitBreaker));
 	}
 
 	int laneCount() {

@@ -52,6 +52,7 @@ public class SlackListener extends AbstractSlackListener {
 
 	protected SlackListener(Builder builder) {
 		super(builder);
+		inFlight().add(this.pending::containsKey);
 		this.deadline = (builder.deadline != null) ? builder.deadline : builder.timeout();
 		if (this.deadline.isNegative() || this.deadline.isZero()) {
 			throw new IllegalArgumentException("deadline must be positive, was " + this.deadline);
@@ -172,11 +173,6 @@ public class SlackListener extends AbstractSlackListener {
 					this.pending.size(), this.deadline);
 		}
 		super.close();
-	}
-
-	@Override
-	protected boolean hasPending(String circuitBreaker) {
-		return this.pending != null && this.pending.containsKey(circuitBreaker);
 	}
 
 	/**
