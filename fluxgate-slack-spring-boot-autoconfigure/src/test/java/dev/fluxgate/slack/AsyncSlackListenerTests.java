@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,27 +24,19 @@ import static org.awaitility.Awaitility.await;
 class AsyncSlackListenerTests {
 
 	@RegisterExtension
-	static final SlackStandIn slack = new SlackStandIn();
+	static final ListenerFixture fixture = ListenerFixture.onRealTime();
 
-	private final RecordingObserver outcomes = new RecordingObserver();
+	private static final SlackStandIn slack = fixture.slack();
 
 	private AsyncSlackListener listener;
 
-	@AfterEach
-	void closeListener() {
-		if (this.listener != null) {
-			this.listener.close();
-		}
-	}
-
 	private AsyncSlackListener listener(int queueCapacity, Duration closeTimeout) {
-		this.listener = slack.configure(AsyncSlackListener.builder())
+		this.listener = fixture.use(fixture.configure(AsyncSlackListener.builder())
 			.retryPolicy(ListenerMode.FAST_RETRIES)
 			.queueCapacity(queueCapacity)
 			.closeTimeout(closeTimeout)
-			.observer(this.outcomes)
 			.coalescing(false)
-			.build();
+			.build());
 		return this.listener;
 	}
 
@@ -56,8 +47,8 @@ class AsyncSlackListenerTests {
 		listener(10, Duration.ofSeconds(5)).bindTo(circuitBreaker);
 		circuitBreaker.transitionToOpenState();
 		assertThat(this.listener.getPending()).isEqualTo(1);
-		assertThat(this.outcomes.delivered).isEmpty();
-		await().until(() -> this.outcomes.delivered.size() == 1);
+		assertThat(fixture.outcomes().delivered).isEmpty();
+		await().until(() -> fixture.outcomes().delivered.size() == 1);
 		assertThat(this.listener.getPending()).isZero();
 	}
 
@@ -72,9 +63,9 @@ class AsyncSlackListenerTests {
 		circuitBreaker.transitionToHalfOpenState();
 		circuitBreaker.transitionToClosedState();
 		assertThat(this.listener.getDropped()).isEqualTo(3);
-		assertThat(this.outcomes.dropped).extracting((snapshot) -> snapshot.transition().toString())
+		assertThat(fixture.outcomes().dropped).extracting((snapshot) -> snapshot.transition().toString())
 			.containsExactly("HALF_OPEN → OPEN", "OPEN → HALF_OPEN", "HALF_OPEN → CLOSED");
-		await().until(() -> this.outcomes.delivered.size() == 2);
+		await().until(() -> fixture.outcomes().delivered.size() == 2);
 		assertThat(slack.posts()).hasSize(2);
 	}
 

@@ -7,7 +7,6 @@ import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.message.DefaultMessageRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,24 +28,15 @@ import static org.awaitility.Awaitility.await;
 class DeliveryTests {
 
 	@RegisterExtension
-	static final SlackStandIn slack = new SlackStandIn();
+	static final ListenerFixture fixture = ListenerFixture.onRealTime();
 
-	private final RecordingObserver outcomes = new RecordingObserver();
+	private static final SlackStandIn slack = fixture.slack();
 
 	private AbstractSlackListener listener;
 
-	@AfterEach
-	void closeListener() throws Exception {
-		if (this.listener instanceof AutoCloseable closeable) {
-			closeable.close();
-		}
-	}
-
 	private CircuitBreaker bound(ListenerMode mode) {
-		this.listener = mode.create(slack, (builder) -> builder.observer(this.outcomes));
-		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("payment");
-		this.listener.bindTo(circuitBreaker);
-		return circuitBreaker;
+		this.listener = mode.create(fixture);
+		return fixture.bound("payment");
 	}
 
 	private void failFirst(int times, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
@@ -85,7 +75,7 @@ class DeliveryTests {
 		long waited = events.get(events.size() - 2).getRequest().getLoggedDate().getTime()
 				- events.get(events.size() - 1).getRequest().getLoggedDate().getTime();
 		assertThat(waited).as("waited for Retry-After").isGreaterThanOrEqualTo(900);
-		assertThat(this.outcomes.retried).hasSize(1);
+		assertThat(fixture.outcomes().retried).hasSize(1);
 	}
 
 	@ParameterizedTest
@@ -96,7 +86,7 @@ class DeliveryTests {
 		List<Post> posts = slack.awaitPosts(2);
 		assertThat(posts.get(1).ts()).isNotNull();
 		await().until(() -> this.listener.getThreadStore().find("payment").blockOptional().isPresent());
-		assertThat(this.outcomes.delivered).hasSize(1);
+		assertThat(fixture.outcomes().delivered).hasSize(1);
 	}
 
 	@ParameterizedTest
@@ -104,9 +94,9 @@ class DeliveryTests {
 	void permanentErrorIsNotRetried(ListenerMode mode, CapturedOutput output) {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("invalid_auth")));
 		bound(mode).transitionToOpenState();
-		await().until(() -> this.outcomes.failed.size() == 1);
+		await().until(() -> fixture.outcomes().failed.size() == 1);
 		assertThat(slack.posts()).hasSize(1);
-		assertThat(this.outcomes.failed.peek().getError()).isEqualTo("invalid_auth");
+		assertThat(fixture.outcomes().failed.peek().getError()).isEqualTo("invalid_auth");
 		assertThat(output).contains("Could not post CLOSED → OPEN of circuit breaker 'payment' to Slack channel "
 				+ SlackStandIn.CHANNEL + ": chat.postMessage failed: invalid_auth (the bot token is wrong or revoked");
 	}
@@ -116,7 +106,7 @@ class DeliveryTests {
 	void fatalErrorIsRetriedOnlyOnce(ListenerMode mode, CapturedOutput output) {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("fatal_error")));
 		bound(mode).transitionToOpenState();
-		await().until(() -> this.outcomes.failed.size() == 1);
+		await().until(() -> fixture.outcomes().failed.size() == 1);
 		assertThat(slack.posts()).hasSize(2);
 		await().until(() -> output.getAll().contains("chat.postMessage failed: fatal_error"));
 	}
@@ -126,9 +116,9 @@ class DeliveryTests {
 	void transientFailuresStopAfterMaxAttempts(ListenerMode mode, CapturedOutput output) {
 		slack.stub(SlackStandIn.postMessage().atPriority(1).willReturn(SlackStandIn.error("service_unavailable")));
 		bound(mode).transitionToOpenState();
-		await().until(() -> this.outcomes.failed.size() == 1);
+		await().until(() -> fixture.outcomes().failed.size() == 1);
 		assertThat(slack.posts()).hasSize(ListenerMode.FAST_RETRIES.maxAttempts());
-		assertThat(this.outcomes.retried).hasSize(ListenerMode.FAST_RETRIES.maxAttempts() - 1);
+		assertThat(fixture.outcomes().retried).hasSize(ListenerMode.FAST_RETRIES.maxAttempts() - 1);
 		await().until(() -> output.getAll().contains("chat.postMessage failed: service_unavailable"));
 	}
 
@@ -140,8 +130,8 @@ class DeliveryTests {
 			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/html").withBody("<html>")));
 		CircuitBreaker circuitBreaker = bound(mode);
 		assertThatNoException().isThrownBy(circuitBreaker::transitionToOpenState);
-		await().until(() -> this.outcomes.failed.size() == 1);
-		assertThat(this.outcomes.failed.peek().getError()).isEqualTo("malformed_response");
+		await().until(() -> fixture.outcomes().failed.size() == 1);
+		assertThat(fixture.outcomes().failed.peek().getError()).isEqualTo("malformed_response");
 		await().until(() -> output.getAll().contains("returned a malformed answer: content type text/html is not "
 				+ "application/json"));
 	}
@@ -149,7 +139,7 @@ class DeliveryTests {
 	@ParameterizedTest
 	@EnumSource
 	void listenerFailureNeverReachesTheCaller(ListenerMode mode, CapturedOutput output) {
-		this.listener = mode.create(slack, (builder) -> builder.renderer(new DefaultMessageRenderer() {
+		this.listener = mode.create(fixture, (builder) -> builder.renderer(new DefaultMessageRenderer() {
 			@Override
 			protected String time(TransitionSnapshot snapshot) {
 				throw new IllegalStateException("broken renderer");

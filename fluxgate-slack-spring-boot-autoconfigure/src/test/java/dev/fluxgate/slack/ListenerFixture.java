@@ -124,6 +124,18 @@ public final class ListenerFixture implements BeforeEachCallback, AfterEachCallb
 	}
 
 	/**
+	 * Point a builder of either listener at the recording observer and the fixture's time; the stand-in is the
+	 * caller's to set.
+	 * @param builder the builder
+	 */
+	void observe(AbstractSlackListener.Builder<?> builder) {
+		builder.observer(this.outcomes);
+		if (this.virtual) {
+			builder.clock(clock()).scheduler(this.time);
+		}
+	}
+
+	/**
 	 * Keep a listener to bind breakers to and to close after the test.
 	 * @param <L> the listener's type
 	 * @param listener the listener

@@ -30,6 +30,20 @@ public enum ListenerMode {
 
 	static final RetryPolicy FAST_RETRIES = new RetryPolicy(5, Duration.ofMillis(50), Duration.ofMillis(200));
 
+	/**
+	 * Create the listener against a fixture's stand-in, observed by its recording observer and closed after the test.
+	 */
+	AbstractSlackListener create(ListenerFixture fixture, UnaryOperator<AbstractSlackListener.Builder<?>> customizer) {
+		return fixture.use(create(fixture.slack(), (builder) -> {
+			fixture.observe(builder);
+			return customizer.apply(builder);
+		}));
+	}
+
+	AbstractSlackListener create(ListenerFixture fixture) {
+		return create(fixture, UnaryOperator.identity());
+	}
+
 	AbstractSlackListener create(SlackStandIn slack) {
 		return create(slack, UnaryOperator.identity());
 	}
