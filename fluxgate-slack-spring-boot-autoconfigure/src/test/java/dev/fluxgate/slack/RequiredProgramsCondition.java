@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * Skips, or with {@value #REQUIRE_TOOLS} fails, a test class whose {@link RequiresPrograms} are not all executable.
+ * Skips, or with {@value #REQUIRE_TOOLS} fails, a test class whose {@link RequiresPrograms} are not all executable,
+ * saying what to install in JUnit's report (surefire's {@code <skipped message>}), never on the console.
  */
 public final class RequiredProgramsCondition implements ExecutionCondition {
 
@@ -33,12 +34,12 @@ public final class RequiredProgramsCondition implements ExecutionCondition {
 		if (missing.isEmpty()) {
 			return ConditionEvaluationResult.enabled("found " + String.join(", ", required.value()));
 		}
-		String line = "needs " + required.install() + "; missing or not executable: " + String.join(", ", missing);
+		String reason = "install " + required.install() + ": " + String.join(", ", missing)
+				+ ((missing.size() == 1) ? " is" : " are") + " missing or not executable";
 		if (Boolean.getBoolean(REQUIRE_TOOLS)) {
-			throw new ExtensionConfigurationException(line + " (-D" + REQUIRE_TOOLS + "=true: CI never skips it)");
+			throw new ExtensionConfigurationException(reason + " (-D" + REQUIRE_TOOLS + "=true: CI never skips it)");
 		}
-		System.out.println("skipped " + context.getRequiredTestClass().getSimpleName() + ": " + line + "; CI runs it");
-		return ConditionEvaluationResult.disabled("skipped: " + line + "; CI runs it");
+		return ConditionEvaluationResult.disabled(reason + "; CI runs it, with -D" + REQUIRE_TOOLS + "=true");
 	}
 
 }

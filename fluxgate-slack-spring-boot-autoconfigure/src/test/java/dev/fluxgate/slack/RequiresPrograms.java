@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Marks a test class that needs external programs, such as Chromium or {@code redis-server}. Where one is missing or
- * not executable the tests are skipped with one line saying what to install; with
+ * not executable the tests are skipped, JUnit's report saying what to install; with
  * {@code -Dfluxgate.tests.require-tools=true}, which CI passes, they fail instead, so CI never skips them.
  */
 @Target(ElementType.TYPE)

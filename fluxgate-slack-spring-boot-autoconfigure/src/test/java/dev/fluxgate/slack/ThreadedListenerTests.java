@@ -1,6 +1,10 @@
 package dev.fluxgate.slack;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -8,14 +12,17 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * The thread rules of the fluxgate Slack listener, case by case, in both modes, with real circuit breakers and Slack
- * stood in for over HTTP.
+ * The thread rules of the fluxgate Slack listener, as tables, in both modes, with real circuit breakers and Slack stood
+ * in for over HTTP.
  */
 class ThreadedListenerTests {
 
@@ -31,143 +38,91 @@ class ThreadedListenerTests {
 		}
 	}
 
+	/**
+	 * The transitions one breaker goes through, and where each of its messages lands: {@code root} starts a thread,
+	 * {@code reply} replies in it, {@code last} replies and ends it, {@code broadcast} replies, also to the channel,
+	 * and ends it, {@code alone} is top-level and starts none. The thread left open, if any, is in the store.
+	 */
+	static Stream<Arguments> threadRules() {
+		return inEachMode(
+				row("OPEN", "root"),
+				row("OPEN HALF_OPEN", "root reply"),
+				row("OPEN HALF_OPEN OPEN HALF_OPEN", "root reply reply reply"),
+				row("OPEN HALF_OPEN CLOSED OPEN", "root reply broadcast root"),
+				row("OPEN RESET OPEN", "root broadcast root"),
+				row("OPEN DISABLED CLOSED", "root last alone"),
+				row("OPEN METRICS_ONLY CLOSED", "root last alone"),
+				row("OPEN FORCED_OPEN HALF_OPEN", "root reply reply"),
+				row("OPEN FORCED_OPEN CLOSED OPEN", "root reply broadcast root"),
+				row("DISABLED CLOSED", "alone alone"));
+	}
 
-	private CircuitBreaker bound(ListenerMode mode, String name) {
-		if (this.listener == null) {
-			this.listener = mode.create(slack);
+	/** The message of the last of the transitions: the four of the table, then the fallback for any other. */
+	static Stream<Arguments> messages() {
+		return inEachMode(
+				row("OPEN", "🚨 Circuit Breaker Triggered", "#FF4C4C",
+						"The request failure rate exceeded the threshold."),
+				row("OPEN HALF_OPEN", "🔄 Attempting Circuit Breaker Recovery", "#FFA500",
+						"Testing service status with partial requests."),
+				row("OPEN HALF_OPEN OPEN", "⚠️ Circuit Breaker Re-triggered", "#FF4C4C",
+						"Test request failed, reverting to open state."),
+				row("OPEN HALF_OPEN CLOSED", "✅ Circuit Breaker Recovered", "#36a64f",
+						"Test request succeeded, service is now healthy."),
+				row("OPEN RESET", "ℹ️ Circuit Breaker State Changed", "#808080",
+						"Circuit breaker state has been changed."),
+				row("DISABLED", "ℹ️ Circuit Breaker State Changed", "#808080",
+						"Circuit breaker state has been changed."),
+				row("DISABLED CLOSED", "ℹ️ Circuit Breaker State Changed", "#808080",
+						"Circuit breaker state has been changed."));
+	}
+
+	@ParameterizedTest(name = "[{0}] {1} → {2}")
+	@MethodSource("threadRules")
+	void eachMessageLandsAsTheThreadRulesSay(ListenerMode mode, String steps, String lands) {
+		List<String> transitions = Step.take(steps, bound(mode, "payment"));
+		List<Post> posts = slack.awaitPosts(transitions.size());
+		assertThat(posts).extracting(Post::transition).containsExactlyElementsOf(transitions);
+		String[] landings = lands.split(" ");
+		assertThat(landings).hasSameSizeAs(posts);
+		String open = null;
+		for (int i = 0; i < posts.size(); i++) {
+			Post post = posts.get(i);
+			String landing = landings[i];
+			boolean replies = !landing.equals("root") && !landing.equals("alone");
+			if (!replies) {
+				assertThat(open).as("the row: %s follows no open thread", landing).isNull();
+			}
+			assertThat(post.threadTs()).as("thread_ts of message %d", i).isEqualTo(replies ? open : null);
+			if (landing.equals("broadcast")) {
+				assertThat(post.broadcast()).as("reply_broadcast of message %d", i).isTrue();
+			}
+			else {
+				assertThat(post.hasReplyBroadcast()).as("reply_broadcast of message %d", i).isFalse();
+			}
+			open = landing.equals("root") ? post.ts() : landing.equals("reply") ? open : null;
 		}
-		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults(name);
-		this.listener.bindTo(circuitBreaker);
-		return circuitBreaker;
+		String left = open;
+		await().untilAsserted(() -> {
+			if (left != null) {
+				assertThat(this.listener.getThreadStore().find("payment").blockOptional()).get()
+					.satisfies((thread) -> assertThat(thread.threadTs()).isEqualTo(left));
+			}
+			else {
+				assertThat(this.listener.getThreadStore().findAll().collectList().block()).isEmpty();
+			}
+		});
 	}
 
-	@ParameterizedTest
-	@EnumSource
-	void closedToOpenStartsThreadWithoutThreadTs(ListenerMode mode) {
-		bound(mode, "payment").transitionToOpenState();
-		Post root = slack.awaitPosts(1).get(0);
-		assertThat(root.threadTs()).isNull();
-		assertThat(root.hasReplyBroadcast()).isFalse();
-		assertThat(root.title()).isEqualTo("🚨 Circuit Breaker Triggered");
-		assertThat(root.color()).isEqualTo("#FF4C4C");
-		assertThat(root.transition()).isEqualTo("CLOSED → OPEN");
-		assertThat(this.listener.getThreadStore().find("payment").blockOptional()).get()
-			.satisfies((thread) -> assertThat(thread.threadTs()).isEqualTo(root.ts()));
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void openToHalfOpenRepliesWithRootTs(ListenerMode mode) {
-		CircuitBreaker circuitBreaker = bound(mode, "payment");
-		circuitBreaker.transitionToOpenState();
-		circuitBreaker.transitionToHalfOpenState();
-		List<Post> posts = slack.awaitPosts(2);
-		assertThat(posts.get(1).threadTs()).isEqualTo(posts.get(0).ts());
-		assertThat(posts.get(1).title()).isEqualTo("🔄 Attempting Circuit Breaker Recovery");
-		assertThat(posts.get(1).color()).isEqualTo("#FFA500");
-		assertThat(posts.get(1).hasReplyBroadcast()).isFalse();
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void halfOpenToOpenRepliesAndKeepsThread(ListenerMode mode) {
-		CircuitBreaker circuitBreaker = bound(mode, "payment");
-		circuitBreaker.transitionToOpenState();
-		circuitBreaker.transitionToHalfOpenState();
-		circuitBreaker.transitionToOpenState();
-		circuitBreaker.transitionToHalfOpenState();
-		List<Post> posts = slack.awaitPosts(4);
-		String root = posts.get(0).ts();
-		assertThat(posts.get(2).title()).isEqualTo("⚠️ Circuit Breaker Re-triggered");
-		assertThat(posts.subList(1, 4)).extracting(Post::threadTs).containsOnly(root);
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void halfOpenToClosedRepliesWithBroadcastAndEndsThread(ListenerMode mode) {
-		CircuitBreaker circuitBreaker = bound(mode, "payment");
-		circuitBreaker.transitionToOpenState();
-		circuitBreaker.transitionToHalfOpenState();
-		circuitBreaker.transitionToClosedState();
-		circuitBreaker.transitionToOpenState();
-		List<Post> posts = slack.awaitPosts(4);
-		Post recovered = posts.get(2);
-		assertThat(recovered.title()).isEqualTo("✅ Circuit Breaker Recovered");
-		assertThat(recovered.color()).isEqualTo("#36a64f");
-		assertThat(recovered.threadTs()).isEqualTo(posts.get(0).ts());
-		assertThat(recovered.broadcast()).isTrue();
-		assertThat(posts.get(3).threadTs()).as("the next cycle starts a new thread").isNull();
-		assertThat(this.listener.getThreadStore().find("payment").blockOptional()).get()
-			.satisfies((thread) -> assertThat(thread.threadTs()).isEqualTo(posts.get(3).ts()));
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void resetFromOpenRepliesAndEndsThread(ListenerMode mode) {
-		CircuitBreaker circuitBreaker = bound(mode, "payment");
-		circuitBreaker.transitionToOpenState();
-		circuitBreaker.reset();
-		circuitBreaker.transitionToOpenState();
-		List<Post> posts = slack.awaitPosts(3);
-		assertThat(posts.get(1).transition()).isEqualTo("OPEN → CLOSED");
-		assertThat(posts.get(1).threadTs()).isEqualTo(posts.get(0).ts());
-		assertThat(posts.get(1).title()).isEqualTo("ℹ️ Circuit Breaker State Changed");
-		assertThat(posts.get(2).threadTs()).isNull();
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void disabledEndsThread(ListenerMode mode) {
-		CircuitBreaker circuitBreaker = bound(mode, "payment");
-		circuitBreaker.transitionToOpenState();
-		circuitBreaker.transitionToDisabledState();
-		circuitBreaker.transitionToClosedState();
-		List<Post> posts = slack.awaitPosts(3);
-		assertThat(posts.get(1).transition()).isEqualTo("OPEN → DISABLED");
-		assertThat(posts.get(1).threadTs()).isEqualTo(posts.get(0).ts());
-		assertThat(posts.get(1).hasReplyBroadcast()).isFalse();
-		assertThat(posts.get(2).threadTs()).isNull();
-		assertThat(this.listener.getThreadStore().findAll().collectList().block()).isEmpty();
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void metricsOnlyEndsThread(ListenerMode mode) {
-		CircuitBreaker circuitBreaker = bound(mode, "payment");
-		circuitBreaker.transitionToOpenState();
-		circuitBreaker.transitionToMetricsOnlyState();
-		circuitBreaker.transitionToClosedState();
-		List<Post> posts = slack.awaitPosts(3);
-		assertThat(posts.get(1).transition()).isEqualTo("OPEN → METRICS_ONLY");
-		assertThat(posts.get(1).threadTs()).isEqualTo(posts.get(0).ts());
-		assertThat(posts.get(2).threadTs()).isNull();
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void forcedOpenKeepsThread(ListenerMode mode) {
-		CircuitBreaker circuitBreaker = bound(mode, "payment");
-		circuitBreaker.transitionToOpenState();
-		circuitBreaker.transitionToForcedOpenState();
-		circuitBreaker.transitionToHalfOpenState();
-		List<Post> posts = slack.awaitPosts(3);
-		assertThat(posts.get(1).transition()).isEqualTo("OPEN → FORCED_OPEN");
-		assertThat(posts.subList(1, 3)).extracting(Post::threadTs).containsOnly(posts.get(0).ts());
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void forcedOpenToClosedEndsThread(ListenerMode mode) {
-		CircuitBreaker circuitBreaker = bound(mode, "payment");
-		circuitBreaker.transitionToOpenState();
-		circuitBreaker.transitionToForcedOpenState();
-		circuitBreaker.transitionToClosedState();
-		circuitBreaker.transitionToOpenState();
-		List<Post> posts = slack.awaitPosts(4);
-		assertThat(posts.get(2).transition()).isEqualTo("FORCED_OPEN → CLOSED");
-		assertThat(posts.get(2).threadTs()).isEqualTo(posts.get(0).ts());
-		assertThat(posts.get(2).broadcast()).isTrue();
-		assertThat(posts.get(3).threadTs()).isNull();
+	@ParameterizedTest(name = "[{0}] {1} → {2}")
+	@MethodSource("messages")
+	void eachTransitionIsToldWithItsTemplate(ListenerMode mode, String steps, String title, String color,
+			String description) {
+		List<String> transitions = Step.take(steps, bound(mode, "payment"));
+		Post post = slack.awaitPosts(transitions.size()).get(transitions.size() - 1);
+		assertThat(post.transition()).isEqualTo(transitions.get(transitions.size() - 1));
+		assertThat(post.title()).isEqualTo(title);
+		assertThat(post.color()).isEqualTo(color);
+		assertThat(post.description()).isEqualTo(description);
 	}
 
 	@ParameterizedTest
@@ -187,20 +142,6 @@ class ThreadedListenerTests {
 		assertThat(paymentRoot).isNotEqualTo(inventoryRoot);
 		assertThat(posts.subList(2, 4)).allSatisfy((reply) -> assertThat(reply.threadTs())
 			.isEqualTo(reply.circuitBreaker().equals("payment") ? paymentRoot : inventoryRoot));
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void fallbackTemplateIsUsedOutsideTheTable(ListenerMode mode) {
-		CircuitBreaker circuitBreaker = bound(mode, "payment");
-		circuitBreaker.transitionToDisabledState();
-		circuitBreaker.transitionToClosedState();
-		List<Post> posts = slack.awaitPosts(2);
-		assertThat(posts).extracting(Post::title).containsOnly("ℹ️ Circuit Breaker State Changed");
-		assertThat(posts).extracting(Post::color).containsOnly("#808080");
-		assertThat(posts.get(1).transition()).isEqualTo("DISABLED → CLOSED");
-		assertThat(posts.get(1).description()).isEqualTo("Circuit breaker state has been changed.");
-		assertThat(posts).extracting(Post::threadTs).containsOnlyNulls();
 	}
 
 	@ParameterizedTest
@@ -248,18 +189,63 @@ class ThreadedListenerTests {
 		circuitBreaker.transitionToOpenState();
 		circuitBreaker.transitionToHalfOpenState();
 		slack.awaitPosts(2);
-		org.awaitility.Awaitility.await()
-			.untilAsserted(() -> assertThat(this.listener.getThreadStore().find("payment").blockOptional()).get()
-				.satisfies((thread) -> {
-					assertThat(thread.state()).isEqualTo(State.HALF_OPEN);
-					assertThat(thread.messages()).isEqualTo(2);
-					assertThat(thread.channel()).isEqualTo(SlackStandIn.CHANNEL);
-					assertThat(thread.lastTransitionAt()).isAfterOrEqualTo(thread.openedAt());
-				}));
+		await().untilAsserted(() -> assertThat(this.listener.getThreadStore().find("payment").blockOptional()).get()
+			.satisfies((thread) -> {
+				assertThat(thread.state()).isEqualTo(State.HALF_OPEN);
+				assertThat(thread.messages()).isEqualTo(2);
+				assertThat(thread.channel()).isEqualTo(SlackStandIn.CHANNEL);
+				assertThat(thread.lastTransitionAt()).isAfterOrEqualTo(thread.openedAt());
+			}));
+	}
+
+	private CircuitBreaker bound(ListenerMode mode, String name) {
+		if (this.listener == null) {
+			this.listener = mode.create(slack);
+		}
+		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults(name);
+		this.listener.bindTo(circuitBreaker);
+		return circuitBreaker;
 	}
 
 	private static com.github.tomakehurst.wiremock.matching.StringValuePattern containing(String text) {
 		return com.github.tomakehurst.wiremock.client.WireMock.containing(text);
+	}
+
+	private static Stream<Arguments> inEachMode(Object[]... rows) {
+		return Arrays.stream(ListenerMode.values())
+			.flatMap((mode) -> Arrays.stream(rows).map((row) -> Stream.concat(Stream.of(mode), Arrays.stream(row))))
+			.map((row) -> Arguments.of(row.toArray()));
+	}
+
+	private static Object[] row(Object... values) {
+		return values;
+	}
+
+	/** A state transition caused through the circuit breaker's own API. */
+	enum Step {
+
+		OPEN(CircuitBreaker::transitionToOpenState), HALF_OPEN(CircuitBreaker::transitionToHalfOpenState),
+		CLOSED(CircuitBreaker::transitionToClosedState), RESET(CircuitBreaker::reset),
+		DISABLED(CircuitBreaker::transitionToDisabledState), METRICS_ONLY(CircuitBreaker::transitionToMetricsOnlyState),
+		FORCED_OPEN(CircuitBreaker::transitionToForcedOpenState);
+
+		private final Consumer<CircuitBreaker> action;
+
+		Step(Consumer<CircuitBreaker> action) {
+			this.action = action;
+		}
+
+		/** Take the steps, such as {@code OPEN HALF_OPEN}, and return the transitions they made. */
+		static List<String> take(String steps, CircuitBreaker circuitBreaker) {
+			List<String> transitions = new ArrayList<>();
+			for (String step : steps.split(" ")) {
+				State from = circuitBreaker.getState();
+				valueOf(step).action.accept(circuitBreaker);
+				transitions.add(from + " → " + circuitBreaker.getState());
+			}
+			return transitions;
+		}
+
 	}
 
 }

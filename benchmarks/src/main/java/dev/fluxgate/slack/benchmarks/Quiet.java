@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 
 import dev.fluxgate.slack.AsyncSlackListener;
 import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.redis.RedisServer;
 import dev.fluxgate.slack.redis.RedisSharedPace;
 import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
@@ -58,7 +59,7 @@ final class Quiet {
 	static void run(int breakers, int replicas, Duration spacing, Duration idle) throws Exception {
 		int channels = Math.min(breakers, CHANNELS);
 		try (SlackServer slack = new SlackServer(Duration.ofMillis(50), 1.0, 5);
-				RedisProcess server = new RedisProcess()) {
+				RedisServer server = RedisServer.started()) {
 			Storm.Outcomes outcomes = new Storm.Outcomes();
 			AtomicLong requests = new AtomicLong();
 			List<AsyncSlackListener> listeners = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.event.Transition;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.redis.RedisServer;
 import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.SlackThread;
@@ -33,7 +34,7 @@ final class Scrape {
 	}
 
 	static void run(int threads, int calls, int otherKeys) throws Exception {
-		try (RedisProcess server = new RedisProcess()) {
+		try (RedisServer server = RedisServer.started()) {
 			AtomicLong requests = new AtomicLong();
 			AtomicInteger fallbacks = new AtomicInteger();
 			ReactiveStringRedisTemplate template = server.template(RedisStats.requestCounter(requests));

@@ -21,6 +21,7 @@ import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.redis.RedisServer;
 import dev.fluxgate.slack.redis.RedisSharedPace;
 import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
@@ -46,7 +47,7 @@ final class Storm {
 	 */
 	static void run(int breakers, Duration within, int replicas, boolean redis) throws Exception {
 		try (SlackServer slack = new SlackServer(Duration.ofMillis(50), 1.0, 5);
-				RedisProcess server = redis ? new RedisProcess() : null) {
+				RedisServer server = redis ? RedisServer.started() : null) {
 			Outcomes outcomes = new Outcomes();
 			List<AsyncSlackListener> listeners = new ArrayList<>();
 			for (int replica = 1; replica <= replicas; replica++) {
@@ -66,8 +67,7 @@ final class Storm {
 				}
 				listeners.add(builder.build());
 			}
-			ReactiveStringRedisTemplate stats = (server != null) ? server.template() : null;
-			long commandsBefore = (server != null) ? server.commandsProcessed(stats) : 0;
+			long commandsBefore = (server != null) ? server.commandsProcessed() : 0;
 			AtomicInteger produced = new AtomicInteger();
 			List<CircuitBreaker> circuitBreakers = new ArrayList<>();
 			for (AsyncSlackListener listener : listeners) {
@@ -125,7 +125,7 @@ final class Storm {
 			long drained = System.nanoTime() - start - ((slack.posts.get() + slack.updates.get() == lastRequests)
 					? Duration.ofSeconds(12).toNanos() : 0);
 			executor.shutdownNow();
-			long commands = (server != null) ? server.commandsProcessed(stats) - commandsBefore : 0;
+			long commands = (server != null) ? server.commandsProcessed() - commandsBefore : 0;
 			listeners.forEach(AsyncSlackListener::close);
 			int violations = 0;
 			List<String> examples = new ArrayList<>();

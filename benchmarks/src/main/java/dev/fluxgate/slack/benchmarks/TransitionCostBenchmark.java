@@ -12,6 +12,7 @@ import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.AsyncSlackListener;
 import dev.fluxgate.slack.SlackListener;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
+import dev.fluxgate.slack.redis.RedisServer;
 import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -47,7 +48,7 @@ public class TransitionCostBenchmark {
 
 	private boolean open;
 
-	private RedisProcess redis;
+	private RedisServer redis;
 
 	@Setup
 	public void bind() {
@@ -86,9 +87,9 @@ public class TransitionCostBenchmark {
 	 */
 	private AsyncSlackListener.Builder withRedis(AsyncSlackListener.Builder builder) {
 		try {
-			this.redis = new RedisProcess();
+			this.redis = RedisServer.started();
 		}
-		catch (IOException | InterruptedException ex) {
+		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
 		ReactiveStringRedisTemplate template = this.redis.template();
@@ -125,12 +126,7 @@ public class TransitionCostBenchmark {
 		}
 		this.slack.close();
 		if (this.redis != null) {
-			try {
-				this.redis.close();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			this.redis.close();
 		}
 	}
 

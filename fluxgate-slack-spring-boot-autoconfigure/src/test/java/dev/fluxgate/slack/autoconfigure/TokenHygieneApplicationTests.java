@@ -3,12 +3,14 @@ package dev.fluxgate.slack.autoconfigure;
 import dev.fluxgate.slack.SlackStandIn;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -46,6 +48,15 @@ class TokenHygieneApplicationTests {
 	@DynamicPropertySource
 	static void slackStandIn(DynamicPropertyRegistry properties) {
 		properties.add("fluxgate.slack.base-url", slack::baseUrl);
+	}
+
+	/** Put back the levels raised above, so that the test classes after this one in its JVM log at WARN again. */
+	@AfterAll
+	static void restoreLogLevels() {
+		LoggingSystem logging = LoggingSystem.get(TokenHygieneApplicationTests.class.getClassLoader());
+		for (String logger : new String[] { "org.springframework.web.reactive", "reactor.netty", "dev.fluxgate" }) {
+			logging.setLogLevel(logger, null);
+		}
 	}
 
 	@Test

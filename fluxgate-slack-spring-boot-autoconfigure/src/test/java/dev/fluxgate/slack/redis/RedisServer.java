@@ -5,9 +5,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.event.command.CommandListener;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,15 +21,16 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
-import static org.awaitility.Awaitility.await;
-
 /**
  * A real {@code redis-server} on a free loopback port, without persistence, started before a test class and stopped
- * by its process after it. Needs Debian's {@code redis-server}; test classes say so with {@code @RequiresPrograms}.
+ * by its process after it, or {@link #started() started} and closed by the benchmarks. Needs Debian's
+ * {@code redis-server}; test classes say so with {@code @RequiresPrograms}.
  */
-public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
 	public static final String PROGRAM = "/usr/bin/redis-server";
+
+	private final List<LettuceConnectionFactory> templateConnections = new CopyOnWriteArrayList<>();
 
 	private Process process;
 
@@ -33,6 +39,22 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	private LettuceConnectionFactory connectionFactory;
 
 	private volatile boolean paused;
+
+	/**
+	 * A server started now, outside JUnit, such as the benchmarks'; {@link #close() close} it to stop it.
+	 * @return the running server
+	 * @throws IOException if the process cannot be started
+	 * @throws IllegalStateException if {@value #PROGRAM} is missing
+	 */
+	public static RedisServer started() throws IOException {
+		if (!Files.isExecutable(Path.of(PROGRAM))) {
+			throw new IllegalStateException("install redis-server (Debian: apt-get install redis-server): " + PROGRAM
+					+ " is missing or not executable");
+		}
+		RedisServer server = new RedisServer();
+		server.start();
+		return server;
+	}
 
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
@@ -56,10 +78,24 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 			.start();
 		Process started = this.process;
 		Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-		await().atMost(Duration.ofSeconds(10)).until(this::accepting);
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (!accepting()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("redis-server did not start on port " + this.port);
+			}
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted waiting for redis-server on port " + this.port, ex);
+			}
+		}
 	}
 
 	public void stop() {
+		this.templateConnections.forEach(LettuceConnectionFactory::destroy);
+		this.templateConnections.clear();
 		if (this.connectionFactory != null) {
 			this.connectionFactory.destroy();
 			this.connectionFactory = null;
@@ -107,6 +143,35 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		return factory;
 	}
 
+	/** A template over a connection of its own, as each replica has, closed when the server stops. */
+	public ReactiveStringRedisTemplate template() {
+		return template(null);
+	}
+
+	/**
+	 * A template over a connection of its own, closed when the server stops, whose commands are told to a listener:
+	 * to count the requests a client sends (a script is one request, however many commands it runs in Redis).
+	 * @param listener the listener, or {@code null}
+	 * @return the template
+	 */
+	public ReactiveStringRedisTemplate template(CommandListener listener) {
+		LettuceConnectionFactory factory = newConnectionFactory();
+		if (listener != null) {
+			factory.getRequiredNativeClient().addListener(listener);
+		}
+		this.templateConnections.add(factory);
+		return new ReactiveStringRedisTemplate(factory);
+	}
+
+	/** How many commands the server processed so far ({@code total_commands_processed}), this question included. */
+	public long commandsProcessed() {
+		String processed = new ReactiveStringRedisTemplate(connectionFactory())
+			.execute((connection) -> connection.serverCommands().info("stats"))
+			.blockLast()
+			.getProperty("total_commands_processed");
+		return Long.parseLong(processed.trim());
+	}
+
 	/** Freeze the server, as a Redis that stopped answering without closing its connections. */
 	public void pause() {
 		signal("-STOP");
@@ -135,6 +200,12 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	public void flush() {
 		new ReactiveStringRedisTemplate(connectionFactory()).execute((connection) -> connection.serverCommands().flushAll())
 			.blockLast();
+	}
+
+	/** Stop the server, and close the connections it made. */
+	@Override
+	public void close() {
+		stop();
 	}
 
 	private boolean accepting() {

@@ -8,9 +8,6 @@ import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackAutoConfiguration;
 import dev.fluxgate.slack.autoconfigure.FluxgateSlackRedisAutoConfiguration;
-import dev.fluxgate.slack.autoconfigure.InvalidSlackPropertyException;
-import dev.fluxgate.slack.delivery.ChannelPacer;
-import dev.fluxgate.slack.delivery.SharedPace;
 import dev.fluxgate.slack.metrics.SlackMetrics;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
@@ -27,7 +24,6 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoCo
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code fluxgate.slack.store=redis}: the threads live in the application's Redis, so that a restarted application
- * replies in the thread its previous run opened; without a Redis connection, startup stops and says what to add.
+ * replies in the thread its previous run opened; FluxgateSlackRedisAutoConfigurationTests covers the beans.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @RequiresPrograms(value = RedisServer.PROGRAM, install = "redis-server (Debian: apt-get install redis-server)")
@@ -135,32 +131,6 @@ class RedisStoreApplicationTests {
 		assertThat(output.getAll()).doesNotContain("The shared thread store failed");
 		assertThat(new ReactiveStringRedisTemplate(redis.connectionFactory()).hasKey("{fluxgate:slack}:thread:payment")
 			.block()).as("the recovery ended the thread in Redis").isFalse();
-	}
-
-	@Test
-	void theReplicasShareEachChannelsPaceUnlessPacingIsOff() {
-		this.runner.run((context) -> {
-			assertThat(context).hasSingleBean(RedisSharedPace.class);
-			assertThat(context.getBean(ChannelPacer.class)).hasToString(
-					"ChannelPacer[rate=1.0/s, burst=3, shared=RedisSharedPace[prefix=fluxgate:slack]]");
-		});
-		this.runner.withPropertyValues("fluxgate.slack.pacing.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(SharedPace.class).doesNotHaveBean(ChannelPacer.class));
-	}
-
-	@Test
-	void storeRedisWithoutARedisConnectionStopsStartupSayingWhatToAdd() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FluxgateSlackRedisAutoConfiguration.class,
-				FluxgateSlackAutoConfiguration.class))
-			.withPropertyValues("fluxgate.slack.channel=" + SlackStandIn.CHANNEL,
-					"fluxgate.slack.token=" + SlackStandIn.TOKEN, "fluxgate.slack.store=redis")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				Throwable cause = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
-				assertThat(cause).isInstanceOf(InvalidSlackPropertyException.class)
-					.hasMessageContaining("fluxgate.slack.store")
-					.hasMessageContaining("ReactiveRedisConnectionFactory");
-			});
 	}
 
 }

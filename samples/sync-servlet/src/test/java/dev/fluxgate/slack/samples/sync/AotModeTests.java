@@ -49,6 +49,7 @@ class AotModeTests {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Dspring.aot.enabled=true", "-cp", System.getProperty("java.class.path"),
 				SyncServletApplication.class.getName(), "--server.port=" + port,
+				"--logging.level." + SyncServletApplication.class.getName() + "=INFO",
 				"--fluxgate.slack.base-url=" + slack.baseUrl(),
 				"--resilience4j.circuitbreaker.instances.payment_api.wait-duration-in-open-state=500ms",
 				"--resilience4j.circuitbreaker.instances.payment_api.permitted-number-of-calls-in-half-open-state=1"));

@@ -1,10 +1,11 @@
-package dev.fluxgate.slack.redis;
+package dev.fluxgate.slack.autoconfigure;
 
 import dev.fluxgate.slack.RequiresPrograms;
 import dev.fluxgate.slack.SlackStandIn;
-import dev.fluxgate.slack.autoconfigure.FluxgateSlackAutoConfiguration;
-import dev.fluxgate.slack.autoconfigure.FluxgateSlackRedisAutoConfiguration;
-import dev.fluxgate.slack.autoconfigure.InvalidSlackPropertyException;
+import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.SharedPace;
+import dev.fluxgate.slack.redis.RedisServer;
+import dev.fluxgate.slack.redis.RedisSharedPace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,17 +18,17 @@ import org.springframework.core.NestedExceptionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code fluxgate.slack.redis.key-prefix}: by default {@code fluxgate:slack:} and the application's name, so that two
- * applications on one Redis keep their threads apart; a prefix set wins; braces, which the starter puts around the
- * prefix as the keys' hash tag, are refused.
+ * {@link FluxgateSlackRedisAutoConfiguration}, with {@code fluxgate.slack.store=redis}: the replicas share each
+ * channel's pace unless pacing is off; the key prefix is {@code fluxgate:slack:} and the application's name unless set,
+ * and braces in it are refused; without a Redis connection, startup stops and says what to add.
  */
 @RequiresPrograms(value = RedisServer.PROGRAM, install = "redis-server (Debian: apt-get install redis-server)")
-class RedisKeyPrefixTests {
+class FluxgateSlackRedisAutoConfigurationTests {
 
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
 				DataRedisReactiveAutoConfiguration.class, FluxgateSlackRedisAutoConfiguration.class,
 				FluxgateSlackAutoConfiguration.class))
@@ -37,28 +38,40 @@ class RedisKeyPrefixTests {
 				"spring.data.redis.port=" + redis.port());
 
 	@Test
+	void theReplicasShareEachChannelsPaceUnlessPacingIsOff() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(RedisSharedPace.class);
+			assertThat(context.getBean(ChannelPacer.class)).hasToString(
+					"ChannelPacer[rate=1.0/s, burst=3, shared=RedisSharedPace[prefix=fluxgate:slack]]");
+		});
+		this.contextRunner.withPropertyValues("fluxgate.slack.pacing.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(SharedPace.class).doesNotHaveBean(ChannelPacer.class));
+	}
+
+	@Test
 	void prefixDefaultsToFluxgateSlackWithoutAnApplicationName() {
-		this.runner.run((context) -> assertThat(context.getBean(RedisSharedPace.class))
+		this.contextRunner.run((context) -> assertThat(context.getBean(RedisSharedPace.class))
 			.hasToString("RedisSharedPace[prefix=fluxgate:slack]"));
 	}
 
 	@Test
 	void prefixDefaultsToFluxgateSlackAndTheApplicationName() {
-		this.runner.withPropertyValues("spring.application.name=orders")
+		this.contextRunner.withPropertyValues("spring.application.name=orders")
 			.run((context) -> assertThat(context.getBean(RedisSharedPace.class))
 				.hasToString("RedisSharedPace[prefix=fluxgate:slack:orders]"));
 	}
 
 	@Test
 	void prefixSetExplicitlyWinsOverTheApplicationName() {
-		this.runner.withPropertyValues("spring.application.name=orders", "fluxgate.slack.redis.key-prefix=shop:alerts")
+		this.contextRunner
+			.withPropertyValues("spring.application.name=orders", "fluxgate.slack.redis.key-prefix=shop:alerts")
 			.run((context) -> assertThat(context.getBean(RedisSharedPace.class))
 				.hasToString("RedisSharedPace[prefix=shop:alerts]"));
 	}
 
 	@Test
 	void prefixWithBracesIsRefusedNamingThePropertyAndTheFix() {
-		this.runner.withPropertyValues("fluxgate.slack.redis.key-prefix={orders}").run((context) -> {
+		this.contextRunner.withPropertyValues("fluxgate.slack.redis.key-prefix={orders}").run((context) -> {
 			assertThat(context).hasFailed();
 			Throwable cause = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
 			assertThat(cause).isInstanceOf(InvalidSlackPropertyException.class);
@@ -68,6 +81,21 @@ class RedisKeyPrefixTests {
 			assertThat(invalid.getAction()).contains("Remove { and }");
 			assertThat(invalid.getMessage()).doesNotContain(SlackStandIn.TOKEN);
 		});
+	}
+
+	@Test
+	void storeRedisWithoutARedisConnectionStopsStartupSayingWhatToAdd() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FluxgateSlackRedisAutoConfiguration.class,
+				FluxgateSlackAutoConfiguration.class))
+			.withPropertyValues("fluxgate.slack.channel=" + SlackStandIn.CHANNEL,
+					"fluxgate.slack.token=" + SlackStandIn.TOKEN, "fluxgate.slack.store=redis")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable cause = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+				assertThat(cause).isInstanceOf(InvalidSlackPropertyException.class)
+					.hasMessageContaining("fluxgate.slack.store")
+					.hasMessageContaining("ReactiveRedisConnectionFactory");
+			});
 	}
 
 }
