@@ -7,7 +7,8 @@ import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.thread.StoreObserver;
 
 /**
- * Told what becomes of each message and how the shared thread store answers, for metrics and health. Called on the listener's threads; must not block.
+ * Told what becomes of each message and how the shared thread store answers, for metrics and health. Called on the
+ * listener's threads; must not block.
  */
 public interface DeliveryObserver extends StoreObserver {
 

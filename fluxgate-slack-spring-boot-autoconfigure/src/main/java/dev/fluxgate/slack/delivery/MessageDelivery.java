@@ -208,8 +208,9 @@ public final class MessageDelivery {
 		Template closed = this.templates
 			.forTransition(Transition.of(CircuitBreaker.State.OPEN, CircuitBreaker.State.CLOSED));
 		logger.info("The shared failure cycle of circuit breaker '{}' ended: {}", thread.circuitBreaker(), reason);
-		Mono<Void> edit = (thread.root() != null) ? edit(thread, () -> this.renderer.render(new RootEdit.CycleEnded(thread,
-				this.templates.forTransition(thread.root().transition()), reason, closed.color())))
+		Mono<Void> edit = (thread.root() != null)
+				? edit(thread, () -> this.renderer.render(new RootEdit.CycleEnded(thread,
+						this.templates.forTransition(thread.root().transition()), reason, closed.color())))
 				: Mono.empty();
 		String what = "the end of the shared failure cycle of '" + thread.circuitBreaker() + "'";
 		AtomicInteger attempts = new AtomicInteger();

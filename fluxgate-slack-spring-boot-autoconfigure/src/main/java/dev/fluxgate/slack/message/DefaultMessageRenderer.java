@@ -21,8 +21,8 @@ import dev.fluxgate.slack.thread.ThreadRules;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 
 /**
- * The default {@link MessageRenderer}: the Slack messages of the Python library fluxgate's Slack listener, its reference payload,
- * plus the breaker's numbers when it opens, the outage and a link to the root when it recovers, and the root's
+ * The default {@link MessageRenderer}: the Slack messages of the Python library fluxgate's Slack listener, its
+ * reference payload, plus the breaker's numbers when it opens, the outage and a link to the root when it recovers, and the root's
  * current status.
  */
 public class DefaultMessageRenderer implements MessageRenderer {

@@ -163,7 +163,8 @@ final class ChannelDigest {
 			.then();
 		if (!newlyOpened.isEmpty()) {
 			String what = "the root of " + newlyOpened.size() + " breakers that opened";
-			flush = flush.then(this.sender.alone(this.channel, what, newlyOpened.values(), () -> postRoot(newlyOpened, what)));
+			flush = flush.then(this.sender.alone(this.channel, what, newlyOpened.values(),
+					() -> postRoot(newlyOpened, what)));
 		}
 		for (DigestRoot root : edited) {
 			String what = "the edit of the digest root " + root.ts;
@@ -182,8 +183,9 @@ final class ChannelDigest {
 	private Mono<Void> recovery(String channel, Map<String, TransitionSnapshot> recoveries, String threadTs) {
 		String what = "the recovery of " + recoveries.size() + " breakers";
 		Template recovered = this.templates.digestRecovered();
-		return this.sender.alone(this.channel, what, recoveries.values(), () -> this.sender.post(this.renderer.renderDigest(channel,
-				title(recovered, recoveries.size()), recovered.color(), states(recoveries), threadTs), what));
+		return this.sender.alone(this.channel, what, recoveries.values(),
+				() -> this.sender.post(this.renderer.renderDigest(channel, title(recovered, recoveries.size()),
+						recovered.color(), states(recoveries), threadTs), what));
 	}
 
 	private Mono<Void> postRoot(Map<String, TransitionSnapshot> newlyOpened, String what) {
