@@ -64,7 +64,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 
 	private final BoundCircuitBreakers bound;
 
-	private final Templates effectiveTemplates;
+	private volatile Templates effectiveTemplates;
 
 	private final InFlight inFlight = new InFlight();
 
@@ -75,9 +75,6 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.channel = builder.channel.trim();
 		SlackClient client = builder.client();
 		this.templates = Objects.requireNonNull(builder.templates, "templates must not be null");
-		this.effectiveTemplates = Templates.of(transitionTemplates(), fallbackTemplate())
-			.withDigest(this.templates.digestOpened(), this.templates.digestRecovered())
-			.withCoalesced(this.templates.coalesced());
 		this.bound = new BoundCircuitBreakers(
 				Objects.requireNonNull(builder.circuitBreakerFilter, "circuitBreakerFilter must not be null"),
 				this::announce);
@@ -90,10 +87,10 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 				Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null"), this.observer,
 				builder.clock(), builder.timer());
 		this.permalinks = new Permalinks(client);
-		this.delivery = new MessageDelivery(this.poster, this.renderer, this.effectiveTemplates, this.tracker,
+		this.delivery = new MessageDelivery(this.poster, this.renderer, this.tracker,
 				this.channelRouter, this.observer, this.permalinks, builder.updateRoot);
 		this.tracker.endedCycles()
-			.flatMap((cycle) -> Mono.defer(() -> this.delivery.ended(cycle)).onErrorResume((ex) -> {
+			.flatMap((cycle) -> Mono.defer(() -> this.delivery.ended(cycle, getTemplates())).onErrorResume((ex) -> {
 				logger.warn("Could not tell the end of the shared failure cycle of '{}'",
 						cycle.thread().circuitBreaker(), ex);
 				return Mono.empty();
@@ -191,8 +188,8 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	protected abstract void accept(TransitionSnapshot snapshot);
 
 	/**
-	 * Return the template of each transition that has one of its own; override to change them. Called once, while
-	 * the listener is constructed, so an override must not use its own class's fields.
+	 * Return the template of each transition that has one of its own; override to change them. Called once, when
+	 * the first message is told.
 	 * @return the templates by transition
 	 */
 	protected Map<Transition, Template> transitionTemplates() {
@@ -200,8 +197,8 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	}
 
 	/**
-	 * Return the template of any other transition; override to change it. Called once, while the listener is
-	 * constructed, so an override must not use its own class's fields.
+	 * Return the template of any other transition; override to change it. Called once, when the first
+	 * message is told.
 	 * @return the fallback template
 	 */
 	protected Template fallbackTemplate() {
@@ -213,7 +210,14 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	 * @return the templates
 	 */
 	public final Templates getTemplates() {
-		return this.effectiveTemplates;
+		Templates effective = this.effectiveTemplates;
+		if (effective == null) {
+			effective = Templates.of(transitionTemplates(), fallbackTemplate())
+				.withDigest(this.templates.digestOpened(), this.templates.digestRecovered())
+				.withCoalesced(this.templates.coalesced());
+			this.effectiveTemplates = effective;
+		}
+		return effective;
 	}
 
 	/**
@@ -269,7 +273,7 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	 * subscribe to before the breaker's next message. Never fails, and neither does the edit.
 	 */
 	final Mono<Mono<Void>> deliverMessage(List<TransitionSnapshot> batch, Duration deadline) {
-		return this.delivery.deliver(batch, deadline);
+		return this.delivery.deliver(batch, getTemplates(), deadline);
 	}
 
 	final ThreadTracker tracker() {

@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -55,7 +58,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 	private final boolean ownScheduler;
 
-	private final Sinks.Empty<Void> drained = Sinks.empty();
+	private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
 	private final Lanes lanes = new Lanes();
 
@@ -97,7 +100,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.digest = (pacer() != null && builder.digestBacklog != null)
 				? new StormDigest(this.backlog, Math.max(1, pacer().messagesIn(builder.digestBacklog)),
 						builder.digestInterval, this.scheduler, this.lanes::has, poster(), renderer().digests(),
-						getTemplates(), tracker(), observer())
+						tracker(), observer())
 				: null;
 		inFlight().add(this.lanes::has);
 		if (this.digest != null) {
@@ -127,7 +130,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			return;
 		}
 		String channel = channelFor(snapshot.circuitBreaker());
-		if (this.digest != null && this.digest.absorb(snapshot, channel)) {
+		if (this.digest != null && this.digest.absorb(snapshot, channel, getTemplates())) {
 			return;
 		}
 		this.backlog.track(snapshot, channel);
@@ -158,7 +161,7 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}).doFinally((signal) -> {
 			List<TransitionSnapshot> batch = taken.get();
 			if (this.pending.addAndGet(-batch.size()) == 0 && this.closed) {
-				this.drained.tryEmitEmpty();
+				this.drained.complete(null);
 			}
 			this.backlog.done(lane.channel(), batch.size());
 			if (signal == SignalType.CANCEL) {
@@ -208,9 +211,12 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		Duration remaining = Duration.between(poster().now(), deadline);
 		if (this.pending.get() > 0 && !remaining.isNegative() && !remaining.isZero()) {
 			try {
-				this.drained.asMono().block(remaining);
+				this.drained.get(remaining.toNanos(), TimeUnit.NANOSECONDS);
 			}
-			catch (IllegalStateException ex) {
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
 				logger.debug("Pending Slack messages were not delivered within the close timeout");
 			}
 		}

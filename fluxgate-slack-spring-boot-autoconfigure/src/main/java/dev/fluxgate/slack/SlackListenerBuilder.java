@@ -10,7 +10,6 @@ import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
-import dev.fluxgate.slack.delivery.MonotonicClock;
 import dev.fluxgate.slack.delivery.RetryPolicy;
 import dev.fluxgate.slack.message.DefaultMessageRenderer;
 import dev.fluxgate.slack.message.MessageRenderer;
@@ -22,6 +21,7 @@ import dev.fluxgate.slack.thread.InstanceId;
 import dev.fluxgate.slack.thread.LocalThreadTracker;
 import dev.fluxgate.slack.thread.ThreadStore;
 import dev.fluxgate.slack.thread.ThreadTracker;
+import dev.fluxgate.slack.time.MonotonicClock;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 

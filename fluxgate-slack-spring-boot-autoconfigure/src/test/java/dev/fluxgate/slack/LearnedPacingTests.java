@@ -102,6 +102,7 @@ class LearnedPacingTests {
 	@Test
 	void channelsAreHeldIndependently() {
 		fixture.enforceRateLimit(1, 1);
+		// two at once against Slack's burst of one: on one clock, a pacer within Slack's limits is never refused
 		listener(fixture.pacer(1, 2));
 		bound("payment-1").transitionToOpenState();
 		bound("payment-2").transitionToOpenState();

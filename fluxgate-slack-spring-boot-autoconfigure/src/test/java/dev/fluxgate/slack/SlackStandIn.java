@@ -6,10 +6,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.Parameters;
+import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
@@ -43,9 +46,11 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 	private final SlackRateLimit rateLimit = new SlackRateLimit();
 
+	private final Unanswered unanswered = new Unanswered();
+
 	public SlackStandIn() {
 		this.server = new WireMockServer(
-				options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20).extensions(this.rateLimit));
+				options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20).extensions(this.rateLimit, this.unanswered));
 		this.server.start();
 		this.port = this.server.port();
 		reset();
@@ -53,7 +58,7 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 	private SlackStandIn(int port) {
 		this.server = new WireMockServer(
-				options().port(port).bindAddress("127.0.0.1").containerThreads(20).extensions(this.rateLimit));
+				options().port(port).bindAddress("127.0.0.1").containerThreads(20).extensions(this.rateLimit, this.unanswered));
 		this.port = port;
 	}
 
@@ -88,6 +93,7 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 	/** Forget every request and stub, then answer every message with ok:true and a fresh ts. */
 	public void reset() {
 		this.rateLimit.off();
+		this.unanswered.count.set(0);
 		this.server.resetAll();
 		this.server.stubFor(postMessage().atPriority(10).willReturn(ok()));
 		this.server.stubFor(update().atPriority(10).willReturn(updated()));
@@ -115,6 +121,11 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 	/** When each message of a channel that the rate limit let through arrived, on the limit's clock. */
 	public List<Instant> acceptedTimes(String channel) {
 		return this.rateLimit.accepted(channel);
+	}
+
+	/** How many requests the stand-in has received and not yet answered. */
+	public int unanswered() {
+		return this.unanswered.count.get();
 	}
 
 	/** How many messages of a channel were answered with 429. */
@@ -312,6 +323,36 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 		@Override
 		public String toString() {
 			return rawBody() + " -> ts=" + this.ts;
+		}
+
+	}
+
+	/**
+	 * Counts the requests received and not yet answered, so that a test on virtual time holds its clock while Slack
+	 * is answering, as real Slack's time does not stop.
+	 */
+	private static final class Unanswered implements ServeEventListener {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public void beforeMatch(ServeEvent serveEvent, Parameters parameters) {
+			this.count.incrementAndGet();
+		}
+
+		@Override
+		public void afterComplete(ServeEvent serveEvent, Parameters parameters) {
+			this.count.updateAndGet((count) -> Math.max(0, count - 1));
+		}
+
+		@Override
+		public boolean applyGlobally() {
+			return true;
+		}
+
+		@Override
+		public String getName() {
+			return "unanswered";
 		}
 
 	}

@@ -40,8 +40,8 @@ class StormDigestTests {
 	private AsyncSlackListener listener;
 
 	/**
-	 * A listener whose channel Slack rate-limits at 4 messages/s, then four breakers tripped, enough for the first
-	 * 429: the channel is limited when this returns.
+	 * A listener whose channel Slack rate-limits at 4 messages/s (a burst of 2), then four breakers tripped, enough
+	 * for the first 429 from a pacer that sends three at once: the channel is limited when this returns.
 	 */
 	private void rateLimitedChannel(MessageRenderer renderer) {
 		rateLimitedChannel(renderer, Duration.ofMillis(500));
@@ -53,6 +53,7 @@ class StormDigestTests {
 
 	private void rateLimitedChannel(MessageRenderer renderer, Duration digestBacklog, Templates templates) {
 		fixture.enforceRateLimit(4, 2);
+		// a pacer whose burst (3) is larger than Slack's (2): on one clock, a burst within Slack's is never refused
 		ChannelPacer pacer = fixture.pacer(4, 3);
 		this.listener = fixture.configure(AsyncSlackListener.builder())
 			.timeout(Duration.ofSeconds(10))
@@ -106,7 +107,7 @@ class StormDigestTests {
 
 	@Test
 	void breakersRemovedWhileOpenLeaveTheStormCountSoTheNextTripGetsItsOwnRootWithTheMention() {
-		ChannelPacer pacer = fixture.pacer(5, 2);
+		ChannelPacer pacer = fixture.pacer(5, 2); // two at once against Slack's burst of one: warm-2 is refused
 		this.listener = fixture.configure(AsyncSlackListener.builder())
 			.pacer(pacer)
 			.digest(Duration.ofSeconds(2), Duration.ofSeconds(1))
@@ -223,7 +224,9 @@ class StormDigestTests {
 
 	@Test
 	void aBreakerWithMessagesWaitingInItsLaneStaysThereWhenItTripsAgainInAStorm() {
-		rateLimitedChannel(new DefaultMessageRenderer(), Duration.ofSeconds(2));
+		// 3 s at 4 messages/s: a storm from 12 owed messages, more than the first four breakers and "queued" owe,
+		// fewer than eight more trips add
+		rateLimitedChannel(new DefaultMessageRenderer(), Duration.ofSeconds(3));
 		CircuitBreaker queued = CircuitBreaker.ofDefaults("queued");
 		this.listener.bindTo(queued);
 		queued.transitionToOpenState();

@@ -43,8 +43,6 @@ public final class MessageDelivery {
 
 	private final MessageRenderer renderer;
 
-	private final Templates templates;
-
 	private final ThreadTracker tracker;
 
 	private final ChannelRouter channels;
@@ -61,19 +59,17 @@ public final class MessageDelivery {
 	 * Create the delivery of a listener's messages.
 	 * @param poster sends to Slack in each channel's turn
 	 * @param renderer turns transitions into messages
-	 * @param templates the templates that word the messages
 	 * @param tracker the one writer of thread state
 	 * @param channels the channel of a circuit breaker's new threads; must always answer
 	 * @param observer told what becomes of each message
 	 * @param permalinks links to a thread's root
 	 * @param updateRoot whether each message edits its thread's root
 	 */
-	public MessageDelivery(SlackPoster poster, MessageRenderer renderer, Templates templates, ThreadTracker tracker,
+	public MessageDelivery(SlackPoster poster, MessageRenderer renderer, ThreadTracker tracker,
 			ChannelRouter channels, DeliveryObserver observer,
 			Permalinks permalinks, boolean updateRoot) {
 		this.poster = Objects.requireNonNull(poster, "poster must not be null");
 		this.renderer = Objects.requireNonNull(renderer, "renderer must not be null");
-		this.templates = Objects.requireNonNull(templates, "templates must not be null");
 		this.tracker = Objects.requireNonNull(tracker, "tracker must not be null");
 		this.channels = Objects.requireNonNull(channels, "channels must not be null");
 		this.observer = Objects.requireNonNull(observer, "observer must not be null");
@@ -86,16 +82,17 @@ public final class MessageDelivery {
 	 * still to be made, so that a caller may wait for the message alone. The returned {@link Mono} never fails, and
 	 * neither does the edit.
 	 * @param batch the transitions, oldest first; all but the last are counted as coalesced
+	 * @param templates the templates that word the message
 	 * @param deadline how long delivery of the message may take in all, or {@code null} for no limit
 	 * @return the root's edit, to subscribe to before the breaker's next message; empty when there is none
 	 */
-	public Mono<Mono<Void>> deliver(List<TransitionSnapshot> batch, Duration deadline) {
+	public Mono<Mono<Void>> deliver(List<TransitionSnapshot> batch, Templates templates, Duration deadline) {
 		return Mono.defer(() -> {
 			TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 			batch.subList(0, batch.size() - 1).forEach(this.observer::coalesced);
 			Instant start = this.poster.now();
 			return this.tracker.plan(snapshot, () -> this.channels.channelFor(snapshot.circuitBreaker()))
-				.flatMap((plan) -> Mono.defer(() -> deliverIn(batch, plan, start, deadline))
+				.flatMap((plan) -> Mono.defer(() -> deliverIn(batch, templates, plan, start, deadline))
 					.onErrorResume((ex) -> this.tracker.undelivered(snapshot, plan)
 						.onErrorResume((storeFailure) -> Mono.empty())
 						.then(Mono.error(ex))));
@@ -109,17 +106,18 @@ public final class MessageDelivery {
 		});
 	}
 
-	private Mono<Mono<Void>> deliverIn(List<TransitionSnapshot> batch, Plan plan, Instant start, Duration deadline) {
+	private Mono<Mono<Void>> deliverIn(List<TransitionSnapshot> batch, Templates templates, Plan plan, Instant start,
+			Duration deadline) {
 		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 		ThreadRules.Step step = plan.step();
 		SlackThread open = plan.open();
-		Template template = this.templates.forTransition(snapshot.transition());
+		Template template = templates.forTransition(snapshot.transition());
 		String channel = (open != null) ? open.channel()
 				: (plan.after() != null) ? plan.after().channel() : this.channels.channelFor(snapshot.circuitBreaker());
 		Mono<String> permalink = (open != null && step.endsThread()
 				&& snapshot.transition().to() == CircuitBreaker.State.CLOSED) ? this.permalinks.of(open)
 						: Mono.just("");
-		Mono<SlackResponse> call = this.tracker.whilePosting(snapshot, plan, permalink.flatMap((link) -> post(batch,
+		Mono<SlackResponse> call = this.tracker.whilePosting(snapshot, plan, permalink.flatMap((link) -> post(batch, templates,
 				template, channel, plan, link.isEmpty() ? null : link, start, deadline)));
 		if (deadline != null) {
 			call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
@@ -129,7 +127,7 @@ public final class MessageDelivery {
 			.delivered(snapshot, plan, (answer.channel() != null) ? answer.channel() : channel, answer.ts())
 			.map((current) -> {
 				delivered(snapshot, step, answer, start);
-				return (open != null && this.updateRoot && current) ? updateRoot(plan, snapshot, template)
+				return (open != null && this.updateRoot && current) ? updateRoot(templates, plan, snapshot, template)
 						: Mono.<Void>empty();
 			})).onErrorResume((ex) -> this.tracker.undelivered(snapshot, plan).onErrorResume((storeFailure) -> {
 				logger.warn("Could not record the undelivered message of '{}' in the thread store",
@@ -141,7 +139,8 @@ public final class MessageDelivery {
 			})));
 	}
 
-	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Template template, String channel, Plan plan,
+	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Templates templates, Template template,
+			String channel, Plan plan,
 			String permalink, Instant start, Duration deadline) {
 		TransitionSnapshot snapshot = batch.get(batch.size() - 1);
 		ThreadRules.Step step = plan.step();
@@ -152,7 +151,7 @@ public final class MessageDelivery {
 		AtomicInteger attempts = new AtomicInteger();
 		return Mono.defer(() -> this.poster.paced(channel, attempts.getAndIncrement() > 0,
 				() -> this.renderer.render((batch.size() == 1) ? one
-						: new SlackMessage.Coalesced(batch, template, this.templates.coalesced(), channel, step))))
+						: new SlackMessage.Coalesced(batch, template, templates.coalesced(), channel, step))))
 			.retryWhen(this.poster.retry(snapshot.transition() + " of '" + snapshot.circuitBreaker() + "'",
 					(ex) -> this.observer.retrying(snapshot, ex), start, deadline))
 			.onErrorResume(SlackApiException.class, (ex) -> {
@@ -168,7 +167,7 @@ public final class MessageDelivery {
 					Plan root = new Plan(new ThreadRules.Step(null, false, true, step.endsThread()), null, null,
 							Map.of());
 					return this.tracker.end(open)
-						.then(post(batch, template, channel, root, null, start, deadline))
+						.then(post(batch, templates, template, channel, root, null, start, deadline))
 						.flatMap((answer) -> step.endsThread() ? Mono.just(answer) : this.tracker
 							.started(SlackThread.started(snapshot,
 									(answer.channel() != null) ? answer.channel() : channel, answer.ts()))
@@ -178,12 +177,12 @@ public final class MessageDelivery {
 			});
 	}
 
-	private Mono<Void> updateRoot(Plan plan, TransitionSnapshot snapshot, Template template) {
+	private Mono<Void> updateRoot(Templates templates, Plan plan, TransitionSnapshot snapshot, Template template) {
 		SlackThread open = plan.open();
 		if (open.root() == null) {
 			return Mono.empty();
 		}
-		Template rootTemplate = this.templates.forTransition(open.root().transition());
+		Template rootTemplate = templates.forTransition(open.root().transition());
 		return edit(open, () -> this.renderer.render(new RootEdit.AfterTransition(open, rootTemplate, snapshot,
 				template, plan.step().endsThread(), plan.fleet())));
 	}
@@ -200,17 +199,18 @@ public final class MessageDelivery {
 	 * Tell the end of a shared failure cycle that none of its replicas was left to end: a reply in its thread, not
 	 * broadcast, and the root's edit. Never fails.
 	 * @param ended the cycle
+	 * @param templates the templates that word the reply and the root's edit
 	 * @return completes once told
 	 */
-	public Mono<Void> ended(CycleEnded ended) {
+	public Mono<Void> ended(CycleEnded ended, Templates templates) {
 		SlackThread thread = ended.thread();
 		String reason = reason(ended);
-		Template closed = this.templates
+		Template closed = templates
 			.forTransition(Transition.of(CircuitBreaker.State.OPEN, CircuitBreaker.State.CLOSED));
 		logger.info("The shared failure cycle of circuit breaker '{}' ended: {}", thread.circuitBreaker(), reason);
 		Mono<Void> edit = (thread.root() != null)
 				? edit(thread, () -> this.renderer.render(new RootEdit.CycleEnded(thread,
-						this.templates.forTransition(thread.root().transition()), reason, closed.color())))
+						templates.forTransition(thread.root().transition()), reason, closed.color())))
 				: Mono.empty();
 		String what = "the end of the shared failure cycle of '" + thread.circuitBreaker() + "'";
 		AtomicInteger attempts = new AtomicInteger();

@@ -39,8 +39,6 @@ public final class StormDigest {
 
 	private final DigestRenderer renderer;
 
-	private final Templates templates;
-
 	private final ThreadTracker tracker;
 
 	private final DeliveryObserver observer;
@@ -60,19 +58,17 @@ public final class StormDigest {
 	 * @param hasLane whether a breaker has messages waiting or in flight in its lane
 	 * @param poster sends to Slack in each channel's turn
 	 * @param renderer turns the digest into messages
-	 * @param templates the templates whose digest templates word the digest
 	 * @param tracker the one writer of thread state
 	 * @param observer told what becomes of each transition
 	 */
 	public StormDigest(ChannelBacklog backlog, long threshold, Duration interval, Scheduler scheduler,
-			Predicate<String> hasLane, SlackPoster poster, DigestRenderer renderer, Templates templates,
+			Predicate<String> hasLane, SlackPoster poster, DigestRenderer renderer,
 			ThreadTracker tracker, DeliveryObserver observer) {
 		this.backlog = backlog;
 		this.threshold = threshold;
 		this.hasLane = hasLane;
 		this.sender = new DigestSender(poster, observer);
 		this.renderer = renderer;
-		this.templates = templates;
 		this.tracker = tracker;
 		this.observer = observer;
 		this.flusher = Flux.interval(interval, scheduler)
@@ -92,11 +88,12 @@ public final class StormDigest {
 	 * throws: a transition the digest could not take gets a message of its own.
 	 * @param snapshot the transition
 	 * @param channel its breaker's channel
+	 * @param templates the templates that word the digest
 	 * @return whether the digest took it
 	 */
-	public boolean absorb(TransitionSnapshot snapshot, String channel) {
+	public boolean absorb(TransitionSnapshot snapshot, String channel, Templates templates) {
 		try {
-			return take(snapshot, channel);
+			return take(snapshot, channel, templates);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not tell {} of circuit breaker '{}' in the storm digest; it gets a message of its own",
@@ -105,7 +102,7 @@ public final class StormDigest {
 		}
 	}
 
-	private boolean take(TransitionSnapshot snapshot, String channel) {
+	private boolean take(TransitionSnapshot snapshot, String channel, Templates templates) {
 		String name = snapshot.circuitBreaker();
 		ChannelDigest digest = this.digestedBreakers.get(name);
 		if (digest == null) {
@@ -114,7 +111,7 @@ public final class StormDigest {
 				return false;
 			}
 			digest = this.digests.computeIfAbsent(channel, (id) -> new ChannelDigest(id, this.sender, this.renderer,
-					this.templates, this.tracker, this.digestedBreakers));
+					templates, this.tracker, this.digestedBreakers));
 			this.digestedBreakers.put(name, digest);
 			digest.members.incrementAndGet();
 			digest.storm = true;

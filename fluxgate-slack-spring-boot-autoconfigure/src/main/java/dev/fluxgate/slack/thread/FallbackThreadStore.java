@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import dev.fluxgate.slack.time.MonotonicClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +35,12 @@ public class FallbackThreadStore implements ThreadStore {
 	private final AtomicBoolean failing = new AtomicBoolean();
 
 	/**
-	 * Create a store.
+	 * Create a store that times the shared one's answers on a {@link MonotonicClock}.
 	 * @param shared the shared store, such as Redis
 	 * @param observer told of each failure, looked up on the first one
 	 */
 	public FallbackThreadStore(ThreadStore shared, Supplier<? extends StoreObserver> observer) {
-		this(shared, observer, Clock.systemUTC());
+		this(shared, observer, new MonotonicClock());
 	}
 
 	/**

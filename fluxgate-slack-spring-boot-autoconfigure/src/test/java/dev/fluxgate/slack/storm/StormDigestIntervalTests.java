@@ -59,7 +59,7 @@ class StormDigestIntervalTests {
 			(name) -> false,
 			new SlackPoster(WebClientSlackClient.builder().token(SlackStandIn.TOKEN).baseUrl(slack.baseUrl()).build(),
 					this.pacer, RetryPolicy.DEFAULT, this.observer, VirtualClock.of(this.time), this.time),
-			new DefaultMessageRenderer().digests(), Templates.defaults(), new LocalThreadTracker(new InMemoryThreadStore(), (name) -> true),
+			new DefaultMessageRenderer().digests(), new LocalThreadTracker(new InMemoryThreadStore(), (name) -> true),
 			this.observer);
 
 	@AfterEach
@@ -73,7 +73,7 @@ class StormDigestIntervalTests {
 		this.pacer.acquire(SlackStandIn.CHANNEL, false).block().release(Duration.ofSeconds(15));
 		this.backlog.queued(SlackStandIn.CHANNEL, 5);
 		for (int i = 0; i < 3; i++) {
-			assertThat(this.digest.absorb(trip("svc-" + i), SlackStandIn.CHANNEL)).isTrue();
+			assertThat(this.digest.absorb(trip("svc-" + i), SlackStandIn.CHANNEL, Templates.defaults())).isTrue();
 		}
 		assertThat(this.digested).hasSize(3);
 		this.time.advanceTimeBy(Duration.ofMillis(9999));
@@ -88,7 +88,7 @@ class StormDigestIntervalTests {
 	@Test
 	void aChannelSlackNeverLimitedAbsorbsNothing() {
 		this.backlog.queued(SlackStandIn.CHANNEL, 50);
-		assertThat(this.digest.absorb(trip("svc"), SlackStandIn.CHANNEL)).isFalse();
+		assertThat(this.digest.absorb(trip("svc"), SlackStandIn.CHANNEL, Templates.defaults())).isFalse();
 		this.time.advanceTimeBy(Duration.ofMinutes(1));
 		assertThat(slack.posts()).isEmpty();
 	}

@@ -1,4 +1,4 @@
-package dev.fluxgate.slack.delivery;
+package dev.fluxgate.slack.time;
 
 import java.time.Clock;
 import java.time.Instant;
