@@ -21,6 +21,8 @@ import dev.fluxgate.slack.storm.Coalescing;
 import dev.fluxgate.slack.storm.StormDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
@@ -147,12 +149,15 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 	}
 
 	private void drain(Lane lane) {
+		// in the lane before its head is taken, so that a close giving up never misses a delivery just starting
+		Disposable.Swap inFlight = Disposables.swap();
+		lane.inFlight(inFlight);
 		TransitionSnapshot head = this.lanes.next(lane);
 		if (head == null) {
 			return;
 		}
 		AtomicReference<List<TransitionSnapshot>> taken = new AtomicReference<>(List.of(head));
-		lane.inFlight(this.coalescing.take(head, lane.waiting(), lane.channel()).map((batch) -> {
+		inFlight.update(this.coalescing.take(head, lane.waiting(), lane.channel()).map((batch) -> {
 			taken.set(batch);
 			return batch;
 		}).flatMap((batch) -> deliver(batch, null)).onErrorResume((ex) -> {
