@@ -212,12 +212,23 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	public final Templates getTemplates() {
 		Templates effective = this.effectiveTemplates;
 		if (effective == null) {
-			effective = Templates.of(transitionTemplates(), fallbackTemplate())
-				.withDigest(this.templates.digestOpened(), this.templates.digestRecovered())
-				.withCoalesced(this.templates.coalesced());
+			effective = resolveTemplates();
 			this.effectiveTemplates = effective;
 		}
 		return effective;
+	}
+
+	private Templates resolveTemplates() {
+		try {
+			return Templates.of(transitionTemplates(), fallbackTemplate())
+				.withDigest(this.templates.digestOpened(), this.templates.digestRecovered())
+				.withCoalesced(this.templates.coalesced());
+		}
+		catch (RuntimeException ex) {
+			logger.error("{}.transitionTemplates() or fallbackTemplate() failed; the messages use the templates the "
+					+ "listener was built with", getClass().getName(), ex);
+			return this.templates;
+		}
 	}
 
 	/**
