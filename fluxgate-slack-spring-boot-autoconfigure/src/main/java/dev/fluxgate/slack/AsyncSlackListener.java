@@ -172,6 +172,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 			if (signal == SignalType.CANCEL) {
 				batch.forEach(this.drops::drop);
 			}
+			else if (this.closed) {
+				// close() may be blocking a thread of the listener's scheduler: the rest goes on elsewhere
+				Schedulers.boundedElastic().schedule(() -> drain(lane));
+			}
 			else if (!this.scheduler.isDisposed()) {
 				this.scheduler.schedule(() -> drain(lane));
 			}
