@@ -1,6 +1,7 @@
 package dev.fluxgate.slack.benchmarks;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.runner.Runner;
@@ -22,11 +23,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Benchmarks {
 
+	private static final List<String> MODES = List.of("all", "jmh", "storm", "fleet", "fleet-only", "quiet", "scrape");
+
 	private Benchmarks() {
 	}
 
 	public static void main(String[] args) throws Exception {
 		String only = (args.length > 0) ? args[0] : "all";
+		if (!MODES.contains(only)) {
+			System.err.println("Unknown mode '" + only + "': use one of " + String.join(", ", MODES)
+					+ " (see benchmarks/README.md)");
+			System.exit(2);
+		}
 		if (only.equals("quiet")) {
 			int breakers = (args.length > 1) ? Integer.parseInt(args[1]) : 20;
 			Duration spacing = (args.length > 2) ? Duration.ofMillis(Long.parseLong(args[2]))
