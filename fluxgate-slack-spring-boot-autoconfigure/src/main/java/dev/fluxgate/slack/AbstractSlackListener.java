@@ -68,6 +68,8 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 
 	private final InFlight inFlight = new InFlight();
 
+	private final Object templatesLock = new Object();
+
 	protected AbstractSlackListener(Builder<?> builder) {
 		if (builder.channel == null || builder.channel.isBlank()) {
 			throw new IllegalArgumentException("A Slack channel ID is required: set SLACK_CHANNEL_ID");
@@ -212,8 +214,13 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	public final Templates getTemplates() {
 		Templates effective = this.effectiveTemplates;
 		if (effective == null) {
-			effective = resolveTemplates();
-			this.effectiveTemplates = effective;
+			synchronized (this.templatesLock) {
+				effective = this.effectiveTemplates;
+				if (effective == null) {
+					effective = resolveTemplates();
+					this.effectiveTemplates = effective;
+				}
+			}
 		}
 		return effective;
 	}

@@ -82,8 +82,8 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 	}
 
 	/**
-	 * Set the clock the listener times its messages on: deadlines, retries, pacing, the drop log's interval and the
-	 * durations it reports. Give it a scheduler's clock to run the listener on virtual time.
+	 * Set the clock the listener times its messages on: deadlines, retries, the drop log's interval and the durations
+	 * it reports. Give it a scheduler's clock to run the listener on virtual time.
 	 * @param clock the clock, a monotonic one on the system's time by default
 	 * @return this builder
 	 */
@@ -93,8 +93,8 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 	}
 
 	/**
-	 * Set where the listener waits and works: retries' back-off, the pacer's holds, storm digests' intervals, the
-	 * async listener's lanes and a fleet's heartbeats. With Reactor's {@code VirtualTimeScheduler} (and its clock,
+	 * Set where the listener waits and works: retries' back-off, storm digests' intervals, the async listener's lanes
+	 * and a fleet's heartbeats. With Reactor's {@code VirtualTimeScheduler} (and its clock,
 	 * see {@link #clock(Clock)}), a test drives all of the listener's time.
 	 * A {@link #pacer(ChannelPacer) pacer} keeps the time it was created with.
 	 * @param scheduler the scheduler, Reactor's parallel scheduler by default (the async listener's lanes run on a
