@@ -6,7 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.fluxgate.slack.message.Template;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -15,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
  * A subclass whose template hook throws: every transition is still told, with the templates the listener was built
  * with, and the hook is called once.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TemplateHookFailureTests {
 
 	@RegisterExtension
@@ -51,7 +55,7 @@ class TemplateHookFailureTests {
 	}
 
 	@Test
-	void syncListenerWhoseTemplateHookThrowsStillTellsEveryTransition() {
+	void syncListenerWhoseTemplateHookThrowsStillTellsEveryTransition(CapturedOutput output) {
 		calls.set(0);
 		SlackListener.Builder builder = fixture.configure(SlackListener.builder()).deadline(Duration.ofSeconds(2));
 		fixture.use(new BrokenSync(builder));
@@ -62,6 +66,8 @@ class TemplateHookFailureTests {
 		assertThat(fixture.slack().posts()).extracting(SlackStandIn.Post::title)
 			.containsExactly("🚨 Circuit Breaker Triggered", "🔄 Attempting Circuit Breaker Recovery");
 		assertThat(calls).as("the hook is called once").hasValue(1);
+		assertThat(output.getAll()).containsOnlyOnce("transitionTemplates() or fallbackTemplate() failed")
+			.contains("bundle missing");
 	}
 
 	@Test

@@ -143,7 +143,7 @@ final class Replica {
 		return URI.create("http://127.0.0.1:" + this.port + path);
 	}
 
-	private static HttpResponse<String> send(HttpRequest.Builder request) {
+	static HttpResponse<String> send(HttpRequest.Builder request) {
 		try {
 			return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
 		}
@@ -156,7 +156,7 @@ final class Replica {
 		}
 	}
 
-	private static int freePort() throws IOException {
+	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}

@@ -1,10 +1,7 @@
 package dev.fluxgate.slack.samples.fleet;
 
 import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -15,14 +12,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.fluxgate.slack.RequiresPrograms;
-import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.redis.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,8 +38,6 @@ class ThreeReplicasTests {
 	@RegisterExtension
 	static final SlackStandIn slack = new SlackStandIn();
 
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
 	private static final List<Process> replicas = new ArrayList<>();
 
 	private static final List<Integer> ports = new ArrayList<>();
@@ -51,7 +45,7 @@ class ThreeReplicasTests {
 	@BeforeAll
 	static void startThreeReplicas() throws Exception {
 		for (int i = 1; i <= 3; i++) {
-			int port = freePort();
+			int port = Replica.freePort();
 			ports.add(port);
 			ProcessBuilder replica = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 					"-cp", System.getProperty("java.class.path"), "-Xmx256m", FleetApplication.class.getName(),
@@ -142,31 +136,12 @@ class ThreeReplicasTests {
 	}
 
 	private static HttpResponse<String> get(int port, String path) {
-		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+		return Replica.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
 	}
 
 	private static String put(int port, String path) {
-		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+		return Replica.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.PUT(HttpRequest.BodyPublishers.noBody())).body();
-	}
-
-	private static HttpResponse<String> send(HttpRequest.Builder request) {
-		try {
-			return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }
