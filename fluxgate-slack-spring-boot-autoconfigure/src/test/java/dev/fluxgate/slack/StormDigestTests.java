@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.event.TransitionSnapshot;
@@ -65,8 +66,12 @@ class StormDigestTests {
 			.updateRoot(false)
 			.build();
 		fixture.use(this.listener);
+		// Slack answers the first posts only once all four breakers have tripped, so that none trips after the 429
+		StubMapping slowFirstAnswers = slack.server()
+			.stubFor(SlackStandIn.postMessage().atPriority(5).willReturn(SlackStandIn.ok().withFixedDelay(100)));
 		tripped("first-", 4);
 		assertThat(fixture.outcomes().digested).as("a channel Slack never refused has no backlog").isEmpty();
+		slack.server().removeStub(slowFirstAnswers);
 		fixture.runUntil(() -> pacer.isLimited(SlackStandIn.CHANNEL));
 	}
 
