@@ -33,4 +33,22 @@ public interface SlackClient {
 		return Mono.error(new UnsupportedOperationException("auth.test is not supported by " + this));
 	}
 
+	/**
+	 * Show a message to one user only, with {@code chat.postEphemeral}.
+	 * @param message the message
+	 * @return Slack's answer
+	 */
+	default Mono<SlackResponse> postEphemeral(ChatPostEphemeral message) {
+		return Mono.error(new UnsupportedOperationException("chat.postEphemeral is not supported by " + this));
+	}
+
+	/**
+	 * List the members of a user group with {@code usergroups.users.list} (scope {@code usergroups:read}).
+	 * @param usergroup the user group's ID, {@code S…}
+	 * @return the members
+	 */
+	default Mono<UsergroupUsers> usergroupMembers(String usergroup) {
+		return Mono.error(new UnsupportedOperationException("usergroups.users.list is not supported by " + this));
+	}
+
 }

@@ -15,6 +15,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -79,6 +80,16 @@ public class WebClientSlackClient implements SlackClient {
 	}
 
 	@Override
+	public Mono<SlackResponse> postEphemeral(ChatPostEphemeral message) {
+		return call("chat.postEphemeral", message, SlackResponse.class);
+	}
+
+	@Override
+	public Mono<UsergroupUsers> usergroupMembers(String usergroup) {
+		return call("usergroups.users.list", BodyInserters.fromFormData("usergroup", usergroup), UsergroupUsers.class);
+	}
+
+	@Override
 	public Mono<AuthTestResponse> authTest() {
 		return call("auth.test", null, AuthTestResponse.class);
 	}
@@ -96,8 +107,21 @@ public class WebClientSlackClient implements SlackClient {
 			.uri("/" + method)
 			.contentType(JSON_UTF8)
 			.accept(MediaType.APPLICATION_JSON);
-		return ((body != null) ? request.bodyValue(body) : request)
-			.exchangeToMono((response) -> read(method, response, answerType))
+		return exchange(method, (body != null) ? request.bodyValue(body) : request, answerType);
+	}
+
+	private <T extends SlackAnswer> Mono<T> call(String method, BodyInserters.FormInserter<String> form,
+			Class<T> answerType) {
+		return exchange(method, this.webClient.post()
+			.uri("/" + method)
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.accept(MediaType.APPLICATION_JSON)
+			.body(form), answerType);
+	}
+
+	private <T extends SlackAnswer> Mono<T> exchange(String method, WebClient.RequestHeadersSpec<?> request,
+			Class<T> answerType) {
+		return request.exchangeToMono((response) -> read(method, response, answerType))
 			.timeout(this.timeout)
 			.onErrorMap((ex) -> !(ex instanceof SlackApiException), (ex) -> transportFailure(method, ex));
 	}

@@ -67,6 +67,11 @@ public interface DeliveryObserver extends StoreObserver {
 			}
 
 			@Override
+			public void silenced(TransitionSnapshot snapshot) {
+				all.forEach((observer) -> observer.silenced(snapshot));
+			}
+
+			@Override
 			public void storeFellBack(String operation, Throwable cause) {
 				all.forEach((observer) -> observer.storeFellBack(operation, cause));
 			}
@@ -117,6 +122,13 @@ public interface DeliveryObserver extends StoreObserver {
 	 * @param snapshot the transition
 	 */
 	default void coalesced(TransitionSnapshot snapshot) {
+	}
+
+	/**
+	 * A reply held back because someone silenced its thread from Slack.
+	 * @param snapshot the transition
+	 */
+	default void silenced(TransitionSnapshot snapshot) {
 	}
 
 	/**

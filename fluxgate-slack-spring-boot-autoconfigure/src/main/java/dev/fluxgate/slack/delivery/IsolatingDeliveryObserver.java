@@ -71,6 +71,11 @@ public final class IsolatingDeliveryObserver implements DeliveryObserver {
 	}
 
 	@Override
+	public void silenced(TransitionSnapshot snapshot) {
+		call("silenced", () -> this.delegate.silenced(snapshot));
+	}
+
+	@Override
 	public void digested(TransitionSnapshot snapshot) {
 		call("digested", () -> this.delegate.digested(snapshot));
 	}

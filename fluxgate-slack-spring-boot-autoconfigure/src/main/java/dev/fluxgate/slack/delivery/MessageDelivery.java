@@ -53,6 +53,8 @@ public final class MessageDelivery {
 
 	private final boolean updateRoot;
 
+	private final Silences silences;
+
 	private final FailureLog failureLog = new FailureLog();
 
 	/**
@@ -64,10 +66,11 @@ public final class MessageDelivery {
 	 * @param observer told what becomes of each message
 	 * @param permalinks links to a thread's root
 	 * @param updateRoot whether each message edits its thread's root
+	 * @param silences which threads' replies are held back
 	 */
 	public MessageDelivery(SlackPoster poster, MessageRenderer renderer, ThreadTracker tracker,
 			ChannelRouter channels, DeliveryObserver observer,
-			Permalinks permalinks, boolean updateRoot) {
+			Permalinks permalinks, boolean updateRoot, Silences silences) {
 		this.poster = Objects.requireNonNull(poster, "poster must not be null");
 		this.renderer = Objects.requireNonNull(renderer, "renderer must not be null");
 		this.tracker = Objects.requireNonNull(tracker, "tracker must not be null");
@@ -75,6 +78,7 @@ public final class MessageDelivery {
 		this.observer = Objects.requireNonNull(observer, "observer must not be null");
 		this.permalinks = Objects.requireNonNull(permalinks, "permalinks must not be null");
 		this.updateRoot = updateRoot;
+		this.silences = Objects.requireNonNull(silences, "silences must not be null");
 	}
 
 	/**
@@ -117,8 +121,11 @@ public final class MessageDelivery {
 		Mono<String> permalink = (open != null && step.endsThread()
 				&& snapshot.transition().to() == CircuitBreaker.State.CLOSED) ? this.permalinks.of(open)
 						: Mono.just("");
-		Mono<SlackResponse> call = this.tracker.whilePosting(snapshot, plan, permalink.flatMap((link) -> post(batch, templates,
-				template, channel, plan, link.isEmpty() ? null : link, start, deadline)));
+		boolean silenced = open != null && step.isReply() && !step.endsThread() && this.silences.silenced(open);
+		Mono<SlackResponse> call = silenced
+				? Mono.just(new SlackResponse(true, open.threadTs(), open.channel(), null, null))
+				: this.tracker.whilePosting(snapshot, plan, permalink.flatMap((link) -> post(batch, templates,
+						template, channel, plan, link.isEmpty() ? null : link, start, deadline)));
 		if (deadline != null) {
 			call = call.timeout(deadline, Mono.error(() -> new SlackApiException("deadline_exceeded",
 					SlackApiException.Kind.TRANSIENT, null, "no answer within the deadline of " + deadline, null)));
@@ -126,7 +133,14 @@ public final class MessageDelivery {
 		return call.flatMap((answer) -> this.tracker
 			.delivered(snapshot, plan, (answer.channel() != null) ? answer.channel() : channel, answer.ts())
 			.map((current) -> {
-				delivered(snapshot, step, answer, start);
+				if (silenced) {
+					logger.debug("Held back {} of '{}': its thread is silenced", snapshot.transition(),
+							snapshot.circuitBreaker());
+					this.observer.silenced(snapshot);
+				}
+				else {
+					delivered(snapshot, step, answer, start);
+				}
 				return (open != null && this.updateRoot && current) ? updateRoot(templates, plan, snapshot, template)
 						: Mono.<Void>empty();
 			})).onErrorResume((ex) -> this.tracker.undelivered(snapshot, plan).onErrorResume((storeFailure) -> {

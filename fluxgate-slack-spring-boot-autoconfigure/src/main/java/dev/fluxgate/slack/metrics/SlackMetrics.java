@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  */
 public class SlackMetrics implements DeliveryObserver {
 
-	/** Transitions by outcome ({@code sent}, {@code failed}, {@code dropped}, {@code coalesced}, {@code digested}) and transition. */
+	/** Transitions by outcome ({@code sent}, {@code failed}, {@code dropped}, {@code coalesced}, {@code digested}, {@code silenced}) and transition. */
 	public static final String MESSAGES = "fluxgate.slack.messages";
 
 	/** Retries of messages, by Slack's error code. */
@@ -62,6 +62,11 @@ public class SlackMetrics implements DeliveryObserver {
 	@Override
 	public void coalesced(TransitionSnapshot snapshot) {
 		message("coalesced", snapshot);
+	}
+
+	@Override
+	public void silenced(TransitionSnapshot snapshot) {
+		message("silenced", snapshot);
 	}
 
 	@Override
