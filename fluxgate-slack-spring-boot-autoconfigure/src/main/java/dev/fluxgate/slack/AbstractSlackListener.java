@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.fluxgate.slack.action.SlackActions;
+import dev.fluxgate.slack.action.ThreadMarks;
 import dev.fluxgate.slack.client.AuthTestResponse;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.delivery.ChannelPacer;
@@ -12,6 +14,7 @@ import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.delivery.IsolatingDeliveryObserver;
 import dev.fluxgate.slack.delivery.MessageDelivery;
 import dev.fluxgate.slack.delivery.Permalinks;
+import dev.fluxgate.slack.delivery.Silences;
 import dev.fluxgate.slack.delivery.SlackPoster;
 import dev.fluxgate.slack.event.Transition;
 import dev.fluxgate.slack.event.TransitionSnapshot;
@@ -64,6 +67,8 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 
 	private final BoundCircuitBreakers bound;
 
+	private final SlackActions actions;
+
 	private volatile Templates effectiveTemplates;
 
 	private final InFlight inFlight = new InFlight();
@@ -83,14 +88,24 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.tracker = builder.tracker(this.bound::keepsThreadsOf, this.inFlight);
 		this.observer = IsolatingDeliveryObserver
 			.of(Objects.requireNonNull(builder.observer, "observer must not be null"));
-		this.renderer = builder.renderer();
 		this.channelRouter = new DefaultingChannelRouter(builder.channelRouter, this.channel);
 		this.poster = new SlackPoster(client, builder.pacer,
 				Objects.requireNonNull(builder.retryPolicy, "retryPolicy must not be null"), this.observer,
 				builder.clock(), builder.timer());
 		this.permalinks = new Permalinks(client);
+		this.actions = (builder.actions != null) ? new SlackActions(builder.actions,
+				new SlackActions.Wiring(this.poster, this.tracker.store(), builder.renderer(), this::getTemplates,
+						this.bound::named,
+						() -> this.permalinks.authTest().mapNotNull(AuthTestResponse::teamId),
+						builder.clock(), builder.instanceId(), null))
+				: null;
+		this.renderer = (this.actions != null) ? this.actions.renderer() : builder.renderer();
 		this.delivery = new MessageDelivery(this.poster, this.renderer, this.tracker,
-				this.channelRouter, this.observer, this.permalinks, builder.updateRoot);
+				this.channelRouter, this.observer, this.permalinks, builder.updateRoot,
+				(this.actions != null) ? this.actions::silenced : Silences.NONE);
+		if (this.actions != null) {
+			this.actions.start();
+		}
 		this.tracker.endedCycles()
 			.flatMap((cycle) -> Mono.defer(() -> this.delivery.ended(cycle, getTemplates())).onErrorResume((ex) -> {
 				logger.warn("Could not tell the end of the shared failure cycle of '{}'",
@@ -109,6 +124,9 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		try {
 			if (this.bound.bind(circuitBreaker)) {
 				this.tracker.bound(circuitBreaker.getName(), circuitBreaker::getState);
+				if (this.actions != null) {
+					this.actions.bound(circuitBreaker);
+				}
 			}
 		}
 		catch (RuntimeException ex) {
@@ -327,7 +345,23 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	 * Stop what the listener does in the background, such as a fleet's heartbeats.
 	 */
 	public void close() {
+		if (this.actions != null) {
+			this.actions.close();
+		}
 		this.tracker.close();
+	}
+
+	/**
+	 * Return the actions people take from the thread's buttons, to hand the Socket Mode envelopes to.
+	 * @return the actions, or {@code null} when the listener draws no buttons
+	 */
+	public final SlackActions getActions() {
+		return this.actions;
+	}
+
+	@Override
+	public ThreadMarks getMarks(String threadTs) {
+		return (this.actions != null) ? this.actions.marks(threadTs) : ThreadMarks.NONE;
 	}
 
 	@Override

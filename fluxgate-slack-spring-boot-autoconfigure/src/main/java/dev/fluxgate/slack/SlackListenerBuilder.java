@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import dev.fluxgate.slack.action.ActionSettings;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.delivery.ChannelPacer;
@@ -68,6 +69,8 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 
 	Scheduler scheduler;
 
+	ActionSettings actions;
+
 	protected SlackListenerBuilder() {
 	}
 
@@ -106,6 +109,17 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 		return self();
 	}
 
+	/**
+	 * Let people act on the breakers from their thread's buttons: acknowledge, silence, force open, close and reset.
+	 * The clicks arrive over Socket Mode, handed to {@link AbstractSlackListener#getActions()}.
+	 * @param actions who may act and where the actions are kept, or {@code null} (the default) for no buttons
+	 * @return this builder
+	 */
+	public B actions(ActionSettings actions) {
+		this.actions = actions;
+		return self();
+	}
+
 	Clock clock() {
 		if (this.clock == null) {
 			this.clock = new MonotonicClock();
@@ -136,7 +150,7 @@ public abstract class SlackListenerBuilder<B extends SlackListenerBuilder<B>> {
 				: new DefaultMessageRenderer(null, this.threadStore.isShared() ? instanceId() : null);
 	}
 
-	private String instanceId() {
+	String instanceId() {
 		if (this.instanceId == null) {
 			this.instanceId = InstanceId.generate();
 		}

@@ -1,5 +1,6 @@
 package dev.fluxgate.slack;
 
+import dev.fluxgate.slack.action.ThreadMarks;
 import dev.fluxgate.slack.thread.ThreadStore;
 import reactor.core.publisher.Mono;
 
@@ -31,6 +32,15 @@ public interface SlackListenerInfo {
 	 * @return the thread store
 	 */
 	ThreadStore getThreadStore();
+
+	/**
+	 * Return what people said about a thread from Slack: who acknowledged it, until when it is silenced.
+	 * @param threadTs the {@code ts} of the thread's root
+	 * @return its marks, {@link ThreadMarks#NONE} without buttons
+	 */
+	default ThreadMarks getMarks(String threadTs) {
+		return ThreadMarks.NONE;
+	}
 
 	/**
 	 * Forget a circuit breaker's open thread, so that its next failure cycle starts a new one.

@@ -100,6 +100,24 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 		this.server.stubFor(post(urlEqualTo("/api/auth.test")).atPriority(10)
 			.willReturn(json("{\"ok\":true,\"url\":\"" + WORKSPACE_URL
 					+ "\",\"team\":\"Fluxgate\",\"user\":\"alerts\",\"team_id\":\"T1\",\"bot_id\":\"B1\"}")));
+		this.server.stubFor(post(urlEqualTo("/api/chat.postEphemeral")).atPriority(10)
+			.willReturn(json("{\"ok\":true,\"message_ts\":\"1700000000.000001\"}")));
+		this.server.stubFor(post(urlEqualTo("/api/usergroups.users.list")).atPriority(10)
+			.willReturn(error("no_such_subteam")));
+	}
+
+	/** Every request to {@code chat.postEphemeral}, in the order received. */
+	public List<Post> ephemerals() {
+		return requests("/chat.postEphemeral");
+	}
+
+	/** The form bodies of every request to {@code usergroups.users.list}, in the order received. */
+	public List<String> usergroupLookups() {
+		return this.server.getAllServeEvents()
+			.stream()
+			.filter((event) -> event.getRequest().getUrl().endsWith("/usergroups.users.list"))
+			.map((event) -> event.getRequest().getBodyAsString())
+			.toList();
 	}
 
 	/**
@@ -281,6 +299,29 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 		public String text() {
 			return string("$.text");
+		}
+
+		/** The {@code action_id} of each button of the message, in order; empty without buttons. */
+		public List<String> buttons() {
+			List<String> ids = read(this.body, "$.attachments[0].blocks[?(@.type == 'actions')].elements[*].action_id");
+			return (ids != null) ? ids : List.of();
+		}
+
+		/** The value the message's buttons carry, or {@code null} without buttons. */
+		public String buttonValue() {
+			List<String> values = read(this.body, "$.attachments[0].blocks[?(@.type == 'actions')].elements[*].value");
+			return (values != null && !values.isEmpty()) ? values.get(0) : null;
+		}
+
+		/** The text of the message's context block, or {@code null}. */
+		public String context() {
+			List<String> texts = read(this.body, "$.attachments[0].blocks[?(@.type == 'context')].elements[0].text");
+			return (texts != null && !texts.isEmpty()) ? texts.get(0) : null;
+		}
+
+		/** The value at a JSON path of the body, or {@code null}. */
+		public String at(String path) {
+			return string(path);
 		}
 
 		public String channel() {

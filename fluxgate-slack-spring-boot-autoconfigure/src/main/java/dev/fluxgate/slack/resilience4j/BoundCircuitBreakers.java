@@ -1,5 +1,6 @@
 package dev.fluxgate.slack.resilience4j;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,6 +80,15 @@ public final class BoundCircuitBreakers {
 	 */
 	public boolean keepsThreadsOf(String circuitBreaker) {
 		return !this.binding || this.names.containsKey(circuitBreaker);
+	}
+
+	/**
+	 * Return the bound circuit breakers of a name: one, unless registries share names.
+	 * @param circuitBreaker the circuit breaker's name
+	 * @return the bound instances
+	 */
+	public List<CircuitBreaker> named(String circuitBreaker) {
+		return this.bound.stream().filter((bound) -> bound.getName().equals(circuitBreaker)).toList();
 	}
 
 }
