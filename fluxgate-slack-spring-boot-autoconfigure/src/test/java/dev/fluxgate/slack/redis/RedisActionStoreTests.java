@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.fluxgate.slack.RequiresPrograms;
 import dev.fluxgate.slack.action.ActionEvent;
@@ -145,6 +146,35 @@ class RedisActionStoreTests {
 		recorder.record(forceOpen).block();
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(seen).containsSubsequence(Signal.RESUBSCRIBED, new Signal(forceOpen)));
+	}
+
+	@Test
+	void aSubscriptionMadeWhileRedisIsDownIsRetriedAndThenSaysReconcile() throws Exception {
+		RedisActionStore listener = new RedisActionStore(ownTemplate(), PREFIX, TTL, Duration.ofSeconds(2));
+		this.closeables.add(listener);
+		RedisActionStore recorder = new RedisActionStore(ownTemplate(), PREFIX, TTL, Duration.ofSeconds(5));
+		this.closeables.add(recorder);
+		redis.stop();
+		List<Signal> seen = subscribe(listener);
+		Thread.sleep(2500);
+		redis.start();
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(seen).contains(Signal.RESUBSCRIBED));
+		ActionEvent forceOpen = event("E1", BreakerAction.FORCE_OPEN, null);
+		recorder.record(forceOpen).block();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(seen).containsSubsequence(Signal.RESUBSCRIBED, new Signal(forceOpen)));
+	}
+
+	@Test
+	void closingTheStoreEndsItsEventsAndItsSubscription() {
+		RedisActionStore store = store(PREFIX);
+		AtomicBoolean completed = new AtomicBoolean();
+		Disposable subscription = store.events().subscribe(null, null, () -> completed.set(true));
+		this.closeables.add(subscription::dispose);
+		awaitSubscribers(PREFIX, 1);
+		store.close();
+		await().atMost(Duration.ofSeconds(5)).untilTrue(completed);
+		awaitSubscribers(PREFIX, 0);
 	}
 
 	@Test
