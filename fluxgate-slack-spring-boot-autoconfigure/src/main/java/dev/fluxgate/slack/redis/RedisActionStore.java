@@ -213,8 +213,8 @@ public class RedisActionStore implements ActionStore, AutoCloseable {
 						// the next subscription says reconcile, even the first: the startup's reconciliation may
 						// have failed with it
 						subscribedBefore.set(true);
-						logger.warn("The subscription to {} failed ({}); subscribing again after a back-off, then reconciling",
-								this.channel, retry.failure().toString());
+						logger.warn("The subscription to {} failed ({}); subscribing again after a back-off, "
+								+ "then reconciling", this.channel, retry.failure().toString());
 						logger.debug("The subscription to {} failed", this.channel, retry.failure());
 					}));
 		}).filter((signal) -> signal != SUBSCRIBED).takeUntilOther(this.closed.asMono()).share();
