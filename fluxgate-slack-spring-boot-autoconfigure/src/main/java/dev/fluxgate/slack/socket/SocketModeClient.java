@@ -456,8 +456,8 @@ public final class SocketModeClient implements AutoCloseable {
 		String host = uri.getHost();
 		boolean loopback = "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
 		if (host == null || !("wss".equals(uri.getScheme()) || ("ws".equals(uri.getScheme()) && loopback))) {
-			throw new IllegalArgumentException("apps.connections.open returned a URL that is not wss (" + uri.getScheme()
-					+ "://" + host + "), plain ws only on loopback");
+			throw new IllegalArgumentException("apps.connections.open returned a URL that is not wss ("
+					+ uri.getScheme() + "://" + host + "), plain ws only on loopback");
 		}
 		return uri;
 	}
@@ -623,8 +623,8 @@ public final class SocketModeClient implements AutoCloseable {
 
 		private void envelope(Frame frame, String text) {
 			if (frame.type() == null || frame.type().isBlank() || frame.payload() == null || frame.payload().isNull()) {
-				logger.warn("Socket Mode connection {} acknowledged and ignored an envelope without type or payload: {}",
-						this.id, excerpt(text));
+				logger.warn("Socket Mode connection {} acknowledged and ignored an envelope without type or"
+						+ " payload: {}", this.id, excerpt(text));
 				return;
 			}
 			Envelope envelope = new Envelope(frame.envelopeId(), frame.type(), frame.payload(),

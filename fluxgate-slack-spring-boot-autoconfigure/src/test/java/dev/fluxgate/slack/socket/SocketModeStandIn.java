@@ -311,7 +311,8 @@ public final class SocketModeStandIn implements AutoCloseable {
 	}
 
 	private EnvelopeFrame envelope(String type, Object payload) {
-		JsonNode tree = (payload instanceof String json) ? this.mapper.readTree(json) : this.mapper.valueToTree(payload);
+		JsonNode tree = (payload instanceof String json) ? this.mapper.readTree(json)
+				: this.mapper.valueToTree(payload);
 		return new EnvelopeFrame("env-" + this.envelopeCount.incrementAndGet(), type, tree, false);
 	}
 
