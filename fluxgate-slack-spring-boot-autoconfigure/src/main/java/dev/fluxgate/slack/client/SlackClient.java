@@ -51,4 +51,12 @@ public interface SlackClient {
 		return Mono.error(new UnsupportedOperationException("usergroups.users.list is not supported by " + this));
 	}
 
+	/**
+	 * Open a Socket Mode connection with {@code apps.connections.open}, which takes an app-level token.
+	 * @return Slack's answer, with the WebSocket URL to connect to
+	 */
+	default Mono<ConnectionsOpenResponse> openConnection() {
+		return Mono.error(new UnsupportedOperationException("apps.connections.open is not supported by " + this));
+	}
+
 }

@@ -94,6 +94,13 @@ public class WebClientSlackClient implements SlackClient {
 		return call("auth.test", null, AuthTestResponse.class);
 	}
 
+	@Override
+	public Mono<ConnectionsOpenResponse> openConnection() {
+		return call("apps.connections.open", null, ConnectionsOpenResponse.class)
+			.flatMap((answer) -> (answer.url() != null && !answer.url().isBlank()) ? Mono.just(answer)
+					: Mono.error(SlackApiException.malformed("apps.connections.open", "ok:true without url")));
+	}
+
 	/**
 	 * Call a Web API method with a JSON body.
 	 * @param <T> the answer's type
