@@ -25,7 +25,8 @@ class ArchitectureTests {
 	private static final String[] CORE = { "dev.fluxgate.slack", "dev.fluxgate.slack.thread..",
 			"dev.fluxgate.slack.delivery..", "dev.fluxgate.slack.storm..", "dev.fluxgate.slack.message..",
 			"dev.fluxgate.slack.resilience4j..", "dev.fluxgate.slack.client..", "dev.fluxgate.slack.redis..",
-			"dev.fluxgate.slack.metrics..", "dev.fluxgate.slack.time.." };
+			"dev.fluxgate.slack.metrics..", "dev.fluxgate.slack.time..", "dev.fluxgate.slack.action..",
+			"dev.fluxgate.slack.socket.." };
 
 	private static JavaClasses classes;
 
