@@ -8,8 +8,11 @@ import java.time.ZoneOffset;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.event.Transition;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.socket.SocketState;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
@@ -61,6 +64,20 @@ class SlackHealthIndicatorTests {
 		Health health = this.indicator.health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("lastDelivery", NOW.toString()).doesNotContainKey("error");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = SocketState.class, names = { "CONNECTED", "RECONNECTING", "DISABLED" })
+	void theSocketOfTheButtonsIsShownAndNeverTurnsItDown(SocketState socket) {
+		this.status.stateChanged(socket);
+		Health health = this.indicator.health(true);
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("socket", socket.name().toLowerCase(java.util.Locale.ROOT));
+	}
+
+	@Test
+	void withoutButtonsThereIsNoSocket() {
+		assertThat(this.indicator.health(true).getDetails()).doesNotContainKey("socket");
 	}
 
 }
