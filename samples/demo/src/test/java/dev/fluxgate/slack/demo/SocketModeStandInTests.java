@@ -115,9 +115,12 @@ class SocketModeStandInTests {
 	@Test
 	void aTicketOpensOneLinkOnly() throws Exception {
 		String url = connectionUrl();
-		try (Link first = new Link(url); Link second = new Link(url)) {
+		try (Link first = new Link(url)) {
 			assertThat(first.next().path("type").asString()).isEqualTo("hello");
-			assertThat(second.closed().block(WAIT)).isTrue();
+			try (Link second = new Link(url)) {
+				assertThat(second.closed().block(WAIT)).isTrue();
+				assertThat(this.standIn.openLinks()).isOne();
+			}
 		}
 	}
 
