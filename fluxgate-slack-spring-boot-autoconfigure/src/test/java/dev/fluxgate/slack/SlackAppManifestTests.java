@@ -29,7 +29,17 @@ class SlackAppManifestTests {
 		assertThat(path(manifest, "display_information", "name")).isEqualTo("Circuit Breaker Alerts");
 		assertThat(path(manifest, "features", "bot_user", "display_name")).isEqualTo("Circuit Breaker Alerts");
 		assertThat((List<String>) path(manifest, "oauth_config", "scopes", "bot"))
-			.containsExactlyInAnyOrder("chat:write", "chat:write.public");
+			.containsExactlyInAnyOrder("chat:write", "chat:write.public", "usergroups:read");
+	}
+
+	@Test
+	void manifestTurnsOnSocketModeAndInteractivityForTheButtons() throws IOException {
+		Map<String, Object> manifest;
+		try (Reader reader = Files.newBufferedReader(MANIFEST)) {
+			manifest = new Yaml().load(reader);
+		}
+		assertThat(path(manifest, "settings", "socket_mode_enabled")).isEqualTo(true);
+		assertThat(path(manifest, "settings", "interactivity", "is_enabled")).isEqualTo(true);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -8,12 +8,14 @@ import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackErrorHints;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.socket.SocketObserver;
+import dev.fluxgate.slack.socket.SocketState;
 
 /**
  * Remembers whether Slack takes our messages: the last delivery, and the permanent failure since then, if any. Never
  * calls Slack itself.
  */
-public class DeliveryStatus implements DeliveryObserver {
+public class DeliveryStatus implements DeliveryObserver, SocketObserver {
 
 	private final Clock clock;
 
@@ -22,6 +24,8 @@ public class DeliveryStatus implements DeliveryObserver {
 	private volatile Failure failure;
 
 	private volatile StoreFallback storeFallback;
+
+	private volatile SocketState socket;
 
 	public DeliveryStatus() {
 		this(Clock.systemUTC());
@@ -93,6 +97,20 @@ public class DeliveryStatus implements DeliveryObserver {
 	 * @param at when
 	 */
 	public record StoreFallback(String operation, String cause, Instant at) {
+	}
+
+
+	@Override
+	public void stateChanged(SocketState state) {
+		this.socket = state;
+	}
+
+	/**
+	 * Return the state of the Socket Mode connection the buttons' clicks arrive on.
+	 * @return the state, or empty without buttons
+	 */
+	public Optional<SocketState> getSocketState() {
+		return Optional.ofNullable(this.socket);
 	}
 
 }

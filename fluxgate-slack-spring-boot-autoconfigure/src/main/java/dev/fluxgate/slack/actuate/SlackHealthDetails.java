@@ -1,6 +1,7 @@
 package dev.fluxgate.slack.actuate;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 
@@ -29,6 +30,8 @@ record SlackHealthDetails(boolean up, Map<String, Object> details) {
 		status.getLastStoreFallback()
 			.ifPresent((fallback) -> details.put("lastStoreFallback",
 					fallback.at() + " " + fallback.operation() + ": " + fallback.cause()));
+		status.getSocketState()
+			.ifPresent((socket) -> details.put("socket", socket.name().toLowerCase(Locale.ROOT)));
 		return new SlackHealthDetails(failure == null, details);
 	}
 

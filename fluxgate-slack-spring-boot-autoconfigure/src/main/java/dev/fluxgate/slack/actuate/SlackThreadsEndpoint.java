@@ -6,9 +6,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.fluxgate.slack.SlackListenerInfo;
+import dev.fluxgate.slack.action.ThreadMarks;
 import dev.fluxgate.slack.thread.SlackThread;
-import reactor.core.publisher.Mono;
-
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -16,6 +15,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code /actuator/slackthreads}: the open Slack thread of each circuit breaker in a failure cycle.
@@ -34,7 +34,7 @@ public class SlackThreadsEndpoint {
 		return this.listener.getThreadStore()
 			.findAll()
 			.sort(Comparator.comparing(SlackThread::openedAt).thenComparing(SlackThread::circuitBreaker))
-			.map(ThreadDescriptor::of)
+			.map(this::describe)
 			.collectList()
 			.map((threads) -> new SlackThreadsDescriptor(this.listener.getChannel(), this.listener.getMode(),
 					this.listener.getPending(), threads));
@@ -62,7 +62,11 @@ public class SlackThreadsEndpoint {
 	}
 
 	private Mono<ThreadDescriptor> find(String name) {
-		return this.listener.getThreadStore().find(name).map(ThreadDescriptor::of);
+		return this.listener.getThreadStore().find(name).map(this::describe);
+	}
+
+	private ThreadDescriptor describe(SlackThread thread) {
+		return ThreadDescriptor.of(thread, this.listener.getMarks(thread.threadTs()));
 	}
 
 	private static WebEndpointResponse<ThreadDescriptor> found(ThreadDescriptor thread) {
@@ -94,13 +98,15 @@ public class SlackThreadsEndpoint {
 	 * @param messages how many messages the thread holds, root included
 	 * @param members with threads shared by replicas: the replicas in the cycle, each with its breaker's state and its
 	 * last heartbeat
+	 * @param acknowledgedBy the Slack user ID that acknowledged the cycle from its buttons, or {@code null}
+	 * @param silencedUntil until when its replies are silenced, or {@code null}
 	 */
 	public record ThreadDescriptor(String circuitBreaker, String channel, String threadTs, String state,
 			Instant openedAt, Instant lastTransitionAt, int messages,
-			@JsonInclude(JsonInclude.Include.NON_EMPTY) List<MemberDescriptor> members)
-			implements OperationResponseBody {
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) List<MemberDescriptor> members, String acknowledgedBy,
+			Instant silencedUntil) implements OperationResponseBody {
 
-		static ThreadDescriptor of(SlackThread thread) {
+		static ThreadDescriptor of(SlackThread thread, ThreadMarks marks) {
 			return new ThreadDescriptor(thread.circuitBreaker(), thread.channel(), thread.threadTs(),
 					thread.state().name(), thread.openedAt(), thread.lastTransitionAt(), thread.messages(),
 					thread.fleet()
@@ -109,7 +115,8 @@ public class SlackThreadsEndpoint {
 						.stream()
 						.map((entry) -> new MemberDescriptor(entry.getKey(), entry.getValue().state().name(),
 								entry.getValue().heartbeat()))
-						.toList());
+						.toList(),
+					marks.acknowledgedBy(), marks.silencedUntil());
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.fluxgate.slack.autoconfigure;
 import dev.fluxgate.slack.AbstractSlackListener;
 import dev.fluxgate.slack.AsyncSlackListener;
 import dev.fluxgate.slack.SlackListener;
+import dev.fluxgate.slack.action.ActionSettings;
 import dev.fluxgate.slack.client.SlackClient;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.delivery.ChannelPacer;
@@ -102,9 +103,11 @@ public final class FluxgateSlackAutoConfiguration {
 		AsyncSlackListener asyncSlackListener(SlackClient client, Templates templates, ThreadStore threadStore,
 				MessageRenderer renderer, RetryPolicy retryPolicy, ChannelRouter channelRouter,
 				CircuitBreakerNameFilter circuitBreakerFilter, ObjectProvider<ChannelPacer> pacer,
-				ObjectProvider<DeliveryObserver> observers) {
+				ObjectProvider<DeliveryObserver> observers, ObjectProvider<ActionSettings> actions) {
 			return configure(AsyncSlackListener.builder(), client, templates, threadStore, renderer,
-					new Collaborators(retryPolicy, channelRouter, circuitBreakerFilter, pacer.getIfAvailable()), observers)
+					new Collaborators(retryPolicy, channelRouter, circuitBreakerFilter, pacer.getIfAvailable(),
+							actions.getIfAvailable()),
+					observers)
 				.queueCapacity(this.properties.getQueueCapacity())
 				.coalescing(this.properties.getCoalescing().isEnabled())
 				.coalescingAfter(this.properties.getCoalescing().getAfter())
@@ -120,9 +123,11 @@ public final class FluxgateSlackAutoConfiguration {
 		SlackListener slackListener(SlackClient client, Templates templates, ThreadStore threadStore,
 				MessageRenderer renderer, RetryPolicy retryPolicy, ChannelRouter channelRouter,
 				CircuitBreakerNameFilter circuitBreakerFilter, ObjectProvider<ChannelPacer> pacer,
-				ObjectProvider<DeliveryObserver> observers) {
+				ObjectProvider<DeliveryObserver> observers, ObjectProvider<ActionSettings> actions) {
 			return configure(SlackListener.builder(), client, templates, threadStore, renderer,
-					new Collaborators(retryPolicy, channelRouter, circuitBreakerFilter, pacer.getIfAvailable()), observers)
+					new Collaborators(retryPolicy, channelRouter, circuitBreakerFilter, pacer.getIfAvailable(),
+							actions.getIfAvailable()),
+					observers)
 				.deadline(this.properties.getTimeout())
 				.build();
 		}
@@ -175,6 +180,7 @@ public final class FluxgateSlackAutoConfiguration {
 				.timeout(this.properties.getTimeout())
 				.updateRoot(this.properties.isUpdateRoot())
 				.pacer(collaborators.pacer())
+				.actions(collaborators.actions())
 				.observer(DeliveryObserver.of(observers.orderedStream().toList()))
 				.circuitBreakerFilter(collaborators.circuitBreakerFilter())
 				.fleet(this.settings.instanceId(), this.properties.getRedis().getHeartbeat());
@@ -184,7 +190,7 @@ public final class FluxgateSlackAutoConfiguration {
 		 * The listener's replaceable collaborators, gathered so that both listeners take them alike.
 		 */
 		private record Collaborators(RetryPolicy retryPolicy, ChannelRouter channelRouter,
-				CircuitBreakerNameFilter circuitBreakerFilter, ChannelPacer pacer) {
+				CircuitBreakerNameFilter circuitBreakerFilter, ChannelPacer pacer, ActionSettings actions) {
 		}
 
 	}
@@ -208,7 +214,8 @@ public final class FluxgateSlackAutoConfiguration {
 
 		@Bean
 		SanitizingFunction slackTokenSanitizingFunction(FluxgateSlackProperties properties, Environment environment) {
-			return new SlackTokenSanitizingFunction(SlackSettings.token(properties, environment));
+			return new SlackTokenSanitizingFunction(SlackSettings.token(properties, environment),
+					SlackSettings.appToken(properties, environment));
 		}
 
 	}

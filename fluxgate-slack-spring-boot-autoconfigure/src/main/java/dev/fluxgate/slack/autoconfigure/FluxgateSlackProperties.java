@@ -3,8 +3,10 @@ package dev.fluxgate.slack.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
@@ -29,6 +31,12 @@ public class FluxgateSlackProperties {
 	 * Bot token of the Slack app, xoxb-…. Falls back to the SLACK_BOT_TOKEN environment variable.
 	 */
 	private String token;
+
+	/**
+	 * App-level token of the Slack app, xapp-…, with scope connections:write, for the buttons over Socket Mode. Falls
+	 * back to the SLACK_APP_TOKEN environment variable.
+	 */
+	private String appToken;
 
 	/**
 	 * How transitions are posted: 'async' never blocks the caller, 'sync' waits for Slack on the caller's thread.
@@ -76,6 +84,8 @@ public class FluxgateSlackProperties {
 	private final Pacing pacing = new Pacing();
 
 	private final Digest digest = new Digest();
+
+	private final Actions actions = new Actions();
 
 	/**
 	 * Whether the root message of a thread is edited to show the failure cycle's current state.
@@ -138,6 +148,18 @@ public class FluxgateSlackProperties {
 
 	public void setToken(String token) {
 		this.token = token;
+	}
+
+	public String getAppToken() {
+		return this.appToken;
+	}
+
+	public void setAppToken(String appToken) {
+		this.appToken = appToken;
+	}
+
+	public Actions getActions() {
+		return this.actions;
 	}
 
 	public Mode getMode() {
@@ -731,6 +753,144 @@ public class FluxgateSlackProperties {
 
 		public void setHeartbeat(Duration heartbeat) {
 			this.heartbeat = heartbeat;
+		}
+
+	}
+
+	/**
+	 * Buttons on each thread's root that act on its breaker, over Socket Mode.
+	 */
+	public static class Actions {
+
+		/**
+		 * Whether the root of each thread carries buttons to acknowledge, silence, force open, close and reset its
+		 * breaker. Needs fluxgate.slack.app-token and at least one of allowed-users or allowed-groups.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Slack user IDs (U… or W…) that may act from the buttons.
+		 */
+		private Set<String> allowedUsers = new LinkedHashSet<>();
+
+		/**
+		 * Slack user-group IDs (S…) whose members may act from the buttons. Needs the usergroups:read scope.
+		 */
+		private Set<String> allowedGroups = new LinkedHashSet<>();
+
+		/**
+		 * How long the members of an allowed user group are kept before they are read again.
+		 */
+		private Duration groupMembersTtl = Duration.ofMinutes(1);
+
+		/**
+		 * How often a replica reconciles its breakers with the actions recorded, in case it missed one.
+		 */
+		private Duration reconcileInterval = Duration.ofSeconds(30);
+
+		private final Socket socket = new Socket();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Set<String> getAllowedUsers() {
+			return this.allowedUsers;
+		}
+
+		public void setAllowedUsers(Set<String> allowedUsers) {
+			this.allowedUsers = allowedUsers;
+		}
+
+		public Set<String> getAllowedGroups() {
+			return this.allowedGroups;
+		}
+
+		public void setAllowedGroups(Set<String> allowedGroups) {
+			this.allowedGroups = allowedGroups;
+		}
+
+		public Duration getGroupMembersTtl() {
+			return this.groupMembersTtl;
+		}
+
+		public void setGroupMembersTtl(Duration groupMembersTtl) {
+			this.groupMembersTtl = groupMembersTtl;
+		}
+
+		public Duration getReconcileInterval() {
+			return this.reconcileInterval;
+		}
+
+		public void setReconcileInterval(Duration reconcileInterval) {
+			this.reconcileInterval = reconcileInterval;
+		}
+
+		public Socket getSocket() {
+			return this.socket;
+		}
+
+		/**
+		 * The Socket Mode connection the clicks arrive on.
+		 */
+		public static class Socket {
+
+			/**
+			 * How often a ping is sent on the connection.
+			 */
+			private Duration pingInterval = Duration.ofSeconds(30);
+
+			/**
+			 * How long a connection may go without a frame before it is replaced.
+			 */
+			private Duration idleTimeout = Duration.ofSeconds(90);
+
+			/**
+			 * First wait before a connection is opened again; it doubles, with jitter, up to max-backoff.
+			 */
+			private Duration initialBackoff = Duration.ofSeconds(1);
+
+			/**
+			 * Longest wait before a connection is opened again.
+			 */
+			private Duration maxBackoff = Duration.ofSeconds(60);
+
+			public Duration getPingInterval() {
+				return this.pingInterval;
+			}
+
+			public void setPingInterval(Duration pingInterval) {
+				this.pingInterval = pingInterval;
+			}
+
+			public Duration getIdleTimeout() {
+				return this.idleTimeout;
+			}
+
+			public void setIdleTimeout(Duration idleTimeout) {
+				this.idleTimeout = idleTimeout;
+			}
+
+			public Duration getInitialBackoff() {
+				return this.initialBackoff;
+			}
+
+			public void setInitialBackoff(Duration initialBackoff) {
+				this.initialBackoff = initialBackoff;
+			}
+
+			public Duration getMaxBackoff() {
+				return this.maxBackoff;
+			}
+
+			public void setMaxBackoff(Duration maxBackoff) {
+				this.maxBackoff = maxBackoff;
+			}
+
 		}
 
 	}

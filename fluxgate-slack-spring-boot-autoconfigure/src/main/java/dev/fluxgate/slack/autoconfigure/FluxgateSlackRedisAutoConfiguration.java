@@ -1,8 +1,10 @@
 package dev.fluxgate.slack.autoconfigure;
 
 import dev.fluxgate.slack.AbstractSlackListener;
+import dev.fluxgate.slack.action.ActionStore;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.delivery.SharedPace;
+import dev.fluxgate.slack.redis.RedisActionStore;
 import dev.fluxgate.slack.redis.RedisSharedPace;
 import dev.fluxgate.slack.redis.RedisThreadStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
@@ -54,6 +56,23 @@ public final class FluxgateSlackRedisAutoConfiguration {
 			FluxgateSlackProperties properties, Environment environment) {
 		return new RedisSharedPace(template(connectionFactory), SlackSettings.keyPrefix(properties, environment),
 				properties.getRedis().getTimeout());
+	}
+
+	/**
+	 * Keep the actions taken from the threads' buttons in Redis and tell them to every replica.
+	 * @param connectionFactory the application's reactive Redis connection
+	 * @param properties the properties
+	 * @param environment the environment, for the key prefix
+	 * @return the store, closed with the context
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(ActionStore.class)
+	@ConditionalOnBooleanProperty("fluxgate.slack.actions.enabled")
+	RedisActionStore slackActionStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
+			FluxgateSlackProperties properties, Environment environment) {
+		FluxgateSlackProperties.Redis redis = properties.getRedis();
+		return new RedisActionStore(template(connectionFactory), SlackSettings.keyPrefix(properties, environment),
+				redis.getThreadTtl(), redis.getTimeout());
 	}
 
 	/**

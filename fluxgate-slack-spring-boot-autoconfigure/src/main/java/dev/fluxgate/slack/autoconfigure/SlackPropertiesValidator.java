@@ -191,6 +191,62 @@ final class SlackPropertiesValidator {
 		}
 	}
 
+	/**
+	 * Check the settings of the buttons, when they are enabled.
+	 * @param actions the bound {@code fluxgate.slack.actions.*} properties
+	 * @param appToken the app-level token, from the properties or {@code SLACK_APP_TOKEN}
+	 * @throws InvalidSlackPropertyException on the first setting that cannot work
+	 */
+	static void validateActions(FluxgateSlackProperties.Actions actions, String appToken) {
+		if (appToken == null || !StringUtils.hasText(appToken)) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.app-token", "(not set)",
+					"the buttons need an app-level token to open a Socket Mode connection",
+					"Create an app-level token with the connections:write scope (your app's Basic Information page) "
+							+ "and set SLACK_APP_TOKEN or fluxgate.slack.app-token, or set "
+							+ "fluxgate.slack.actions.enabled=false.");
+		}
+		if (!appToken.trim().startsWith("xapp-")) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.app-token", "(a token not starting with xapp-)",
+					"Socket Mode takes an app-level token, xapp-…, not a bot or user token",
+					"Set SLACK_APP_TOKEN or fluxgate.slack.app-token to the app-level token from your app's Basic "
+							+ "Information page.");
+		}
+		if (actions.getAllowedUsers().isEmpty() && actions.getAllowedGroups().isEmpty()) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.actions.allowed-users", "(not set)",
+					"nobody may act from the buttons: neither fluxgate.slack.actions.allowed-users nor "
+							+ "fluxgate.slack.actions.allowed-groups is set, and the buttons deny by default",
+					"Set fluxgate.slack.actions.allowed-users to Slack user IDs such as U0123ABCD, or "
+							+ "fluxgate.slack.actions.allowed-groups to user-group IDs such as S0123ABCD.");
+		}
+		for (String user : actions.getAllowedUsers()) {
+			if (user == null || !user.matches("[UW][A-Z0-9]{2,}")) {
+				throw new InvalidSlackPropertyException("fluxgate.slack.actions.allowed-users", quoted(user),
+						"it is not a Slack user ID", "List user IDs such as U0123ABCD (a member's profile, "
+								+ "\"Copy member ID\"), not names or emails.");
+			}
+		}
+		for (String group : actions.getAllowedGroups()) {
+			if (group == null || !group.matches("S[A-Z0-9]{2,}")) {
+				throw new InvalidSlackPropertyException("fluxgate.slack.actions.allowed-groups", quoted(group),
+						"it is not a Slack user-group ID", "List user-group IDs such as S0123ABCD, not handles "
+								+ "such as @oncall.");
+			}
+		}
+		checkPositive("fluxgate.slack.actions.group-members-ttl", actions.getGroupMembersTtl());
+		checkPositive("fluxgate.slack.actions.reconcile-interval", actions.getReconcileInterval());
+		FluxgateSlackProperties.Actions.Socket socket = actions.getSocket();
+		checkPositive("fluxgate.slack.actions.socket.ping-interval", socket.getPingInterval());
+		checkPositive("fluxgate.slack.actions.socket.idle-timeout", socket.getIdleTimeout());
+		checkPositive("fluxgate.slack.actions.socket.initial-backoff", socket.getInitialBackoff());
+		checkPositive("fluxgate.slack.actions.socket.max-backoff", socket.getMaxBackoff());
+		if (socket.getIdleTimeout().compareTo(socket.getPingInterval()) <= 0) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.actions.socket.idle-timeout",
+					String.valueOf(socket.getIdleTimeout()), "a connection would be replaced before its ping is "
+							+ "answered", "Set fluxgate.slack.actions.socket.idle-timeout above ping-interval ("
+									+ socket.getPingInterval() + "); the defaults are 90s and 30s.");
+		}
+	}
+
 	private static void checkMention(String mention) {
 		if (StringUtils.hasText(mention) && !SlackText.isMention(mention.trim())) {
 			throw new InvalidSlackPropertyException("fluxgate.slack.mention", quoted(mention),

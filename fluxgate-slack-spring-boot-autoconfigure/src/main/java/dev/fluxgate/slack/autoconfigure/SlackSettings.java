@@ -39,6 +39,8 @@ record SlackSettings(String channel, String token, FluxgateSlackProperties.Mode 
 
 	static final String TOKEN_VARIABLE = "SLACK_BOT_TOKEN";
 
+	static final String APP_TOKEN_VARIABLE = "SLACK_APP_TOKEN";
+
 	static final String DEFAULT_KEY_PREFIX = "fluxgate:slack";
 
 	static final String DEFAULT_INSTANCE_ID = InstanceId.generate();
@@ -51,6 +53,11 @@ record SlackSettings(String channel, String token, FluxgateSlackProperties.Mode 
 
 	static String token(FluxgateSlackProperties properties, Environment environment) {
 		return (properties.getToken() != null) ? properties.getToken() : environment.getProperty(TOKEN_VARIABLE);
+	}
+
+	static String appToken(FluxgateSlackProperties properties, Environment environment) {
+		return (properties.getAppToken() != null) ? properties.getAppToken()
+				: environment.getProperty(APP_TOKEN_VARIABLE);
 	}
 
 	static SlackSettings resolve(FluxgateSlackProperties properties, Environment environment, ClassLoader classLoader) {

@@ -1,12 +1,16 @@
 package dev.fluxgate.slack.metrics;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fluxgate.slack.SlackListenerInfo;
+import dev.fluxgate.slack.action.ActionObserver;
+import dev.fluxgate.slack.action.BreakerAction;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.socket.SocketObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +21,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * Micrometer meters of the Slack listener: what became of each message, retries, Web API call times, and gauges of
  * pending messages and open threads.
  */
-public class SlackMetrics implements DeliveryObserver {
+public class SlackMetrics implements DeliveryObserver, ActionObserver, SocketObserver {
 
 	/** Transitions by outcome ({@code sent}, {@code failed}, {@code dropped}, {@code coalesced}, {@code digested}, {@code silenced}) and transition. */
 	public static final String MESSAGES = "fluxgate.slack.messages";
@@ -37,6 +41,15 @@ public class SlackMetrics implements DeliveryObserver {
 	public static final String STORE_FALLBACKS = "fluxgate.slack.store.fallbacks";
 
 	public static final String STORE_REQUESTS = "fluxgate.slack.store.requests";
+
+	/** Clicks on the threads' buttons, by action and outcome ({@code applied}, {@code denied}, {@code stale}, {@code failed}). */
+	public static final String ACTIONS = "fluxgate.slack.actions";
+
+	/** New Socket Mode connections, by reason. */
+	public static final String SOCKET_RECONNECTS = "fluxgate.slack.socket.reconnects";
+
+	/** Socket Mode envelopes received, by type. */
+	public static final String SOCKET_ENVELOPES = "fluxgate.slack.socket.envelopes";
 
 	private final MeterRegistry registry;
 
@@ -110,6 +123,34 @@ public class SlackMetrics implements DeliveryObserver {
 			.tag("outcome", outcome)
 			.register(this.registry)
 			.record(took);
+	}
+
+	@Override
+	public void clicked(BreakerAction action, Outcome outcome) {
+		Counter.builder(ACTIONS)
+			.description("Clicks on the Slack threads' buttons by what became of them")
+			.tag("action", action.name().toLowerCase(Locale.ROOT))
+			.tag("outcome", outcome.tag())
+			.register(this.registry)
+			.increment();
+	}
+
+	@Override
+	public void reconnecting(String reason) {
+		Counter.builder(SOCKET_RECONNECTS)
+			.description("New Socket Mode connections to Slack by reason")
+			.tag("reason", reason)
+			.register(this.registry)
+			.increment();
+	}
+
+	@Override
+	public void envelope(String type) {
+		Counter.builder(SOCKET_ENVELOPES)
+			.description("Socket Mode envelopes received from Slack by type")
+			.tag("type", type)
+			.register(this.registry)
+			.increment();
 	}
 
 	private void message(String outcome, TransitionSnapshot snapshot) {
