@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -32,10 +33,13 @@ import org.springframework.web.util.UriComponentsBuilder;
  * Slack's Socket Mode, stood in for on the demo's own server: {@code apps.connections.open} hands out a {@code ws}
  * link with a one-time ticket, each link says {@code hello}, and the page's clicks arrive on the newest link as
  * {@code interactive} envelopes, whose acknowledgements are recorded.
+ * <p>
+ * The demo's own Socket Mode client holds a link to this server, which its graceful shutdown would wait for: the links
+ * close first, going away as Slack's do.
  */
 @Component
 @ConditionalOnBooleanProperty("demo.recorder.enabled")
-public class SocketModeStandIn implements WebSocketHandler {
+public class SocketModeStandIn implements WebSocketHandler, SmartLifecycle {
 
 	/** The demo's app-level token, the only one {@code apps.connections.open} accepts. */
 	public static final String APP_TOKEN = "xapp-1-ADEMO-demo";
@@ -57,6 +61,8 @@ public class SocketModeStandIn implements WebSocketHandler {
 	private final Map<String, Sinks.One<Ack>> awaited = new ConcurrentHashMap<>();
 
 	private final List<Ack> acks = new CopyOnWriteArrayList<>();
+
+	private volatile boolean running;
 
 	SocketModeStandIn(JsonMapper mapper) {
 		this.mapper = mapper;
@@ -122,7 +128,7 @@ public class SocketModeStandIn implements WebSocketHandler {
 		if (ticket == null || !this.tickets.remove(ticket)) {
 			return session.close(CloseStatus.POLICY_VIOLATION);
 		}
-		Link link = new Link();
+		Link link = new Link(session);
 		this.links.addLast(link);
 		terminal.info("Socket Mode: link {} open", this.links.size());
 		link.send(new Hello("hello", this.links.size(), new ConnectionInfo(APP_ID), new DebugInfo("fluxgate-demo")));
@@ -136,6 +142,28 @@ public class SocketModeStandIn implements WebSocketHandler {
 				link.outgoing.tryEmitComplete();
 			});
 		return Mono.when(receiving, session.send(link.outgoing.asFlux().map(session::textMessage)));
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		this.links.forEach((link) -> link.session.close(CloseStatus.GOING_AWAY).subscribe());
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// Before the web server's graceful shutdown
+		return SmartLifecycle.DEFAULT_PHASE;
 	}
 
 	private void received(String text) {
@@ -197,7 +225,13 @@ public class SocketModeStandIn implements WebSocketHandler {
 
 	private final class Link {
 
+		private final WebSocketSession session;
+
 		private final Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
+
+		Link(WebSocketSession session) {
+			this.session = session;
+		}
 
 		synchronized void send(Object frame) {
 			this.outgoing.tryEmitNext(SocketModeStandIn.this.mapper.writeValueAsString(frame));
