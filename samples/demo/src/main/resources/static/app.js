@@ -4,6 +4,7 @@ const timeline = document.getElementById('timeline');
 const threadPane = document.getElementById('thread');
 let selectedThread = null;
 let lastRender = '';
+let ephemeralsSeen = null;
 
 document.getElementById('break').onclick = () => fetch('demo/break', { method: 'POST' }).then(refresh);
 document.getElementById('fix').onclick = () => fetch('demo/fix', { method: 'POST' }).then(refresh);
@@ -52,7 +53,7 @@ function control(body) {
   return span;
 }
 
-function attachmentNode(attachment) {
+function attachmentNode(message, attachment) {
   const box = document.createElement('div');
   box.className = 'attachment';
   const bar = document.createElement('div');
@@ -66,6 +67,23 @@ function attachmentNode(attachment) {
       section.className = 'section';
       mrkdwn(block.text.text, section);
       body.appendChild(section);
+    }
+    if (block.type === 'context') {
+      const context = document.createElement('div');
+      context.className = 'context';
+      for (const element of block.elements || []) {
+        if (element.text) mrkdwn(element.text, context);
+      }
+      body.appendChild(context);
+    }
+    if (block.type === 'actions') {
+      const actions = document.createElement('div');
+      actions.className = 'actions';
+      actions.dataset.blockId = block.block_id || '';
+      for (const element of block.elements || []) {
+        if (element.type === 'button') actions.appendChild(buttonNode(message, block, element));
+      }
+      body.appendChild(actions);
     }
     if (block.fields) {
       const fields = document.createElement('div');
@@ -81,6 +99,80 @@ function attachmentNode(attachment) {
   }
   box.append(bar, body);
   return box;
+}
+
+// A Block Kit button: a click asks first when the button has a confirm dialog, then goes to Slack (here, the
+// recorder's Socket Mode stand-in) as the demo's user.
+function buttonNode(message, block, element) {
+  const button = document.createElement('button');
+  button.className = 'block-button' + (element.style ? ' ' + element.style : '');
+  button.textContent = element.text ? element.text.text : element.action_id;
+  button.dataset.actionId = element.action_id;
+  button.onclick = () => {
+    const send = () => click(message, block, element, button);
+    if (element.confirm) {
+      ask(element.confirm, send);
+    } else {
+      send();
+    }
+  };
+  return button;
+}
+
+function ask(confirm, then) {
+  const modal = document.getElementById('confirm');
+  const ok = document.getElementById('confirm-ok');
+  document.getElementById('confirm-title').textContent = confirm.title ? confirm.title.text : 'Are you sure?';
+  document.getElementById('confirm-text').textContent = confirm.text ? confirm.text.text : '';
+  ok.textContent = confirm.confirm ? confirm.confirm.text : 'Confirm';
+  ok.className = 'ok' + (confirm.style ? ' ' + confirm.style : '');
+  document.getElementById('confirm-deny').textContent = confirm.deny ? confirm.deny.text : 'Cancel';
+  const close = () => { modal.hidden = true; };
+  document.getElementById('confirm-deny').onclick = close;
+  modal.onclick = (event) => { if (event.target === modal) close(); };
+  ok.onclick = () => { close(); then(); };
+  modal.hidden = false;
+}
+
+async function click(message, block, element, button) {
+  button.disabled = true;
+  try {
+    const response = await fetch('demo/slack/click', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        channel: message.channel, ts: message.ts, blockId: block.block_id, actionId: element.action_id,
+        value: element.value, label: element.text ? element.text.text : null,
+      }),
+    });
+    const answer = await response.json();
+    if (!response.ok || !answer.acknowledged) toast(answer.error || 'The click was not delivered', 'error');
+  } catch (e) {
+    toast('demo not reachable', 'error');
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function toast(text, kind) {
+  const node = document.createElement('div');
+  node.className = 'toast ' + kind;
+  const head = document.createElement('div');
+  head.className = 'toast-head';
+  head.textContent = kind === 'ephemeral' ? 'Only visible to you' : 'Slack';
+  const body = document.createElement('div');
+  mrkdwn(text, body);
+  node.append(head, body);
+  document.getElementById('toasts').appendChild(node);
+  setTimeout(() => node.remove(), 8000);
+}
+
+async function showEphemerals() {
+  const ephemerals = await (await fetch('recorder/ephemerals')).json();
+  if (ephemeralsSeen !== null) {
+    for (const ephemeral of ephemerals.slice(ephemeralsSeen)) toast(ephemeral.text, 'ephemeral');
+  }
+  ephemeralsSeen = ephemerals.length;
 }
 
 function messageNode(message, options) {
@@ -106,7 +198,15 @@ function messageNode(message, options) {
     also.textContent = options.inThread ? 'Also sent to the channel' : 'replied to a thread:';
     content.appendChild(also);
   }
-  for (const attachment of message.attachments || []) content.appendChild(attachmentNode(attachment));
+  const attachments = message.attachments || [];
+  if (attachments.length === 0 && message.text) {
+    // A message without attachments, such as the echo of a button, shows its text as Slack does
+    const text = document.createElement('div');
+    text.className = 'section plain';
+    mrkdwn(message.text, text);
+    content.appendChild(text);
+  }
+  for (const attachment of attachments) content.appendChild(attachmentNode(message, attachment));
   if (message.edited) {
     const edited = document.createElement('span');
     edited.className = 'edited';
@@ -157,6 +257,7 @@ async function refresh() {
       ? 'No SLACK_BOT_TOKEN set: showing the Slack-compatible recorder inside this demo.'
       : 'Posting to your Slack workspace: open channel ' + status.channel + ' in Slack.';
     if (status.target !== 'recorder') return;
+    await showEphemerals();
     const response = await fetch('recorder/messages');
     const text = await response.text();
     if (text !== lastRender) {

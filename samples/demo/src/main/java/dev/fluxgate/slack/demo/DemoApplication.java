@@ -22,16 +22,20 @@ public class DemoApplication {
 	}
 
 	/**
-	 * Point the starter at the embedded recorder unless a real Slack workspace is configured.
+	 * Point the starter at the embedded recorder unless a real Slack workspace is configured. With the recorder, the
+	 * root's buttons act through its Socket Mode stand-in; with a workspace, only when {@code SLACK_APP_TOKEN} is set.
 	 * @param environment the process environment
 	 * @return the default properties
 	 */
 	static Map<String, Object> defaults(Map<String, String> environment) {
 		if (environment.containsKey("SLACK_BOT_TOKEN") && environment.containsKey("SLACK_CHANNEL_ID")) {
-			return Map.of("demo.recorder.enabled", "false");
+			// The token itself stays in the environment: a placeholder, resolved when bound
+			return environment.containsKey("SLACK_APP_TOKEN") ? Map.of("demo.recorder.enabled", "false",
+					"demo.actions.enabled", "true", "demo.app-token", "${SLACK_APP_TOKEN}")
+					: Map.of("demo.recorder.enabled", "false");
 		}
-		return Map.of("demo.recorder.enabled", "true", "fluxgate.slack.token", "xoxb-demo-recorder",
-				"fluxgate.slack.channel", "C0DEMO", "fluxgate.slack.base-url",
+		return Map.of("demo.recorder.enabled", "true", "demo.actions.enabled", "true", "fluxgate.slack.token",
+				"xoxb-demo-recorder", "fluxgate.slack.channel", "C0DEMO", "fluxgate.slack.base-url",
 				"http://127.0.0.1:${server.port}/slack-api");
 	}
 

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.List;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -54,10 +56,37 @@ final class DemoPage implements AutoCloseable {
 		return this.driver.findElements(locator);
 	}
 
+	/**
+	 * Click the first element found, finding it again when the page redrew it meanwhile.
+	 * @param locator where the element is
+	 * @param timeout how long to wait for it
+	 */
+	void click(By locator, Duration timeout) {
+		new WebDriverWait(this.driver, timeout)
+			.ignoring(StaleElementReferenceException.class)
+			.ignoring(ElementClickInterceptedException.class)
+			.until((driver) -> {
+				List<WebElement> found = driver.findElements(locator);
+				if (found.isEmpty() || !found.get(0).isDisplayed() || !found.get(0).isEnabled()) {
+					return null;
+				}
+				found.get(0).click();
+				return true;
+			});
+	}
+
 	void screenshot(Path target) {
+		write(target, ((TakesScreenshot) this.driver).getScreenshotAs(OutputType.BYTES));
+	}
+
+	void screenshot(WebElement element, Path target) {
+		write(target, element.getScreenshotAs(OutputType.BYTES));
+	}
+
+	private static void write(Path target, byte[] png) {
 		try {
 			Files.createDirectories(target.toAbsolutePath().getParent());
-			Files.write(target, ((TakesScreenshot) this.driver).getScreenshotAs(OutputType.BYTES));
+			Files.write(target, png);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -21,6 +21,8 @@ public class SlackRecorder {
 
 	private final List<RecordedMessage> messages = new ArrayList<>();
 
+	private final List<RecordedEphemeral> ephemerals = new ArrayList<>();
+
 	private final AtomicLong sequence = new AtomicLong();
 
 	synchronized RecordedMessage post(String channel, String text, JsonNode attachments, String threadTs,
@@ -49,6 +51,36 @@ public class SlackRecorder {
 		return null;
 	}
 
+	synchronized RecordedEphemeral postEphemeral(String channel, String user, String text, String threadTs) {
+		Instant now = Instant.now();
+		String ts = now.getEpochSecond() + "." + String.format("%06d", this.sequence.incrementAndGet());
+		RecordedEphemeral ephemeral = new RecordedEphemeral(channel, ts, user, threadTs, text, now);
+		this.ephemerals.add(ephemeral);
+		terminal.info("#{} (only visible to {}) {}", channel, user, text);
+		return ephemeral;
+	}
+
+	/**
+	 * Find a message.
+	 * @param channel the channel ID
+	 * @param ts the message's timestamp
+	 * @return the message, or {@code null}
+	 */
+	public synchronized RecordedMessage find(String channel, String ts) {
+		return this.messages.stream()
+			.filter((message) -> message.ts().equals(ts) && message.channel().equals(channel))
+			.findFirst()
+			.orElse(null);
+	}
+
+	/**
+	 * Return every ephemeral message, in the order posted.
+	 * @return the ephemeral messages
+	 */
+	public synchronized List<RecordedEphemeral> ephemerals() {
+		return List.copyOf(this.ephemerals);
+	}
+
 	/**
 	 * Return every message, in the order posted.
 	 * @return the messages
@@ -71,6 +103,20 @@ public class SlackRecorder {
 	 */
 	public record RecordedMessage(String channel, String ts, String threadTs, boolean broadcast, String text,
 			JsonNode attachments, boolean edited, Instant postedAt) {
+	}
+
+	/**
+	 * A message only one user sees, from {@code chat.postEphemeral}.
+	 *
+	 * @param channel the channel ID
+	 * @param ts the message's timestamp
+	 * @param user the user who sees it
+	 * @param threadTs the thread's root it shows in, or {@code null}
+	 * @param text the text
+	 * @param postedAt when it was posted
+	 */
+	public record RecordedEphemeral(String channel, String ts, String user, String threadTs, String text,
+			Instant postedAt) {
 	}
 
 }
