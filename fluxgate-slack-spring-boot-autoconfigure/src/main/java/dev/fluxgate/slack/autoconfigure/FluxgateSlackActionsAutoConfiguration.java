@@ -127,8 +127,9 @@ public final class FluxgateSlackActionsAutoConfiguration {
 	}
 
 	/**
-	 * Open the Socket Mode connection once the application is started, its breakers bound, and close it first on
-	 * shutdown; each connection's {@code hello} tells the actions the app's ID and makes them reconcile.
+	 * Open the Socket Mode connection once the application is started, its breakers bound, and close it on shutdown
+	 * before the web server's graceful shutdown begins, so that no click is applied to an application going away; each
+	 * connection's {@code hello} tells the actions the app's ID and makes them reconcile.
 	 */
 	@Bean
 	SmartLifecycle slackSocketModeLifecycle(SocketModeClient socket, AbstractSlackListener listener) {
@@ -159,7 +160,7 @@ public final class FluxgateSlackActionsAutoConfiguration {
 
 			@Override
 			public int getPhase() {
-				return 2048;
+				return SmartLifecycle.DEFAULT_PHASE - 512;
 			}
 
 		};

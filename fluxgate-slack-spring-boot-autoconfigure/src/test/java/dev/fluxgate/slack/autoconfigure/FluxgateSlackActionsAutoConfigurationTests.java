@@ -36,6 +36,8 @@ import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -143,6 +145,13 @@ class FluxgateSlackActionsAutoConfigurationTests {
 			assertThat(context).hasSingleBean(InMemoryActionStore.class);
 			assertThat(context.getBean(AbstractSlackListener.class).getActions()).isNotNull();
 		});
+	}
+
+	@Test
+	void theSocketClosesBeforeTheWebServersGracefulShutdownSoNoClickActsOnAnApplicationGoingAway() {
+		this.actionsRunner.run((context) -> assertThat(
+				context.getBean("slackSocketModeLifecycle", SmartLifecycle.class).getPhase())
+			.isGreaterThan(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE));
 	}
 
 	@Test
