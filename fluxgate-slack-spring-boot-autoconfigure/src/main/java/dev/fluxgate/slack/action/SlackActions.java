@@ -227,7 +227,21 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 		return null;
 	}
 
+	// The envelope is claimed before the thread is looked at: a second delivery of a click, to this replica or to
+	// another, is neither applied nor refused as stale once the first has changed the thread; and where the store
+	// cannot be reached, the click fails rather than being refused as stale by a thread store that falls back to none.
 	private Mono<Void> inThread(String envelopeId, BlockActions payload, BlockActions.Action clicked,
+			BreakerAction action) {
+		return this.settings.store().claim(envelopeId).flatMap((first) -> {
+			if (!first) {
+				logger.debug("Ignored envelope {}: another delivery of it was handled", envelopeId);
+				return Mono.empty();
+			}
+			return claimed(envelopeId, payload, clicked, action);
+		});
+	}
+
+	private Mono<Void> claimed(String envelopeId, BlockActions payload, BlockActions.Action clicked,
 			BreakerAction action) {
 		String channel = payload.channelId();
 		String ts = payload.messageTs();
@@ -249,9 +263,7 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 							"The breaker changed since these buttons were drawn; they show it as it is now.",
 							"the button is stale"));
 				}
-				return this.settings.store()
-					.claim(envelopeId)
-					.flatMap((first) -> first ? apply(envelopeId, action, thread, payload.userId()) : Mono.empty());
+				return apply(envelopeId, action, thread, payload.userId());
 			});
 	}
 

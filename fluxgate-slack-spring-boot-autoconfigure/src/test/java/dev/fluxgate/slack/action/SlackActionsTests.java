@@ -268,6 +268,8 @@ class SlackActionsTests {
 		assertThat(slack.posts()).extracting(Post::text)
 			.filteredOn((text) -> text.contains("acknowledged"))
 			.hasSize(1);
+		assertThat(this.clicks).as("the second delivery is no click of its own").containsExactly("ACKNOWLEDGE applied");
+		assertThat(slack.ephemerals()).as("nor refused as stale").isEmpty();
 	}
 
 	@Test
