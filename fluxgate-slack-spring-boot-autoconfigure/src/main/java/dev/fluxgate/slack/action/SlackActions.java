@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -19,6 +20,7 @@ import dev.fluxgate.slack.action.ActionObserver.Outcome;
 import dev.fluxgate.slack.client.ChatPostEphemeral;
 import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
+import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.delivery.SlackPoster;
 import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.SlackText;
@@ -211,8 +213,19 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 		}).onErrorResume((ex) -> {
 			logger.warn("Could not apply {} from Slack for {}: {}", action, payload.userId(), ex.toString());
 			return refuse(action, Outcome.FAILED, payload,
-					"Could not apply " + action.label() + ": " + SlackText.truncate(ex.getMessage(), 200), "failed");
+					"Could not apply " + action.label() + ": " + reason(ex) + ". Nothing changed; try again in a moment.",
+					"failed");
 		});
+	}
+
+	private static String reason(Throwable failure) {
+		if (failure instanceof TimeoutException) {
+			return "the fleet's store did not answer in time";
+		}
+		if (failure instanceof SlackApiException slack) {
+			return "Slack answered " + slack.getError();
+		}
+		return "an error occurred (" + failure.getClass().getSimpleName() + ")";
 	}
 
 	private String foreign(BlockActions payload, String team) {

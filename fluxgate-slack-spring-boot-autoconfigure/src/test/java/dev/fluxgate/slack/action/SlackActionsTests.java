@@ -58,6 +58,7 @@ class SlackActionsTests {
 			.baseUrl(slack.baseUrl())
 			.build();
 		this.listener = slack.configure(SlackListener.builder())
+			.deadline(Duration.ofSeconds(30))
 			.client(client)
 			.renderer(new DefaultMessageRenderer(mention))
 			.actions(new ActionSettings(new AllowListAuthorizer(users, groups, client, Duration.ofMinutes(1)),
@@ -90,6 +91,7 @@ class SlackActionsTests {
 	}
 
 	private Post lastUpdate() {
+		await().until(() -> !slack.updates().isEmpty());
 		List<Post> updates = slack.updates();
 		return updates.get(updates.size() - 1);
 	}

@@ -248,7 +248,8 @@ class ActionsFleetTests {
 		assertThat(a.clicks).containsExactly("FORCE_OPEN failed");
 		assertThat(slack.ephemerals()).singleElement().satisfies((ephemeral) -> {
 			assertThat(ephemeral.at("$.user")).isEqualTo(ALLOWED);
-			assertThat(ephemeral.text()).startsWith("Could not apply Force open");
+			assertThat(ephemeral.text()).startsWith("Could not apply Force open: the fleet's store did not answer in time")
+				.doesNotContain("sinkOne");
 		});
 		assertThat(echoes("forced")).isEmpty();
 	}
