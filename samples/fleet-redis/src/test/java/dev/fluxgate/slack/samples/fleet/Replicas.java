@@ -14,10 +14,12 @@ import java.util.regex.Pattern;
 import dev.fluxgate.slack.SlackStandIn;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.redis.RedisServer;
+import dev.fluxgate.slack.socket.SocketModeStandIn;
 
 /**
  * The sample run as a fleet of separate JVMs against one {@code redis-server} and one Slack stand-in, with a fast
- * heartbeat so that a replica that stops reporting is noticed in about a second. Close it to kill every replica.
+ * heartbeat so that a replica that stops reporting is noticed in about a second. A replica can be
+ * {@link #restart(Replica) started again} as it was, with the same instance id. Close it to kill every replica.
  */
 final class Replicas implements AutoCloseable {
 
@@ -38,6 +40,8 @@ final class Replicas implements AutoCloseable {
 	private final SlackStandIn slack;
 
 	private final List<Replica> started = new ArrayList<>();
+
+	private final Map<String, Launch> launches = new LinkedHashMap<>();
 
 	Replicas(Class<?> test, RedisServer redis, SlackStandIn slack) {
 		this.testName = test.getSimpleName();
@@ -66,6 +70,40 @@ final class Replicas implements AutoCloseable {
 	 * @param arguments more arguments
 	 */
 	Replica start(String instanceId, Map<String, String> environment, String... arguments) throws IOException {
+		this.launches.put(instanceId, new Launch(Map.copyOf(environment), List.of(arguments)));
+		return launch(instanceId, environment, arguments);
+	}
+
+	/**
+	 * Start a replica that was stopped or killed again, with its instance id, environment and arguments; its output
+	 * goes to a log of its own, numbered. {@link Replica#awaitHealthy()} waits for it.
+	 * @param replica the replica, no longer alive
+	 * @return the new process
+	 */
+	Replica restart(Replica replica) throws IOException {
+		if (replica.alive()) {
+			throw new IllegalStateException(replica + " is still alive");
+		}
+		Launch launch = this.launches.get(replica.instanceId());
+		return launch(replica.instanceId(), launch.environment(), launch.arguments().toArray(String[]::new));
+	}
+
+	/**
+	 * The arguments that turn the buttons on, their clicks arriving over Socket Mode from the given stand-in's
+	 * {@code apps.connections.open}; each replica reconciles with Redis at this interval.
+	 * @param allowedUser the one user who may act
+	 * @param reconcileInterval such as {@code 1s}
+	 */
+	static String[] actions(String allowedUser, String reconcileInterval) {
+		return new String[] { "--fluxgate.slack.actions.enabled=true",
+				"--fluxgate.slack.app-token=" + SocketModeStandIn.APP_TOKEN,
+				"--fluxgate.slack.actions.allowed-users=" + allowedUser,
+				"--fluxgate.slack.actions.reconcile-interval=" + reconcileInterval,
+				"--logging.level.dev.fluxgate.slack.action=INFO", "--logging.level.dev.fluxgate.slack.socket=INFO" };
+	}
+
+	private Replica launch(String instanceId, Map<String, String> environment, String... arguments)
+			throws IOException {
 		List<String> all = new ArrayList<>(List.of("--spring.data.redis.host=127.0.0.1",
 				"--spring.data.redis.port=" + this.redis.port(), "--fluxgate.slack.base-url=" + this.slack.baseUrl(),
 				"--fluxgate.slack.redis.heartbeat=" + HEARTBEAT, "--logging.level.dev.fluxgate.slack.thread=DEBUG"));
@@ -75,8 +113,9 @@ final class Replicas implements AutoCloseable {
 		variables.put("SLACK_CHANNEL_ID", SlackStandIn.CHANNEL);
 		variables.putAll(environment);
 		new File("target").mkdirs();
-		Replica replica = Replica.start(new File("target/" + this.testName + "-" + instanceId + ".log"), instanceId,
-				variables, all);
+		long earlier = this.started.stream().filter((replica) -> replica.instanceId().equals(instanceId)).count();
+		String log = "target/" + this.testName + "-" + instanceId + ((earlier > 0) ? "-" + (earlier + 1) : "") + ".log";
+		Replica replica = Replica.start(new File(log), instanceId, variables, all);
 		this.started.add(replica);
 		return replica;
 	}
@@ -138,6 +177,10 @@ final class Replicas implements AutoCloseable {
 	@Override
 	public void close() {
 		atOnce(this.started.stream().filter(Replica::alive).toList(), Replica::stop);
+	}
+
+	private record Launch(Map<String, String> environment, List<String> arguments) {
+
 	}
 
 }
