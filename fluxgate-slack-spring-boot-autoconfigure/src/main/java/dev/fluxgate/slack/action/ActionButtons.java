@@ -13,8 +13,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 /**
  * The buttons of a thread's root, drawn for the breaker's current state and the thread's marks.
  * <p>
- * Each button's {@code value} is the version it was drawn at: the time of the thread's last transition, in epoch
- * milliseconds. A click whose version is not the thread's is stale.
+ * Each button's {@code value} is the breaker state it was drawn for. A click is stale when the thread's state is no
+ * longer that one, or when its action is no longer offered (someone acknowledged or silenced meanwhile). The state,
+ * rather than the time of the last transition, because in a fleet several replicas tell the same change at once and
+ * their edits of the root reach Slack in any order: the root may show any of them, and every one is current.
  */
 public final class ActionButtons {
 
@@ -25,12 +27,12 @@ public final class ActionButtons {
 	}
 
 	/**
-	 * Return the version a thread's buttons carry.
-	 * @param lastTransitionAt the time of the thread's last transition
-	 * @return the version
+	 * Return the value the buttons of a thread in a state carry.
+	 * @param state the breaker's state after the thread's last transition
+	 * @return the value
 	 */
-	public static String version(Instant lastTransitionAt) {
-		return Long.toString(lastTransitionAt.toEpochMilli());
+	public static String value(State state) {
+		return state.name();
 	}
 
 	/**
@@ -38,18 +40,16 @@ public final class ActionButtons {
 	 * @param circuitBreaker the circuit breaker's name, for the confirmation dialogs
 	 * @param state the breaker's state after the thread's last transition
 	 * @param marks the thread's marks
-	 * @param version the version the buttons carry
 	 * @param now the time, to tell whether a silence still holds
 	 * @return the blocks
 	 */
-	public static List<Block> blocks(String circuitBreaker, State state, ThreadMarks marks, String version,
-			Instant now) {
+	public static List<Block> blocks(String circuitBreaker, State state, ThreadMarks marks, Instant now) {
 		List<Block> blocks = new ArrayList<>(2);
 		String status = status(marks, now);
 		if (!status.isEmpty()) {
 			blocks.add(Block.context(status));
 		}
-		blocks.add(Block.actions(BLOCK_ID, buttons(circuitBreaker, state, marks, version, now)));
+		blocks.add(Block.actions(BLOCK_ID, buttons(circuitBreaker, state, marks, now)));
 		return blocks;
 	}
 
@@ -77,40 +77,40 @@ public final class ActionButtons {
 		return "until <!date^" + until.getEpochSecond() + "^{time}|" + until + ">";
 	}
 
-	private static List<Button> buttons(String circuitBreaker, State state, ThreadMarks marks, String version,
-			Instant now) {
+	private static List<Button> buttons(String circuitBreaker, State state, ThreadMarks marks, Instant now) {
+		String value = value(state);
 		String name = SlackText.truncate(circuitBreaker, 120);
 		List<Button> buttons = new ArrayList<>(6);
-		buttons.add((marks.acknowledgedBy() == null) ? button(BreakerAction.ACKNOWLEDGE, version, "primary", null)
-				: button(BreakerAction.UNACKNOWLEDGE, version, null, null));
+		buttons.add((marks.acknowledgedBy() == null) ? button(BreakerAction.ACKNOWLEDGE, value, "primary", null)
+				: button(BreakerAction.UNACKNOWLEDGE, value, null, null));
 		if (marks.isSilencedAt(now)) {
-			buttons.add(button(BreakerAction.UNSILENCE, version, null, null));
+			buttons.add(button(BreakerAction.UNSILENCE, value, null, null));
 		}
 		else {
-			buttons.add(button(BreakerAction.SILENCE_30_MINUTES, version, null, null));
-			buttons.add(button(BreakerAction.SILENCE_2_HOURS, version, null, null));
-			buttons.add(button(BreakerAction.SILENCE_UNTIL_RECOVERED, version, null, null));
+			buttons.add(button(BreakerAction.SILENCE_30_MINUTES, value, null, null));
+			buttons.add(button(BreakerAction.SILENCE_2_HOURS, value, null, null));
+			buttons.add(button(BreakerAction.SILENCE_UNTIL_RECOVERED, value, null, null));
 		}
 		if (state != State.FORCED_OPEN) {
-			buttons.add(button(BreakerAction.FORCE_OPEN, version, "danger", Confirm.danger("Force open?",
+			buttons.add(button(BreakerAction.FORCE_OPEN, value, "danger", Confirm.danger("Force open?",
 					"Force " + name + " open on every instance: every call is refused until someone "
 							+ "closes it.",
 					"Force open")));
 		}
 		if (state == State.FORCED_OPEN) {
-			buttons.add(button(BreakerAction.CLOSE, version, "danger", Confirm.danger("Close?",
+			buttons.add(button(BreakerAction.CLOSE, value, "danger", Confirm.danger("Close?",
 					"Close " + name + " on every instance: calls go through again.", "Close")));
 		}
 		else if (state == State.OPEN || state == State.HALF_OPEN) {
-			buttons.add(button(BreakerAction.RESET, version, "danger", Confirm.danger("Reset?",
+			buttons.add(button(BreakerAction.RESET, value, "danger", Confirm.danger("Reset?",
 					"Reset " + name + " on every instance: it closes and forgets its failures.",
 					"Reset")));
 		}
 		return buttons;
 	}
 
-	private static Button button(BreakerAction action, String version, String style, Confirm confirm) {
-		return Button.of(action.label(), action.actionId(), version, style, confirm);
+	private static Button button(BreakerAction action, String value, String style, Confirm confirm) {
+		return Button.of(action.label(), action.actionId(), value, style, confirm);
 	}
 
 }

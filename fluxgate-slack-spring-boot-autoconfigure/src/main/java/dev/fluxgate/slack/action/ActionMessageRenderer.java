@@ -62,7 +62,7 @@ public final class ActionMessageRenderer implements MessageRenderer {
 		TransitionSnapshot snapshot = one.snapshot();
 		if (one.step().startsThread() && !one.step().endsThread()) {
 			return withBlocks(rendered, ActionButtons.blocks(snapshot.circuitBreaker(), snapshot.transition().to(),
-					ThreadMarks.NONE, ActionButtons.version(snapshot.time()), this.clock.instant()));
+					ThreadMarks.NONE, this.clock.instant()));
 		}
 		if (this.mention != null && one.step().isReply() && snapshot.transition().to() == State.OPEN
 				&& this.marks.apply(one.step().threadTs()).acknowledgedBy() == null) {
@@ -81,8 +81,7 @@ public final class ActionMessageRenderer implements MessageRenderer {
 		}
 		TransitionSnapshot latest = after.latest();
 		List<Block> buttons = ActionButtons.blocks(latest.circuitBreaker(), latest.transition().to(),
-				this.marks.apply(after.thread().threadTs()), ActionButtons.version(latest.time()),
-				this.clock.instant());
+				this.marks.apply(after.thread().threadTs()), this.clock.instant());
 		return new ChatUpdate(rendered.channel(), rendered.ts(), rendered.text(),
 				withBlocks(rendered.attachments(), buttons));
 	}

@@ -345,9 +345,9 @@ class ActionsFleetTests {
 			return this.listener.getThreadStore().find(NAME).block();
 		}
 
-		/** The version the root's buttons carry now, that of the fleet thread's last transition. */
+		/** The value the root's buttons carry now: the fleet thread's state. */
 		String currentValue() {
-			return ActionButtons.version(thread().lastTransitionAt());
+			return ActionButtons.value(thread().state());
 		}
 
 	}
