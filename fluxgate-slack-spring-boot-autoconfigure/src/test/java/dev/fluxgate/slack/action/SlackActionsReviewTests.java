@@ -99,4 +99,22 @@ class SlackActionsReviewTests {
 		assertThat(lastUpdate().buttons()).as("the root of the ended thread, as last edited").isEmpty();
 	}
 
+	/**
+	 * With {@code fluxgate.slack.update-root=false} the root is never edited, so its buttons stay after the thread
+	 * ended, against "When the thread ends, they are gone"; and each click after any transition is refused as stale.
+	 */
+	@Test
+	void withUpdateRootOffTheButtonsAreStillGoneWhenTheThreadEnds() {
+		listen(false);
+		Post root = trip();
+		assertThat(root.buttons()).isNotEmpty();
+		this.breaker.transitionToHalfOpenState();
+		this.breaker.transitionToClosedState();
+		assertThat(this.breaker.getState()).isEqualTo(State.CLOSED);
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+		List<Post> rootEdits = slack.updates().stream().filter((update) -> root.ts().equals(update.bodyTs())).toList();
+		assertThat(rootEdits).as("an edit of the root that takes its buttons away").isNotEmpty();
+		assertThat(rootEdits.get(rootEdits.size() - 1).buttons()).isEmpty();
+	}
+
 }
