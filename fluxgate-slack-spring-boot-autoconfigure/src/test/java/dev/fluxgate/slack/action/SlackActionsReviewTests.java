@@ -44,6 +44,10 @@ class SlackActionsReviewTests {
 	}
 
 	private SlackListener listen(boolean updateRoot) {
+		return listen(updateRoot, null);
+	}
+
+	private SlackListener listen(boolean updateRoot, Duration reconcileInterval) {
 		WebClientSlackClient client = WebClientSlackClient.builder()
 			.token(SlackStandIn.TOKEN)
 			.baseUrl(slack.baseUrl())
@@ -53,7 +57,7 @@ class SlackActionsReviewTests {
 			.renderer(new DefaultMessageRenderer(null))
 			.updateRoot(updateRoot)
 			.actions(new ActionSettings(new AllowListAuthorizer(Set.of(ALLOWED), Set.of(), client, Duration.ofMinutes(1)),
-					new InMemoryActionStore(), null, null, null))
+					new InMemoryActionStore(), null, reconcileInterval, null))
 			.build();
 		this.listener.getActions().connected(Click.APP);
 		this.listener.bindTo(this.breaker);
@@ -115,6 +119,26 @@ class SlackActionsReviewTests {
 		List<Post> rootEdits = slack.updates().stream().filter((update) -> root.ts().equals(update.bodyTs())).toList();
 		assertThat(rootEdits).as("an edit of the root that takes its buttons away").isNotEmpty();
 		assertThat(rootEdits.get(rootEdits.size() - 1).buttons()).isEmpty();
+	}
+
+	/**
+	 * Force open is {@code transitionToForcedOpenState()}; the reconciliation is there for a replica that missed an
+	 * action. But the desired "forced" stays recorded after the breaker left FORCED_OPEN by other means (the
+	 * application's own code, {@code /actuator/circuitbreakers}, an operator), so every reconciliation forces it open
+	 * again, fighting the operator who closed it, until someone finds a Close button in Slack.
+	 */
+	@Test
+	void aBreakerForcedOpenFromSlackAndClosedByTheApplicationIsNotForcedOpenAgain() {
+		listen(true, Duration.ofMillis(200));
+		Post root = trip();
+		this.listener.getActions()
+			.handle(Click.on(ALLOWED, root, BreakerAction.FORCE_OPEN).envelope())
+			.block(Duration.ofSeconds(10));
+		assertThat(this.breaker.getState()).isEqualTo(State.FORCED_OPEN);
+		// the operator closes it with the application's own means, such as /actuator/circuitbreakers
+		this.breaker.transitionToClosedState();
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+			.untilAsserted(() -> assertThat(this.breaker.getState()).isEqualTo(State.CLOSED));
 	}
 
 }
