@@ -80,6 +80,10 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 			throw new IllegalArgumentException("A Slack channel ID is required: set SLACK_CHANNEL_ID");
 		}
 		this.channel = builder.channel.trim();
+		if (builder.actions != null && !builder.updateRoot) {
+			throw new IllegalArgumentException("The buttons need the edits of the root: each edit redraws them and the "
+					+ "last one takes them away. Leave updateRoot(true), or build the listener without actions");
+		}
 		SlackClient client = builder.client();
 		this.templates = Objects.requireNonNull(builder.templates, "templates must not be null");
 		this.bound = new BoundCircuitBreakers(

@@ -19,7 +19,6 @@ import java.util.function.Supplier;
 import dev.fluxgate.slack.action.ActionObserver.Outcome;
 import dev.fluxgate.slack.client.ChatPostEphemeral;
 import dev.fluxgate.slack.client.ChatPostMessage;
-import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.delivery.SlackPoster;
 import dev.fluxgate.slack.message.MessageRenderer;
@@ -369,7 +368,9 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 	}
 
 	/**
-	 * Reconcile this replica with the store: the marks of each thread, and which breakers are forced open.
+	 * Reconcile this replica with the store: the marks of each thread, the Force open actions it missed, and the Close
+	 * or Reset it missed of a breaker it forced open. A Force open this replica already applied is not applied again,
+	 * so that a breaker the application closed by its own means stays closed.
 	 * @return completes once reconciled
 	 */
 	public Mono<Void> reconcile() {
@@ -377,9 +378,10 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 			this.marks.keySet().retainAll(snapshot.marks().keySet());
 			this.marks.putAll(snapshot.marks());
 			this.desiredForced = Set.copyOf(snapshot.forcedOpen().keySet());
-			Set<String> names = new HashSet<>(this.desiredForced);
-			names.addAll(this.forcedHere);
-			names.forEach((name) -> this.wiring.breakers().apply(name).forEach(this::enforce));
+			snapshot.forcedOpen().values().forEach(this::apply);
+			Set<String> missedClose = new HashSet<>(this.forcedHere);
+			missedClose.removeAll(this.desiredForced);
+			missedClose.forEach((name) -> this.wiring.breakers().apply(name).forEach(this::enforce));
 		}).then();
 	}
 
@@ -426,14 +428,21 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 			.then();
 	}
 
-	private Mono<Void> redraw(SlackThread thread) {
-		return Mono.defer(() -> {
-			ChatUpdate update = this.renderer.redraw(thread, this.wiring.templates().get());
-			return (update != null) ? this.wiring.poster().update(update).then() : Mono.<Void>empty();
-		}).onErrorResume((ex) -> {
-			logger.warn("Could not redraw the root of '{}': {}", thread.circuitBreaker(), ex.getMessage());
-			return Mono.empty();
-		});
+	/**
+	 * Redraw a thread's root as it is now: read again, so that a click handled while the breaker moved on never puts
+	 * back an older state, nor the buttons on a thread that has ended.
+	 */
+	private Mono<Void> redraw(SlackThread clicked) {
+		return this.wiring.threads()
+			.find(clicked.circuitBreaker())
+			.filter((current) -> Objects.equals(current.threadTs(), clicked.threadTs()))
+			.mapNotNull((current) -> this.renderer.redraw(current, this.wiring.templates().get()))
+			.flatMap((update) -> this.wiring.poster().update(update))
+			.then()
+			.onErrorResume((ex) -> {
+				logger.warn("Could not redraw the root of '{}': {}", clicked.circuitBreaker(), ex.getMessage());
+				return Mono.empty();
+			});
 	}
 
 	private Mono<Void> refuse(BreakerAction action, Outcome outcome, BlockActions payload, String text,

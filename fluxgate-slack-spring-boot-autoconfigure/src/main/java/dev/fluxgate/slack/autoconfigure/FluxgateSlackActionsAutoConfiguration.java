@@ -55,7 +55,7 @@ public final class FluxgateSlackActionsAutoConfiguration {
 	FluxgateSlackActionsAutoConfiguration(FluxgateSlackProperties properties, Environment environment) {
 		this.properties = properties;
 		this.appToken = SlackSettings.appToken(properties, environment);
-		SlackPropertiesValidator.validateActions(properties.getActions(), this.appToken);
+		SlackPropertiesValidator.validateActions(properties, this.appToken);
 	}
 
 	@Bean

@@ -193,11 +193,12 @@ final class SlackPropertiesValidator {
 
 	/**
 	 * Check the settings of the buttons, when they are enabled.
-	 * @param actions the bound {@code fluxgate.slack.actions.*} properties
+	 * @param properties the bound properties
 	 * @param appToken the app-level token, from the properties or {@code SLACK_APP_TOKEN}
 	 * @throws InvalidSlackPropertyException on the first setting that cannot work
 	 */
-	static void validateActions(FluxgateSlackProperties.Actions actions, String appToken) {
+	static void validateActions(FluxgateSlackProperties properties, String appToken) {
+		FluxgateSlackProperties.Actions actions = properties.getActions();
 		if (appToken == null || !StringUtils.hasText(appToken)) {
 			throw new InvalidSlackPropertyException("fluxgate.slack.app-token", "(not set)",
 					"the buttons need an app-level token to open a Socket Mode connection",
@@ -239,6 +240,19 @@ final class SlackPropertiesValidator {
 		checkPositive("fluxgate.slack.actions.socket.idle-timeout", socket.getIdleTimeout());
 		checkPositive("fluxgate.slack.actions.socket.initial-backoff", socket.getInitialBackoff());
 		checkPositive("fluxgate.slack.actions.socket.max-backoff", socket.getMaxBackoff());
+		if (socket.getMaxBackoff().compareTo(socket.getInitialBackoff()) < 0) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.actions.socket.max-backoff",
+					String.valueOf(socket.getMaxBackoff()), "it is shorter than initial-backoff ("
+							+ socket.getInitialBackoff() + "), which doubles up to it",
+					"Set fluxgate.slack.actions.socket.max-backoff to at least initial-backoff; the defaults are 60s "
+							+ "and 1s.");
+		}
+		if (!properties.isUpdateRoot()) {
+			throw new InvalidSlackPropertyException("fluxgate.slack.update-root", "false",
+					"the buttons are redrawn by each edit of the root, and taken away by the last one; without the "
+							+ "edits they would outlive their thread",
+					"Remove fluxgate.slack.update-root=false, or set fluxgate.slack.actions.enabled=false.");
+		}
 		if (socket.getIdleTimeout().compareTo(socket.getPingInterval()) <= 0) {
 			throw new InvalidSlackPropertyException("fluxgate.slack.actions.socket.idle-timeout",
 					String.valueOf(socket.getIdleTimeout()), "a connection would be replaced before its ping is "

@@ -40,8 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code {prefix}:action:marks:<ts>}, indexed in a sorted set, {@code {prefix}:action:threads}, scored by its expiry on
  * Redis's clock. {@link #record(ActionEvent) Recording} is one Lua script, {@code record-action.lua}, which writes the
  * state and publishes the event on {@code {prefix}:actions}; the {@link #snapshot() snapshot} is one too,
- * {@code read-actions.lua}. The prefix in braces is the keys' Redis Cluster hash tag. Every key has a TTL; no token and
- * no message payload is written. {@link #close() Close} it to end the subscription.
+ * {@code read-actions.lua}. The prefix in braces is the keys' Redis Cluster hash tag. Every key has a TTL but the forced
+ * hash: Force open is a standing order, undone by Close or Reset, never by time. No token and no message payload is
+ * written. {@link #close() Close} it to end the subscription.
  */
 public class RedisActionStore implements ActionStore, AutoCloseable {
 
@@ -96,7 +97,8 @@ public class RedisActionStore implements ActionStore, AutoCloseable {
 	 * its own from the same factory
 	 * @param keyPrefix the prefix of every key, such as {@code fluxgate:slack:orders}, without braces: they are added
 	 * around it
-	 * @param ttl how long a breaker forced open and a thread's marks are kept after their last action
+	 * @param ttl how long a thread's marks are kept after their last action; a breaker forced open stays so until it is
+	 * closed or reset
 	 * @param timeout the longest one store operation may take
 	 */
 	public RedisActionStore(ReactiveStringRedisTemplate redis, String keyPrefix, Duration ttl, Duration timeout) {

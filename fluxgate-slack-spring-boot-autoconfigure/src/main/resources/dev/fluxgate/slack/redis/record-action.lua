@@ -1,7 +1,8 @@
 -- Keep an action's desired state and publish it, in one step, so that no replica is told of a state that is not
 -- kept, nor finds in Redis a state it was never told of. A thread's marks are one hash, indexed in a sorted set scored
 -- by the hash's expiry on Redis's clock, so that the snapshot finds them without a scan and the index sheds the
--- threads whose marks expired.
+-- threads whose marks expired. The forced hash has no TTL: Force open is a standing order, undone only by Close or
+-- Reset, never by time.
 -- KEYS[1] the hash of the breakers forced open; KEYS[2] the index of the threads with marks; KEYS[3] the thread's
 -- marks, for a mark only
 -- ARGV[1] 'force', 'unforce', 'acknowledge', 'unacknowledge', 'silence', 'unsilence', or 'publish' for a mark without
@@ -12,7 +13,7 @@ local operation = ARGV[1]
 local ttl = tonumber(ARGV[2])
 if operation == 'force' then
   redis.call('hset', KEYS[1], ARGV[5], ARGV[4])
-  redis.call('pexpire', KEYS[1], ttl)
+  redis.call('persist', KEYS[1])
 elseif operation == 'unforce' then
   redis.call('hdel', KEYS[1], ARGV[5])
 elseif operation ~= 'publish' then

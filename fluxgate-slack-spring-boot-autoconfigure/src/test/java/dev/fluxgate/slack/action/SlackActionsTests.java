@@ -128,6 +128,7 @@ class SlackActionsTests {
 		await().until(() -> lastUpdate().buttons().contains("fluxgate_close"));
 		click(Click.on(ALLOWED, root, BreakerAction.CLOSE).withValue(currentValue()));
 		assertThat(this.breaker.getState()).isEqualTo(State.CLOSED);
+		await().until(() -> slack.posts().stream().anyMatch(Post::broadcast));
 		Post recovery = slack.posts().stream().filter(Post::broadcast).findFirst().orElseThrow();
 		assertThat(recovery.threadTs()).isEqualTo(root.ts());
 		await().until(() -> lastUpdate().buttons().isEmpty());

@@ -138,6 +138,22 @@ class FluxgateSlackActionsAutoConfigurationTests {
 	}
 
 	@Test
+	void theButtonsNeedTheRootsEditsThatRedrawThem() {
+		this.actionsRunner.withPropertyValues("fluxgate.slack.update-root=false")
+			.run((context) -> assertThat(StartupFailures.analysis(context).getDescription())
+				.contains("fluxgate.slack.update-root", "false"));
+	}
+
+	@Test
+	void aMaxBackoffShorterThanTheInitialBackoffIsAClearStartupError() {
+		this.actionsRunner
+			.withPropertyValues("fluxgate.slack.actions.socket.initial-backoff=10s",
+					"fluxgate.slack.actions.socket.max-backoff=2s")
+			.run((context) -> assertThat(StartupFailures.analysis(context).getDescription())
+				.contains("fluxgate.slack.actions.socket.max-backoff", "PT2S"));
+	}
+
+	@Test
 	void turnedOnTheListenerDrawsButtonsAndEachCollaboratorIsABean() {
 		this.actionsRunner.run((context) -> {
 			assertThat(context).hasSingleBean(SocketModeClient.class);

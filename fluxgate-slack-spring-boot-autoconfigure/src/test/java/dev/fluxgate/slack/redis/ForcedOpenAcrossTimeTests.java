@@ -24,11 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Review of issue 20: the buttons with {@code store=redis}, against a real {@code redis-server}, a real listener and
- * breaker, and Slack stood in for over HTTP.
+ * A breaker forced open from Slack in a fleet stays forced open until someone closes or resets it: time alone, such
+ * as the thread TTL, never closes it. Real redis-server, real breakers.
  */
 @RequiresPrograms(value = RedisServer.PROGRAM, install = "redis-server (Debian: apt-get install redis-server)")
-class RedisActionsReviewTests {
+class ForcedOpenAcrossTimeTests {
 
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer();
