@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatPostMessage.Attachment;
 import dev.fluxgate.slack.client.ChatPostMessage.Block;
-import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.event.Transition;
 import dev.fluxgate.slack.event.TransitionSnapshot;

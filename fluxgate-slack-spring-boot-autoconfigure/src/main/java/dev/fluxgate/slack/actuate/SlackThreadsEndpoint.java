@@ -8,6 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.fluxgate.slack.SlackListenerInfo;
 import dev.fluxgate.slack.action.ThreadMarks;
 import dev.fluxgate.slack.thread.SlackThread;
+import reactor.core.publisher.Mono;
+
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -15,7 +17,6 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
-import reactor.core.publisher.Mono;
 
 /**
  * {@code /actuator/slackthreads}: the open Slack thread of each circuit breaker in a failure cycle.

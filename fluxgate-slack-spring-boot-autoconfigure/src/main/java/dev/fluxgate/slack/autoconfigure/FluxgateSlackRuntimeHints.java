@@ -8,6 +8,7 @@ import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.ConnectionsOpenResponse;
 import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.client.UsergroupUsers;
+
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;

@@ -13,6 +13,7 @@ import dev.fluxgate.slack.message.SlackText;
 import dev.fluxgate.slack.message.Template;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 

@@ -17,6 +17,7 @@ import dev.fluxgate.slack.resilience4j.CircuitBreakerNameFilter;
 import dev.fluxgate.slack.thread.InstanceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import org.springframework.core.env.Environment;
 
 /**

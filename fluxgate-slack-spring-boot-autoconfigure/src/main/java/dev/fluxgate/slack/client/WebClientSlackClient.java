@@ -8,6 +8,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
 import org.springframework.core.codec.CodecException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -17,7 +19,6 @@ import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
-import reactor.core.publisher.Mono;
 
 /**
  * A {@link SlackClient} on Spring's non-blocking {@link WebClient}.

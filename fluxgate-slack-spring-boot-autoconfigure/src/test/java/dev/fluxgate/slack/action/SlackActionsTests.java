@@ -6,13 +6,13 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.fluxgate.slack.SlackListener;
-import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.action.ActionObserver.Outcome;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.message.DefaultMessageRenderer;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

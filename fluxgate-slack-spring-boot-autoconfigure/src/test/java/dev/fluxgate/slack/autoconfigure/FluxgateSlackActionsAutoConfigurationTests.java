@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.fluxgate.slack.AbstractSlackListener;
-import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.action.ActionAuthorizer;
 import dev.fluxgate.slack.action.ActionSettings;
 import dev.fluxgate.slack.action.AllowListAuthorizer;
@@ -18,8 +18,8 @@ import dev.fluxgate.slack.metrics.SlackMetrics;
 import dev.fluxgate.slack.socket.SocketModeClient;
 import dev.fluxgate.slack.socket.SocketModeStandIn;
 import dev.fluxgate.slack.socket.SocketState;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,6 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
+
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -38,7 +40,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
-import reactor.core.publisher.Mono;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;

@@ -9,6 +9,7 @@ import dev.fluxgate.slack.client.ConnectionsOpenResponse;
 import dev.fluxgate.slack.client.SlackResponse;
 import dev.fluxgate.slack.client.UsergroupUsers;
 import org.junit.jupiter.api.Test;
+
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
