@@ -3,7 +3,9 @@ package dev.fluxgate.slack.action;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import dev.fluxgate.slack.SlackListener;
 import dev.fluxgate.slack.SlackStandIn;
@@ -16,10 +18,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -47,6 +52,10 @@ class SlackActionsTests {
 	}
 
 	private SlackListener listen(Set<String> users, Set<String> groups, String mention) {
+		return listen(users, groups, mention, null);
+	}
+
+	private SlackListener listen(Set<String> users, Set<String> groups, String mention, Duration reconcileInterval) {
 		ActionObserver observer = new ActionObserver() {
 			@Override
 			public void clicked(BreakerAction action, Outcome outcome) {
@@ -62,7 +71,7 @@ class SlackActionsTests {
 			.client(client)
 			.renderer(new DefaultMessageRenderer(mention))
 			.actions(new ActionSettings(new AllowListAuthorizer(users, groups, client, Duration.ofMinutes(1)),
-					new InMemoryActionStore(), observer, null, mention))
+					new InMemoryActionStore(), observer, reconcileInterval, mention))
 			.build();
 		this.listener.getActions().connected(Click.APP);
 		this.listener.bindTo(this.breaker);
@@ -289,6 +298,50 @@ class SlackActionsTests {
 		assertThat(this.breaker.getState()).isEqualTo(State.OPEN);
 		assertThat(slack.posts()).hasSize(posts);
 		assertThat(this.clicks).isEmpty();
+	}
+
+	@Test
+	void aClickAppliedWhileTheBreakerRecoversLeavesTheEndedThreadWithoutButtons() throws Exception {
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(containing("acknowledged payment-api"))
+			.atPriority(1)
+			.willReturn(SlackStandIn.ok().withFixedDelay(2000)));
+		listen();
+		Post root = trip();
+		CompletableFuture<Void> click = CompletableFuture.runAsync(() -> this.listener.getActions()
+			.handle(Click.on(ALLOWED, root, BreakerAction.ACKNOWLEDGE).envelope())
+			.block(Duration.ofSeconds(20)));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> slack.posts().stream().anyMatch((post) -> String.valueOf(post.text()).contains("acknowledged")));
+		this.breaker.transitionToHalfOpenState();
+		this.breaker.transitionToClosedState();
+		await().atMost(Duration.ofSeconds(10)).until(() -> lastUpdate().buttons().isEmpty());
+		click.get(20, TimeUnit.SECONDS);
+		TimeUnit.MILLISECONDS.sleep(500);
+		assertThat(this.listener.getThreadStore().find("payment-api").blockOptional()).as("the cycle ended").isEmpty();
+		assertThat(lastUpdate().buttons()).as("the root of the ended thread, as last edited").isEmpty();
+	}
+
+	@Test
+	void theButtonsNeedTheRootsEditsThatRedrawThemAndTakeThemAway() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> slack.configure(SlackListener.builder())
+				.updateRoot(false)
+				.actions(ActionSettings.of((user) -> Mono.just(true), new InMemoryActionStore()))
+				.build())
+			.withMessageContaining("The buttons need the edits of the root");
+	}
+
+	@Test
+	void aBreakerForcedOpenFromSlackAndClosedByTheApplicationStaysClosed() {
+		listen(Set.of(ALLOWED), Set.of(), null, Duration.ofMillis(200));
+		Post root = trip();
+		click(Click.on(ALLOWED, root, BreakerAction.FORCE_OPEN));
+		assertThat(this.breaker.getState()).isEqualTo(State.FORCED_OPEN);
+		this.breaker.transitionToClosedState();
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(3))
+			.untilAsserted(() -> assertThat(this.breaker.getState()).isEqualTo(State.CLOSED));
 	}
 
 }
