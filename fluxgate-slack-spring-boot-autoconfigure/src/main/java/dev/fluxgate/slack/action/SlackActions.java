@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -64,6 +65,12 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 	private final Set<String> forcedHere = ConcurrentHashMap.newKeySet();
 
 	private volatile Set<String> desiredForced = Set.of();
+
+	private final AtomicLong changes = new AtomicLong();
+
+	private final Map<String, Long> marksChangedAt = new ConcurrentHashMap<>();
+
+	private final Map<String, Long> forcedChangedAt = new ConcurrentHashMap<>();
 
 	private final Set<String> appliedEnvelopes = Collections
 		.newSetFromMap(new LinkedHashMap<>(64, 0.75f, false) {
@@ -332,10 +339,12 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 		String name = event.circuitBreaker();
 		switch (event.action()) {
 			case FORCE_OPEN -> {
+				this.forcedChangedAt.put(name, this.changes.incrementAndGet());
 				desire(name, true);
 				this.wiring.breakers().apply(name).forEach(this::enforce);
 			}
 			case CLOSE, RESET -> {
+				this.forcedChangedAt.put(name, this.changes.incrementAndGet());
 				desire(name, false);
 				this.forcedHere.remove(name);
 				for (CircuitBreaker circuitBreaker : this.wiring.breakers().apply(name)) {
@@ -349,6 +358,7 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 			}
 			default -> {
 				if (event.threadTs() != null) {
+					this.marksChangedAt.put(event.threadTs(), this.changes.incrementAndGet());
 					this.marks.compute(event.threadTs(),
 							(ts, before) -> event.applyTo((before != null) ? before : ThreadMarks.NONE));
 				}
@@ -374,15 +384,51 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 	 * @return completes once reconciled
 	 */
 	public Mono<Void> reconcile() {
-		return this.settings.store().snapshot().publishOn(this.wiring.scheduler()).doOnNext((snapshot) -> {
-			this.marks.keySet().retainAll(snapshot.marks().keySet());
-			this.marks.putAll(snapshot.marks());
-			this.desiredForced = Set.copyOf(snapshot.forcedOpen().keySet());
-			snapshot.forcedOpen().values().forEach(this::apply);
-			Set<String> missedClose = new HashSet<>(this.forcedHere);
-			missedClose.removeAll(this.desiredForced);
-			missedClose.forEach((name) -> this.wiring.breakers().apply(name).forEach(this::enforce));
+		return Mono.defer(() -> {
+			long read = this.changes.get();
+			return this.settings.store()
+				.snapshot()
+				.publishOn(this.wiring.scheduler())
+				.doOnNext((snapshot) -> reconcile(snapshot, read));
 		}).then();
+	}
+
+	/**
+	 * Take what the snapshot says of everything this replica did not change after the snapshot was asked for: an
+	 * action applied here meanwhile is newer than the snapshot.
+	 */
+	private void reconcile(ActionStore.Snapshot snapshot, long read) {
+		Set<String> threads = new HashSet<>(this.marks.keySet());
+		threads.addAll(snapshot.marks().keySet());
+		for (String ts : threads) {
+			if (this.marksChangedAt.getOrDefault(ts, 0L) <= read) {
+				ThreadMarks stored = snapshot.marks().get(ts);
+				if (stored != null) {
+					this.marks.put(ts, stored);
+				}
+				else {
+					this.marks.remove(ts);
+					this.marksChangedAt.remove(ts);
+				}
+			}
+		}
+		Set<String> desired = new HashSet<>(snapshot.forcedOpen().keySet());
+		this.forcedChangedAt.forEach((name, at) -> {
+			if (at > read) {
+				if (this.desiredForced.contains(name)) {
+					desired.add(name);
+				}
+				else {
+					desired.remove(name);
+				}
+			}
+		});
+		this.desiredForced = Set.copyOf(desired);
+		snapshot.forcedOpen().values().forEach(this::apply);
+		Set<String> missedClose = new HashSet<>(this.forcedHere);
+		missedClose.removeAll(desired);
+		missedClose.removeIf((name) -> this.forcedChangedAt.getOrDefault(name, 0L) > read);
+		missedClose.forEach((name) -> this.wiring.breakers().apply(name).forEach(this::enforce));
 	}
 
 	private void enforce(CircuitBreaker circuitBreaker) {

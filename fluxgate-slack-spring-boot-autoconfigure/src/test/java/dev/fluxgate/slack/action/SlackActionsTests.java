@@ -18,6 +18,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -56,6 +57,11 @@ class SlackActionsTests {
 	}
 
 	private SlackListener listen(Set<String> users, Set<String> groups, String mention, Duration reconcileInterval) {
+		return listen(users, groups, mention, reconcileInterval, new InMemoryActionStore());
+	}
+
+	private SlackListener listen(Set<String> users, Set<String> groups, String mention, Duration reconcileInterval,
+			ActionStore store) {
 		ActionObserver observer = new ActionObserver() {
 			@Override
 			public void clicked(BreakerAction action, Outcome outcome) {
@@ -71,7 +77,7 @@ class SlackActionsTests {
 			.client(client)
 			.renderer(new DefaultMessageRenderer(mention))
 			.actions(new ActionSettings(new AllowListAuthorizer(users, groups, client, Duration.ofMinutes(1)),
-					new InMemoryActionStore(), observer, reconcileInterval, mention))
+					store, observer, reconcileInterval, mention))
 			.build();
 		this.listener.getActions().connected(Click.APP);
 		this.listener.bindTo(this.breaker);
@@ -342,6 +348,46 @@ class SlackActionsTests {
 		await().during(Duration.ofSeconds(1))
 			.atMost(Duration.ofSeconds(3))
 			.untilAsserted(() -> assertThat(this.breaker.getState()).isEqualTo(State.CLOSED));
+	}
+
+	@Test
+	void aReconciliationThatReadTheStoreBeforeAClickDoesNotUndoIt() {
+		InMemoryActionStore memory = new InMemoryActionStore();
+		ActionStore slowSnapshots = new ActionStore() {
+
+			@Override
+			public Mono<Boolean> claim(String envelopeId) {
+				return memory.claim(envelopeId);
+			}
+
+			@Override
+			public Mono<Void> record(ActionEvent event) {
+				return memory.record(event);
+			}
+
+			@Override
+			public Flux<Signal> events() {
+				return memory.events();
+			}
+
+			@Override
+			public Mono<Snapshot> snapshot() {
+				return memory.snapshot().map((now) -> new Snapshot(now.forcedOpen(), now.marks()))
+					.delayElement(Duration.ofMillis(800));
+			}
+
+		};
+		listen(Set.of(ALLOWED), Set.of(), null, Duration.ofHours(1), slowSnapshots);
+		Post root = trip();
+		this.listener.getActions().reconcile().block(Duration.ofSeconds(5));
+		CompletableFuture<Void> reconciled = this.listener.getActions().reconcile().toFuture();
+		click(Click.on(ALLOWED, root, BreakerAction.ACKNOWLEDGE));
+		click(Click.on(ALLOWED, root, BreakerAction.FORCE_OPEN));
+		assertThat(reconciled).as("the snapshot, read before the clicks, arrives after them").isNotDone();
+		reconciled.join();
+		assertThat(this.breaker.getState()).as("forced open by the click, which the snapshot predates")
+			.isEqualTo(State.FORCED_OPEN);
+		assertThat(this.listener.getMarks(root.ts()).acknowledgedBy()).isEqualTo(ALLOWED);
 	}
 
 }
