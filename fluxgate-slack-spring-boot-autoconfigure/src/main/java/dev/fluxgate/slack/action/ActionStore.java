@@ -1,5 +1,6 @@
 package dev.fluxgate.slack.action;
 
+import java.util.Collection;
 import java.util.Map;
 
 import reactor.core.publisher.Flux;
@@ -43,6 +44,16 @@ public interface ActionStore {
 	 * @return the snapshot
 	 */
 	Mono<Snapshot> snapshot();
+
+	/**
+	 * Keep the marks of threads that are still open, so that a silence or an acknowledgement lasts as long as its
+	 * cycle, however long, and the marks of ended threads age out.
+	 * @param threadTs the {@code ts} of the roots of open threads with marks
+	 * @return completes once kept
+	 */
+	default Mono<Void> keep(Collection<String> threadTs) {
+		return Mono.empty();
+	}
 
 	/**
 	 * Whether the actions reach other processes.

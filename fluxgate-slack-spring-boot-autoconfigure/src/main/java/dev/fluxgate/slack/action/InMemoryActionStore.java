@@ -3,6 +3,7 @@ package dev.fluxgate.slack.action;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +19,8 @@ public class InMemoryActionStore implements ActionStore {
 
 	private static final Duration CLAIM_TTL = Duration.ofMinutes(10);
 
-	private static final int MAX_THREADS = 10_000;
+	/** How long a thread's marks are kept after their last action or keep, by default: the thread TTL's default. */
+	public static final Duration DEFAULT_MARKS_TTL = Duration.ofDays(7);
 
 	private final Clock clock;
 
@@ -27,6 +29,10 @@ public class InMemoryActionStore implements ActionStore {
 	private final Map<String, ActionEvent> forcedOpen = new ConcurrentHashMap<>();
 
 	private final Map<String, ThreadMarks> marks = new ConcurrentHashMap<>();
+
+	private final Map<String, Instant> marksKeptUntil = new ConcurrentHashMap<>();
+
+	private final Duration marksTtl;
 
 	private final Sinks.Many<Signal> events = Sinks.many().multicast().directBestEffort();
 
@@ -42,7 +48,17 @@ public class InMemoryActionStore implements ActionStore {
 	 * @param clock the clock that ages the claimed envelopes
 	 */
 	public InMemoryActionStore(Clock clock) {
+		this(clock, DEFAULT_MARKS_TTL);
+	}
+
+	/**
+	 * Create a store.
+	 * @param clock the clock that ages the claimed envelopes and the marks
+	 * @param marksTtl how long a thread's marks are kept after their last action, unless {@link #keep kept}
+	 */
+	public InMemoryActionStore(Clock clock, Duration marksTtl) {
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		this.marksTtl = Objects.requireNonNull(marksTtl, "marksTtl must not be null");
 	}
 
 	@Override
@@ -62,17 +78,36 @@ public class InMemoryActionStore implements ActionStore {
 				case CLOSE, RESET -> this.forcedOpen.remove(event.circuitBreaker());
 				default -> {
 					if (event.threadTs() != null) {
-						if (this.marks.size() >= MAX_THREADS) {
-							this.marks.clear();
-						}
+						ageOut();
 						this.marks.compute(event.threadTs(),
 								(ts, before) -> event.applyTo((before != null) ? before : ThreadMarks.NONE));
+						this.marksKeptUntil.put(event.threadTs(), this.clock.instant().plus(this.marksTtl));
 					}
 				}
 			}
 			synchronized (this.events) {
 				this.events.tryEmitNext(new Signal(event));
 			}
+		});
+	}
+
+	@Override
+	public Mono<Void> keep(Collection<String> threadTs) {
+		return Mono.fromRunnable(() -> {
+			Instant until = this.clock.instant().plus(this.marksTtl);
+			threadTs.stream().filter(this.marks::containsKey).forEach((ts) -> this.marksKeptUntil.put(ts, until));
+			ageOut();
+		});
+	}
+
+	private void ageOut() {
+		Instant now = this.clock.instant();
+		this.marksKeptUntil.entrySet().removeIf((entry) -> {
+			boolean expired = !entry.getValue().isAfter(now);
+			if (expired) {
+				this.marks.remove(entry.getKey());
+			}
+			return expired;
 		});
 	}
 

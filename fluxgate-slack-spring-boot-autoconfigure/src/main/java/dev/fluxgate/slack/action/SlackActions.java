@@ -72,6 +72,8 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 
 	private final Map<String, Long> forcedChangedAt = new ConcurrentHashMap<>();
 
+	private final Map<String, String> forcedBy = new ConcurrentHashMap<>();
+
 	private final Set<String> appliedEnvelopes = Collections
 		.newSetFromMap(new LinkedHashMap<>(64, 0.75f, false) {
 			@Override
@@ -340,11 +342,13 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 		switch (event.action()) {
 			case FORCE_OPEN -> {
 				this.forcedChangedAt.put(name, this.changes.incrementAndGet());
+				this.forcedBy.put(name, event.envelopeId());
 				desire(name, true);
 				this.wiring.breakers().apply(name).forEach(this::enforce);
 			}
 			case CLOSE, RESET -> {
 				this.forcedChangedAt.put(name, this.changes.incrementAndGet());
+				this.forcedBy.remove(name);
 				desire(name, false);
 				this.forcedHere.remove(name);
 				for (CircuitBreaker circuitBreaker : this.wiring.breakers().apply(name)) {
@@ -380,17 +384,34 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 	/**
 	 * Reconcile this replica with the store: the marks of each thread, the Force open actions it missed, and the Close
 	 * or Reset it missed of a breaker it forced open. A Force open this replica already applied is not applied again,
-	 * so that a breaker the application closed by its own means stays closed.
+	 * so that a breaker the application closed by its own means stays closed; the marks of the threads still open are
+	 * kept first, so that they last as long as their cycle.
 	 * @return completes once reconciled
 	 */
 	public Mono<Void> reconcile() {
-		return Mono.defer(() -> {
+		return keepOpenThreadsMarks().then(Mono.defer(() -> {
 			long read = this.changes.get();
 			return this.settings.store()
 				.snapshot()
 				.publishOn(this.wiring.scheduler())
 				.doOnNext((snapshot) -> reconcile(snapshot, read));
-		}).then();
+		})).then();
+	}
+
+	private Mono<Void> keepOpenThreadsMarks() {
+		if (this.marks.isEmpty()) {
+			return Mono.empty();
+		}
+		return this.wiring.threads()
+			.findAll()
+			.mapNotNull(SlackThread::threadTs)
+			.filter(this.marks::containsKey)
+			.collectList()
+			.flatMap((open) -> this.settings.store().keep(open))
+			.onErrorResume((ex) -> {
+				logger.debug("Could not keep the marks of the open threads", ex);
+				return Mono.empty();
+			});
 	}
 
 	/**
@@ -424,7 +445,12 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 			}
 		});
 		this.desiredForced = Set.copyOf(desired);
-		snapshot.forcedOpen().values().forEach(this::apply);
+		snapshot.forcedOpen().forEach((name, event) -> {
+			boolean missed = !event.envelopeId().equals(this.forcedBy.get(name));
+			if (missed && this.forcedChangedAt.getOrDefault(name, 0L) <= read) {
+				apply(event);
+			}
+		});
 		Set<String> missedClose = new HashSet<>(this.forcedHere);
 		missedClose.removeAll(desired);
 		missedClose.removeIf((name) -> this.forcedChangedAt.getOrDefault(name, 0L) > read);

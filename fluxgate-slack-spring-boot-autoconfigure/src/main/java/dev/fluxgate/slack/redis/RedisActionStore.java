@@ -3,6 +3,7 @@ package dev.fluxgate.slack.redis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * {@code {prefix}:action:marks:<ts>}, indexed in a sorted set, {@code {prefix}:action:threads}, scored by its expiry on
  * Redis's clock. {@link #record(ActionEvent) Recording} is one Lua script, {@code record-action.lua}, which writes the
  * state and publishes the event on {@code {prefix}:actions}; the {@link #snapshot() snapshot} is one too,
- * {@code read-actions.lua}. The prefix in braces is the keys' Redis Cluster hash tag. Every key has a TTL but the forced
+ * {@code read-actions.lua}; the marks of threads still open are {@link #keep(Collection) kept} with {@code keep-marks.lua}. The prefix in braces is the keys' Redis Cluster hash tag. Every key has a TTL but the forced
  * hash: Force open is a standing order, undone by Close or Reset, never by time. No token and no message payload is
  * written. {@link #close() Close} it to end the subscription.
  */
@@ -50,6 +51,8 @@ public class RedisActionStore implements ActionStore, AutoCloseable {
 	private static final Logger logger = LoggerFactory.getLogger(RedisActionStore.class);
 
 	private static final RedisScript<Long> RECORD = RedisThreadStore.script("record-action.lua");
+
+	private static final RedisScript<Long> KEEP = RedisThreadStore.script("keep-marks.lua");
 
 	private static final RedisScript<List> READ = RedisScript
 		.of(new ClassPathResource("dev/fluxgate/slack/redis/read-actions.lua"), List.class);
@@ -162,6 +165,24 @@ public class RedisActionStore implements ActionStore, AutoCloseable {
 	@Override
 	public Flux<Signal> events() {
 		return this.events;
+	}
+
+	@Override
+	public Mono<Void> keep(Collection<String> threadTs) {
+		if (threadTs.isEmpty()) {
+			return Mono.empty();
+		}
+		return Mono.defer(() -> {
+			List<String> keys = new ArrayList<>(threadTs.size() + 1);
+			List<String> args = new ArrayList<>(threadTs.size() + 1);
+			keys.add(this.threads);
+			args.add(String.valueOf(this.ttl.toMillis()));
+			for (String ts : threadTs) {
+				keys.add(this.marks + ts);
+				args.add(ts);
+			}
+			return RedisCalls.bounded(this.redis.execute(KEEP, keys, args).next(), this.timeout);
+		}).then();
 	}
 
 	@Override
