@@ -371,14 +371,16 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 	}
 
 	private void desire(String name, boolean forced) {
-		Set<String> next = new HashSet<>(this.desiredForced);
-		if (forced) {
-			next.add(name);
+		synchronized (this.forcedChangedAt) {
+			Set<String> next = new HashSet<>(this.desiredForced);
+			if (forced) {
+				next.add(name);
+			}
+			else {
+				next.remove(name);
+			}
+			this.desiredForced = Set.copyOf(next);
 		}
-		else {
-			next.remove(name);
-		}
-		this.desiredForced = Set.copyOf(next);
 	}
 
 	/**
@@ -434,17 +436,19 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 			}
 		}
 		Set<String> desired = new HashSet<>(snapshot.forcedOpen().keySet());
-		this.forcedChangedAt.forEach((name, at) -> {
-			if (at > read) {
-				if (this.desiredForced.contains(name)) {
-					desired.add(name);
+		synchronized (this.forcedChangedAt) {
+			this.forcedChangedAt.forEach((name, at) -> {
+				if (at > read) {
+					if (this.desiredForced.contains(name)) {
+						desired.add(name);
+					}
+					else {
+						desired.remove(name);
+					}
 				}
-				else {
-					desired.remove(name);
-				}
-			}
-		});
-		this.desiredForced = Set.copyOf(desired);
+			});
+			this.desiredForced = Set.copyOf(desired);
+		}
 		snapshot.forcedOpen().forEach((name, event) -> {
 			boolean missed = !event.envelopeId().equals(this.forcedBy.get(name));
 			if (missed && this.forcedChangedAt.getOrDefault(name, 0L) <= read) {
