@@ -106,7 +106,7 @@ class ReconcileAcrossTimeTests {
 		await().until(() -> store.snapshots > 0);
 		// another replica forces payment-api open; this replica misses the message
 		ActionEvent forceOpen = event(BreakerAction.FORCE_OPEN, null, ALLOWED);
-		store.keep(forceOpen);
+		store.keepUntold(forceOpen);
 		store.holdSnapshots();
 		CompletableFuture<Void> reconciled = this.listener.getActions().reconcile().toFuture();
 		await().until(() -> store.held != null);
@@ -166,7 +166,7 @@ class ReconcileAcrossTimeTests {
 		}
 
 		/** Keep an action without telling anyone: its message was lost. */
-		void keep(ActionEvent event) {
+		void keepUntold(ActionEvent event) {
 			switch (event.action()) {
 				case FORCE_OPEN -> this.forced.put(event.circuitBreaker(), event);
 				case CLOSE, RESET -> this.forced.remove(event.circuitBreaker());
@@ -178,7 +178,7 @@ class ReconcileAcrossTimeTests {
 		@Override
 		public synchronized Mono<Void> record(ActionEvent event) {
 			return Mono.fromRunnable(() -> {
-				keep(event);
+				keepUntold(event);
 				synchronized (this.events) {
 					this.events.tryEmitNext(new Signal(event));
 				}

@@ -14,6 +14,7 @@ import dev.fluxgate.slack.action.Click;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.message.DefaultMessageRenderer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,11 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A silence "until it recovers" and an acknowledgement hold for the whole cycle in a fleet, however long it lasts.
- * Real redis-server, real breakers.
+ * What is said from Slack in a fleet lasts as long as it should, not as long as a TTL: a breaker forced open stays so
+ * until someone closes or resets it, and a silence "until it recovers" and an acknowledgement hold for the whole
+ * cycle, however long it lasts. Real redis-server, real breakers, the thread TTL shortened to 2 s.
  */
 @RequiresPrograms(value = RedisServer.PROGRAM, install = "redis-server (Debian: apt-get install redis-server)")
-class MarksAcrossTimeTests {
+class ActionsAcrossTimeTests {
 
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer();
@@ -37,7 +39,7 @@ class MarksAcrossTimeTests {
 
 	private static final String ALLOWED = "U0ALLOWED";
 
-	// fluxgate.slack.redis.thread-ttl, shortened so that the test need not wait 7 days (the default)
+	// fluxgate.slack.redis.thread-ttl, shortened so that the tests need not wait 7 days (the default)
 	private static final Duration THREAD_TTL = Duration.ofSeconds(2);
 
 	private final CircuitBreaker breaker = CircuitBreaker.ofDefaults("payment-api");
@@ -61,8 +63,8 @@ class MarksAcrossTimeTests {
 		}
 	}
 
-	@Test
-	void aSilenceUntilRecoveredAndAnAcknowledgementHoldForACycleLongerThanTheThreadTtl() throws Exception {
+	/** A listener whose actions are kept in Redis for the thread TTL, reconciled every 300 ms; its root. */
+	private Post trip() {
 		WebClientSlackClient client = WebClientSlackClient.builder()
 			.token(SlackStandIn.TOKEN)
 			.baseUrl(slack.baseUrl())
@@ -77,15 +79,29 @@ class MarksAcrossTimeTests {
 		this.listener.getActions().connected(Click.APP);
 		this.listener.bindTo(this.breaker);
 		this.breaker.transitionToOpenState();
-		Post root = slack.posts().get(slack.posts().size() - 1);
-		this.listener.getActions()
-			.handle(Click.on(ALLOWED, root, BreakerAction.ACKNOWLEDGE).envelope())
-			.block(Duration.ofSeconds(10));
-		this.listener.getActions()
-			.handle(Click.on(ALLOWED, root, BreakerAction.SILENCE_UNTIL_RECOVERED).envelope())
-			.block(Duration.ofSeconds(10));
+		return slack.posts().get(slack.posts().size() - 1);
+	}
+
+	private void click(Post root, BreakerAction action) {
+		this.listener.getActions().handle(Click.on(ALLOWED, root, action).envelope()).block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aBreakerForcedOpenFromSlackStaysForcedOpenUntilSomeoneClosesIt() {
+		Post root = trip();
+		click(root, BreakerAction.FORCE_OPEN);
+		assertThat(this.breaker.getState()).isEqualTo(State.FORCED_OPEN);
+		await().during(THREAD_TTL.multipliedBy(2))
+			.atMost(THREAD_TTL.multipliedBy(4))
+			.untilAsserted(() -> assertThat(this.breaker.getState()).isEqualTo(State.FORCED_OPEN));
+	}
+
+	@Test
+	void aSilenceUntilRecoveredAndAnAcknowledgementHoldForACycleLongerThanTheThreadTtl() throws Exception {
+		Post root = trip();
+		click(root, BreakerAction.ACKNOWLEDGE);
+		click(root, BreakerAction.SILENCE_UNTIL_RECOVERED);
 		assertThat(this.listener.getMarks(root.ts()).acknowledgedBy()).isEqualTo(ALLOWED);
-		// the cycle goes on, past the TTL, nobody clicks
 		await().during(THREAD_TTL.multipliedBy(2))
 			.atMost(THREAD_TTL.multipliedBy(4))
 			.untilAsserted(() -> {
