@@ -13,10 +13,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 /**
  * The buttons of a thread's root, drawn for the breaker's current state and the thread's marks.
  * <p>
- * Each button's {@code value} is the breaker state it was drawn for. A click is stale when the thread's state is no
- * longer that one, or when its action is no longer offered (someone acknowledged or silenced meanwhile). The state,
- * rather than the time of the last transition, because in a fleet several replicas tell the same change at once and
- * their edits of the root reach Slack in any order: the root may show any of them, and every one is current.
+ * Each button's {@code value} is the breaker state it was drawn for and when the thread came into it, such as
+ * {@code OPEN@2026-12-07T10:00:00.123456Z}. A click is stale when the thread has left that state since, even to come back to it
+ * (a re-trip), or when its action is no longer offered (someone acknowledged or silenced meanwhile). Not the time of
+ * the last transition: in a fleet several replicas tell the same change at once and their edits of the root reach
+ * Slack in any order, and a transition into the same state does not move when the thread came into it, so every one
+ * of those edits carries the same value.
  */
 public final class ActionButtons {
 
@@ -29,27 +31,30 @@ public final class ActionButtons {
 	/**
 	 * Return the value the buttons of a thread in a state carry.
 	 * @param state the breaker's state after the thread's last transition
+	 * @param since when the thread came into that state
 	 * @return the value
 	 */
-	public static String value(State state) {
-		return state.name();
+	public static String value(State state, Instant since) {
+		return state.name() + "@" + since;
 	}
 
 	/**
 	 * Return the blocks that end a root: who acknowledged and silenced it, and its buttons.
 	 * @param circuitBreaker the circuit breaker's name, for the confirmation dialogs
 	 * @param state the breaker's state after the thread's last transition
+	 * @param since when the thread came into that state
 	 * @param marks the thread's marks
 	 * @param now the time, to tell whether a silence still holds
 	 * @return the blocks
 	 */
-	public static List<Block> blocks(String circuitBreaker, State state, ThreadMarks marks, Instant now) {
+	public static List<Block> blocks(String circuitBreaker, State state, Instant since, ThreadMarks marks,
+			Instant now) {
 		List<Block> blocks = new ArrayList<>(2);
 		String status = status(marks, now);
 		if (!status.isEmpty()) {
 			blocks.add(Block.context(status));
 		}
-		blocks.add(Block.actions(BLOCK_ID, buttons(circuitBreaker, state, marks, now)));
+		blocks.add(Block.actions(BLOCK_ID, buttons(circuitBreaker, state, value(state, since), marks, now)));
 		return blocks;
 	}
 
@@ -77,8 +82,8 @@ public final class ActionButtons {
 		return "until <!date^" + until.getEpochSecond() + "^{time}|" + until + ">";
 	}
 
-	private static List<Button> buttons(String circuitBreaker, State state, ThreadMarks marks, Instant now) {
-		String value = value(state);
+	private static List<Button> buttons(String circuitBreaker, State state, String value, ThreadMarks marks,
+			Instant now) {
 		String name = SlackText.truncate(circuitBreaker, 120);
 		List<Button> buttons = new ArrayList<>(6);
 		buttons.add((marks.acknowledgedBy() == null) ? button(BreakerAction.ACKNOWLEDGE, value, "primary", null)

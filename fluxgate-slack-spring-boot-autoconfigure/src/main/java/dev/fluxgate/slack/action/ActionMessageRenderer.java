@@ -62,7 +62,7 @@ public final class ActionMessageRenderer implements MessageRenderer {
 		TransitionSnapshot snapshot = one.snapshot();
 		if (one.step().startsThread() && !one.step().endsThread()) {
 			return withBlocks(rendered, ActionButtons.blocks(snapshot.circuitBreaker(), snapshot.transition().to(),
-					ThreadMarks.NONE, this.clock.instant()));
+					snapshot.time(), ThreadMarks.NONE, this.clock.instant()));
 		}
 		if (this.mention != null && one.step().isReply() && snapshot.transition().to() == State.OPEN
 				&& this.marks.apply(one.step().threadTs()).acknowledgedBy() == null) {
@@ -81,7 +81,8 @@ public final class ActionMessageRenderer implements MessageRenderer {
 		}
 		TransitionSnapshot latest = after.latest();
 		List<Block> buttons = ActionButtons.blocks(latest.circuitBreaker(), latest.transition().to(),
-				this.marks.apply(after.thread().threadTs()), this.clock.instant());
+				after.thread().stateSinceAfter(latest), this.marks.apply(after.thread().threadTs()),
+				this.clock.instant());
 		return new ChatUpdate(rendered.channel(), rendered.ts(), rendered.text(),
 				withBlocks(rendered.attachments(), buttons));
 	}

@@ -278,7 +278,7 @@ public final class SlackActions implements EnvelopeHandler, AutoCloseable {
 							"This failure cycle has ended: its buttons no longer act.", "the cycle ended");
 				}
 				SlackThread thread = found.get();
-				if (!ActionButtons.value(thread.state()).equals(clicked.value())
+				if (!ActionButtons.value(thread.state(), thread.stateSince()).equals(clicked.value())
 						|| !offered(action, thread)) {
 					return redraw(thread).then(refuse(action, Outcome.STALE, payload,
 							"The breaker changed since these buttons were drawn; they show it as it is now.",

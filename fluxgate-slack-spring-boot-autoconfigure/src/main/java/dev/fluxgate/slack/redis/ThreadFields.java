@@ -36,6 +36,7 @@ final class ThreadFields {
 		fields.put("state", thread.state().name());
 		fields.put("openedAt", thread.openedAt().toString());
 		fields.put("lastTransitionAt", thread.lastTransitionAt().toString());
+		fields.put("stateSince", thread.stateSince().toString());
 		fields.put("messages", String.valueOf(thread.messages()));
 		fields.put("version", String.valueOf(thread.version()));
 		TransitionSnapshot root = thread.root();
@@ -144,7 +145,8 @@ final class ThreadFields {
 		}
 		return new SlackThread(name, fields.get("channel"), fields.get("ts"), State.valueOf(fields.get("state")),
 				Instant.parse(fields.get("openedAt")), Instant.parse(fields.get("lastTransitionAt")),
-				Integer.parseInt(fields.get("messages")), root, Long.parseLong(fields.get("version")), fleet(fields));
+				Integer.parseInt(fields.get("messages")), root, Long.parseLong(fields.get("version")), fleet(fields),
+				(fields.get("stateSince") != null) ? Instant.parse(fields.get("stateSince")) : null);
 	}
 
 }

@@ -143,7 +143,8 @@ public class InMemoryThreadStore implements ThreadStore {
 
 	private static SlackThread stamped(SlackThread thread, Fleet fleet) {
 		return new SlackThread(thread.circuitBreaker(), thread.channel(), thread.threadTs(), thread.state(),
-				thread.openedAt(), thread.lastTransitionAt(), thread.messages(), thread.root(), thread.version(), fleet);
+				thread.openedAt(), thread.lastTransitionAt(), thread.messages(), thread.root(), thread.version(), fleet,
+				thread.stateSince());
 	}
 
 	private static boolean unchanged(SlackThread current, SlackThread expected) {

@@ -19,12 +19,35 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
  * @param version how many times the thread changed since its root was posted: a store replaces a thread only when
  * the version it holds is the one the writer read
  * @param fleet the replicas sharing the thread, {@link Fleet#NONE} for a thread of one process
+ * @param stateSince when the thread came into its state: the time of the transition that changed it, which a
+ * transition into the same state (another replica telling the same change) leaves as it is
  */
 public record SlackThread(String circuitBreaker, String channel, String threadTs, State state, Instant openedAt,
-		Instant lastTransitionAt, int messages, TransitionSnapshot root, long version, Fleet fleet) {
+		Instant lastTransitionAt, int messages, TransitionSnapshot root, long version, Fleet fleet,
+		Instant stateSince) {
 
 	public SlackThread {
 		fleet = (fleet != null) ? fleet : Fleet.NONE;
+		stateSince = (stateSince != null) ? stateSince : lastTransitionAt;
+	}
+
+	/**
+	 * Create a thread that came into its state with its last transition.
+	 * @param circuitBreaker the circuit breaker's name
+	 * @param channel the channel ID
+	 * @param threadTs the root's {@code ts}
+	 * @param state the breaker's state after the last transition
+	 * @param openedAt when the cycle started
+	 * @param lastTransitionAt when the last transition happened
+	 * @param messages how many messages the thread holds
+	 * @param root the transition the root told, or {@code null}
+	 * @param version the version
+	 * @param fleet the replicas sharing the thread
+	 */
+	public SlackThread(String circuitBreaker, String channel, String threadTs, State state, Instant openedAt,
+			Instant lastTransitionAt, int messages, TransitionSnapshot root, long version, Fleet fleet) {
+		this(circuitBreaker, channel, threadTs, state, openedAt, lastTransitionAt, messages, root, version, fleet,
+				lastTransitionAt);
 	}
 
 	/**
@@ -100,7 +123,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread withFleet(Fleet next) {
 		return new SlackThread(this.circuitBreaker, this.channel, this.threadTs, this.state, this.openedAt,
-				this.lastTransitionAt, this.messages, this.root, this.version + 1, next);
+				this.lastTransitionAt, this.messages, this.root, this.version + 1, next, this.stateSince);
 	}
 
 	/**
@@ -112,7 +135,7 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread posted(String postedIn, String ts, String instance) {
 		return new SlackThread(this.circuitBreaker, postedIn, ts, this.state, this.openedAt, this.lastTransitionAt, 1,
-				this.root, this.version + 1, Fleet.NONE.with(instance, this.state));
+				this.root, this.version + 1, Fleet.NONE.with(instance, this.state), this.stateSince);
 	}
 
 	/**
@@ -122,7 +145,8 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread followedBy(TransitionSnapshot snapshot) {
 		return new SlackThread(this.circuitBreaker, this.channel, this.threadTs, snapshot.transition().to(),
-				this.openedAt, snapshot.time(), this.messages + 1, this.root, this.version + 1, this.fleet);
+				this.openedAt, snapshot.time(), this.messages + 1, this.root, this.version + 1, this.fleet,
+				stateSinceAfter(snapshot));
 	}
 
 	/**
@@ -132,7 +156,18 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 */
 	public SlackThread movedTo(TransitionSnapshot snapshot) {
 		return new SlackThread(this.circuitBreaker, this.channel, this.threadTs, snapshot.transition().to(),
-				this.openedAt, snapshot.time(), this.messages, this.root, this.version + 1, this.fleet);
+				this.openedAt, snapshot.time(), this.messages, this.root, this.version + 1, this.fleet,
+				stateSinceAfter(snapshot));
+	}
+
+	/**
+	 * Return when the thread came into its state once a transition is told in it: the transition's time when it
+	 * changes the state, the time the thread came into it otherwise.
+	 * @param snapshot the transition
+	 * @return the time
+	 */
+	public Instant stateSinceAfter(TransitionSnapshot snapshot) {
+		return (snapshot.transition().to() != this.state) ? snapshot.time() : this.stateSince;
 	}
 
 }

@@ -13,6 +13,7 @@ import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.action.ActionObserver.Outcome;
 import dev.fluxgate.slack.client.WebClientSlackClient;
 import dev.fluxgate.slack.message.DefaultMessageRenderer;
+import dev.fluxgate.slack.thread.SlackThread;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.AfterEach;
@@ -99,8 +100,8 @@ class SlackActionsTests {
 
 	/** The value of the root's current buttons, once the edit after the breaker's last transition arrived. */
 	private String currentValue() {
-		String value = ActionButtons
-			.value(this.listener.getThreadStore().find(this.breaker.getName()).block().state());
+		SlackThread thread = this.listener.getThreadStore().find(this.breaker.getName()).block();
+		String value = ActionButtons.value(thread.state(), thread.stateSince());
 		await().until(() -> value.equals(lastUpdate().buttonValue()));
 		return value;
 	}
@@ -117,7 +118,7 @@ class SlackActionsTests {
 		Post root = trip();
 		assertThat(root.buttons()).containsExactly("fluxgate_acknowledge", "fluxgate_silence_30m", "fluxgate_silence_2h",
 				"fluxgate_silence_recovered", "fluxgate_force_open", "fluxgate_reset");
-		assertThat(root.buttonValue()).isEqualTo("OPEN");
+		assertThat(root.buttonValue()).startsWith("OPEN@");
 		assertThat(root.rawBody()).contains("\"style\":\"danger\"", "\"confirm\":{", "Force open?");
 	}
 
@@ -261,6 +262,17 @@ class SlackActionsTests {
 			.satisfies((ephemeral) -> assertThat(ephemeral.text()).contains("changed since these buttons were drawn"));
 		await().until(() -> slack.updates().size() > updates);
 		assertThat(lastUpdate().buttonValue()).isNotEqualTo(root.buttonValue());
+	}
+
+	@Test
+	void aButtonDrawnBeforeARetripIsStaleAlthoughTheStateIsTheSameAgain() {
+		listen();
+		Post root = trip();
+		this.breaker.transitionToHalfOpenState();
+		this.breaker.transitionToOpenState();
+		click(Click.on(ALLOWED, root, BreakerAction.RESET));
+		assertThat(this.breaker.getState()).as("the button predates two transitions").isEqualTo(State.OPEN);
+		assertThat(this.clicks).containsExactly("RESET stale");
 	}
 
 	@Test

@@ -347,7 +347,8 @@ class ActionsFleetTests {
 
 		/** The value the root's buttons carry now: the fleet thread's state. */
 		String currentValue() {
-			return ActionButtons.value(thread().state());
+			SlackThread thread = thread();
+			return ActionButtons.value(thread.state(), thread.stateSince());
 		}
 
 	}
