@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -94,6 +95,7 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 	/** Forget every request and stub, then answer every message with ok:true and a fresh ts. */
 	public void reset() {
 		this.rateLimit.off();
+		this.unanswered.release();
 		this.unanswered.count.set(0);
 		this.server.resetAll();
 		this.server.stubFor(postMessage().atPriority(10).willReturn(ok()));
@@ -140,6 +142,24 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 	/** When each message of a channel that the rate limit let through arrived, on the limit's clock. */
 	public List<Instant> acceptedTimes(String channel) {
 		return this.rateLimit.accepted(channel);
+	}
+
+	/**
+	 * Answer nothing, accepted or refused, until the returned hold is closed: what a test does meanwhile cannot race
+	 * Slack's answers, however slow the machine. The stand-in's reset releases it too.
+	 * @return the hold, to close once the answers may go
+	 */
+	public Hold holdAnswers() {
+		CountDownLatch hold = this.unanswered.hold();
+		return hold::countDown;
+	}
+
+	/** Answers held until closed. */
+	public interface Hold extends AutoCloseable {
+
+		@Override
+		void close();
+
 	}
 
 	/** How many requests the stand-in has received and not yet answered. */
@@ -371,15 +391,37 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 	/**
 	 * Counts the requests received and not yet answered, so that a test on virtual time holds its clock while Slack
-	 * is answering, as real Slack's time does not stop.
+	 * is answering, as real Slack's time does not stop; and holds every answer while a test asks it to.
 	 */
 	private static final class Unanswered implements ServeEventListener {
 
 		private final AtomicInteger count = new AtomicInteger();
 
+		private volatile CountDownLatch hold = new CountDownLatch(0);
+
+		CountDownLatch hold() {
+			release();
+			this.hold = new CountDownLatch(1);
+			return this.hold;
+		}
+
+		void release() {
+			this.hold.countDown();
+		}
+
 		@Override
 		public void beforeMatch(ServeEvent serveEvent, Parameters parameters) {
 			this.count.incrementAndGet();
+		}
+
+		@Override
+		public void beforeResponseSent(ServeEvent serveEvent, Parameters parameters) {
+			try {
+				this.hold.await(1, TimeUnit.MINUTES);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 
 		@Override

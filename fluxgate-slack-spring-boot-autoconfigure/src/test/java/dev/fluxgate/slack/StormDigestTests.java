@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.event.TransitionSnapshot;
@@ -18,6 +17,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -67,11 +67,10 @@ class StormDigestTests {
 			.build();
 		fixture.use(this.listener);
 		// Slack answers the first posts only once all four breakers have tripped, so that none trips after the 429
-		StubMapping slowFirstAnswers = slack.server()
-			.stubFor(SlackStandIn.postMessage().atPriority(5).willReturn(SlackStandIn.ok().withFixedDelay(100)));
-		tripped("first-", 4);
-		assertThat(fixture.outcomes().digested).as("a channel Slack never refused has no backlog").isEmpty();
-		slack.server().removeStub(slowFirstAnswers);
+		try (SlackStandIn.Hold held = slack.holdAnswers()) {
+			tripped("first-", 4);
+			assertThat(fixture.outcomes().digested).as("a channel Slack never refused has no backlog").isEmpty();
+		}
 		fixture.runUntil(() -> pacer.isLimited(SlackStandIn.CHANNEL));
 	}
 
