@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DropCounter;
-import dev.fluxgate.slack.delivery.Lanes.Lane;
 import dev.fluxgate.slack.delivery.Lanes;
+import dev.fluxgate.slack.delivery.Lanes.Lane;
 import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.storm.ChannelBacklog;
 import dev.fluxgate.slack.storm.Coalescing;
+import dev.fluxgate.slack.storm.DigestStore;
 import dev.fluxgate.slack.storm.StormDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +103,10 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		this.digest = (pacer() != null && builder.digestBacklog != null)
 				? new StormDigest(this.backlog, Math.max(1, pacer().messagesIn(builder.digestBacklog)),
 						builder.digestInterval, this.scheduler, this.lanes::has, poster(), renderer().digests(),
-						tracker(), observer())
+						tracker(), observer(),
+						(builder.digestStore != null) ? new StormDigest.Fleet(builder.digestStore, builder.instanceId(),
+										builder.channel, this::getTemplates)
+								: null)
 				: null;
 		inFlight().add(this.lanes::has);
 		if (this.digest != null) {
@@ -265,7 +269,22 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 
 		private Duration digestInterval = Duration.ofSeconds(10);
 
+		private DigestStore digestStore;
+
 		protected Builder() {
+		}
+
+		/**
+		 * Set where the replicas of a service keep one storm digest per channel, so that a storm is told once for the
+		 * fleet rather than once per replica. Each replica appends its breakers' transitions; the holder of a
+		 * channel's lease flushes it at each {@link #digest(Duration, Duration) interval}, and this listener's
+		 * {@link #fleet(String, Duration) instance id} names it there.
+		 * @param digestStore the shared store, or {@code null} (the default) for a digest of this listener's own
+		 * @return this builder
+		 */
+		public Builder digestStore(DigestStore digestStore) {
+			this.digestStore = digestStore;
+			return this;
 		}
 
 		/**

@@ -15,6 +15,7 @@ import dev.fluxgate.slack.message.MessageRenderer;
 import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.resilience4j.CircuitBreakerNameFilter;
+import dev.fluxgate.slack.storm.DigestStore;
 import dev.fluxgate.slack.thread.InMemoryThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -104,7 +105,8 @@ public final class FluxgateSlackAutoConfiguration {
 		AsyncSlackListener asyncSlackListener(SlackClient client, Templates templates, ThreadStore threadStore,
 				MessageRenderer renderer, RetryPolicy retryPolicy, ChannelRouter channelRouter,
 				CircuitBreakerNameFilter circuitBreakerFilter, ObjectProvider<ChannelPacer> pacer,
-				ObjectProvider<DeliveryObserver> observers, ObjectProvider<ActionSettings> actions) {
+				ObjectProvider<DeliveryObserver> observers, ObjectProvider<ActionSettings> actions,
+				ObjectProvider<DigestStore> digestStore) {
 			return configure(AsyncSlackListener.builder(), client, templates, threadStore, renderer,
 					new Collaborators(retryPolicy, channelRouter, circuitBreakerFilter, pacer.getIfAvailable(),
 							actions.getIfAvailable()),
@@ -114,6 +116,7 @@ public final class FluxgateSlackAutoConfiguration {
 				.coalescingAfter(this.properties.getCoalescing().getAfter())
 				.digest(this.properties.getDigest().isEnabled() ? this.properties.getDigest().getBacklog() : null,
 						this.properties.getDigest().getInterval())
+				.digestStore(digestStore.getIfAvailable())
 				.closeTimeout(this.properties.getShutdownTimeout())
 				.build();
 		}

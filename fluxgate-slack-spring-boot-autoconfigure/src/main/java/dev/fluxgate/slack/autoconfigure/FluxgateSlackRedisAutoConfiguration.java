@@ -5,8 +5,10 @@ import dev.fluxgate.slack.action.ActionStore;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.delivery.SharedPace;
 import dev.fluxgate.slack.redis.RedisActionStore;
+import dev.fluxgate.slack.redis.RedisDigestStore;
 import dev.fluxgate.slack.redis.RedisSharedPace;
 import dev.fluxgate.slack.redis.RedisThreadStore;
+import dev.fluxgate.slack.storm.DigestStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
 import dev.fluxgate.slack.thread.ThreadStore;
 
@@ -57,6 +59,23 @@ public final class FluxgateSlackRedisAutoConfiguration {
 			FluxgateSlackProperties properties, Environment environment) {
 		return new RedisSharedPace(template(connectionFactory), SlackSettings.keyPrefix(properties, environment),
 				properties.getRedis().getTimeout());
+	}
+
+	/**
+	 * Keep one storm digest per channel for the fleet, so that a storm is told once rather than once per replica.
+	 * @param connectionFactory the application's reactive Redis connection
+	 * @param properties the properties
+	 * @param environment the environment, for the key prefix
+	 * @return the store
+	 */
+	@Bean
+	@ConditionalOnMissingBean(DigestStore.class)
+	@ConditionalOnBooleanProperty(name = "fluxgate.slack.digest.enabled", matchIfMissing = true)
+	RedisDigestStore slackDigestStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
+			FluxgateSlackProperties properties, Environment environment) {
+		FluxgateSlackProperties.Redis redis = properties.getRedis();
+		return new RedisDigestStore(template(connectionFactory), SlackSettings.keyPrefix(properties, environment),
+				redis.getThreadTtl(), redis.getTimeout());
 	}
 
 	/**

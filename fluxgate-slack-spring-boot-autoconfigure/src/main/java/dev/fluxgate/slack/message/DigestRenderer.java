@@ -72,11 +72,59 @@ public class DigestRenderer {
 				List.of(new Attachment(color, digestBlocks(title, states))));
 	}
 
-	private static String names(Map<String, State> states) {
+	/**
+	 * Render the root of the fleet's storm digest: every breaker of the storm with the instances it is failing on.
+	 * @param channel the channel ID of the digest
+	 * @param title the digest's title
+	 * @param color the attachment's colour
+	 * @param lines each circuit breaker's line, by name
+	 * @return the {@code chat.postMessage} body
+	 */
+	public ChatPostMessage renderFleetDigestRoot(String channel, String title, String color,
+			Map<String, FleetDigestLine> lines) {
+		String heading = (this.mention != null) ? this.mention + " " + title : title;
+		return new ChatPostMessage(channel, SlackText.truncate(heading + ": " + names(lines), SlackText.TEXT_LIMIT),
+				List.of(new Attachment(color, digestBlocks(title, lines))), null, null);
+	}
+
+	/**
+	 * Render the edit of the fleet's storm digest root, as a live list of its breakers.
+	 * @param channel the channel ID of the digest
+	 * @param ts the digest root's timestamp
+	 * @param title the digest's title
+	 * @param color the attachment's colour
+	 * @param lines each circuit breaker's line, by name
+	 * @return the {@code chat.update} body
+	 */
+	public ChatUpdate renderFleetDigestUpdate(String channel, String ts, String title, String color,
+			Map<String, FleetDigestLine> lines) {
+		return new ChatUpdate(channel, ts, SlackText.truncate(title + ": " + names(lines), SlackText.TEXT_LIMIT),
+				List.of(new Attachment(color, digestBlocks(title, lines))));
+	}
+
+	/**
+	 * Render a reply of the fleet's storm digest: the breakers that opened since the last flush, or those that
+	 * recovered on their last instance.
+	 * @param channel the channel ID
+	 * @param title what happened, such as "🚨 14 more circuit breakers opened"
+	 * @param color the attachment's colour
+	 * @param lines each circuit breaker's line, by name
+	 * @param threadTs the digest root to reply to, or {@code null} for a message of its own
+	 * @param broadcast whether the reply is also sent to the channel
+	 * @return the message body
+	 */
+	public ChatPostMessage renderFleetDigest(String channel, String title, String color,
+			Map<String, FleetDigestLine> lines, String threadTs, boolean broadcast) {
+		return new ChatPostMessage(channel, SlackText.truncate(title + ": " + names(lines), SlackText.TEXT_LIMIT),
+				List.of(new Attachment(color, digestBlocks(title, lines))), threadTs,
+				(threadTs != null && broadcast) ? Boolean.TRUE : null);
+	}
+
+	private static String names(Map<String, ?> states) {
 		return states.keySet().stream().map(SlackText::escape).collect(Collectors.joining(", "));
 	}
 
-	private static List<Block> digestBlocks(String title, Map<String, State> states) {
+	private static List<Block> digestBlocks(String title, Map<String, ?> states) {
 		String lines = states.entrySet()
 			.stream()
 			.map((entry) -> "• " + SlackText.escape(entry.getKey()) + " — " + entry.getValue())

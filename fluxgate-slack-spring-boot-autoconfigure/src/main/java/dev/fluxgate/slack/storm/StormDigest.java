@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.delivery.SlackPoster;
@@ -49,6 +50,8 @@ public final class StormDigest {
 
 	private final Disposable flusher;
 
+	private final FleetDigest fleet;
+
 	/**
 	 * Create the storm digests of a listener's channels.
 	 * @param backlog what each channel owes
@@ -60,10 +63,12 @@ public final class StormDigest {
 	 * @param renderer turns the digest into messages
 	 * @param tracker the one writer of thread state
 	 * @param observer told what becomes of each transition
+	 * @param fleet the store of the fleet's digest and this replica's instance id, or {@code null} for a digest of
+	 * this listener's own
 	 */
 	public StormDigest(ChannelBacklog backlog, long threshold, Duration interval, Scheduler scheduler,
-			Predicate<String> hasLane, SlackPoster poster, DigestRenderer renderer,
-			ThreadTracker tracker, DeliveryObserver observer) {
+			Predicate<String> hasLane, SlackPoster poster, DigestRenderer renderer, ThreadTracker tracker,
+			DeliveryObserver observer, Fleet fleet) {
 		this.backlog = backlog;
 		this.threshold = threshold;
 		this.hasLane = hasLane;
@@ -78,6 +83,22 @@ public final class StormDigest {
 				return Mono.empty();
 			}))
 			.subscribe();
+		this.fleet = (fleet != null) ? new FleetDigest(new FleetDigest.Settings(fleet.store(), fleet.instance(),
+				interval, fleet.templates()), scheduler, poster, renderer, tracker, observer, this::ownDigest) : null;
+		if (this.fleet != null && fleet.channel() != null) {
+			this.fleet.watch(fleet.channel());
+		}
+	}
+
+	/**
+	 * The fleet's storm digest a listener takes part in.
+	 * @param store where the replicas keep it
+	 * @param instance this replica's instance id
+	 * @param channel the listener's default channel, whose digest this replica takes its turn at from the start
+	 * @param templates the templates that word the digest
+	 */
+	public record Fleet(DigestStore store, String instance, String channel, Supplier<Templates> templates) {
+
 	}
 
 	/**
@@ -104,14 +125,26 @@ public final class StormDigest {
 
 	private boolean take(TransitionSnapshot snapshot, String channel, Templates templates) {
 		String name = snapshot.circuitBreaker();
+		if (this.fleet != null) {
+			this.fleet.watch(channel);
+			if (this.fleet.isMember(name)) {
+				this.fleet.append(snapshot, channel, templates);
+				this.observer.digested(snapshot);
+				return true;
+			}
+		}
 		ChannelDigest digest = this.digestedBreakers.get(name);
 		if (digest == null) {
-			if (!ThreadRules.trips(snapshot.transition()) || this.backlog.owed(channel) < this.threshold
-					|| this.hasLane.test(name) || this.backlog.inOwnCycle(name)) {
+			if (!ThreadRules.trips(snapshot.transition()) || !storming(channel) || this.hasLane.test(name)
+					|| this.backlog.inOwnCycle(name)) {
 				return false;
 			}
-			digest = this.digests.computeIfAbsent(channel, (id) -> new ChannelDigest(id, this.sender, this.renderer,
-					templates, this.tracker, this.digestedBreakers));
+			if (this.fleet != null) {
+				this.fleet.append(snapshot, channel, templates);
+				this.observer.digested(snapshot);
+				return true;
+			}
+			digest = channelDigest(channel, templates);
 			this.digestedBreakers.put(name, digest);
 			digest.members.incrementAndGet();
 			digest.storm = true;
@@ -125,12 +158,32 @@ public final class StormDigest {
 		return true;
 	}
 
+	/** Whether a trip in a channel goes to a digest: the channel is backed up here, or the fleet is in a storm there. */
+	private boolean storming(String channel) {
+		return this.backlog.owed(channel) >= this.threshold || (this.fleet != null && this.fleet.inStorm(channel));
+	}
+
+	private ChannelDigest channelDigest(String channel, Templates templates) {
+		return this.digests.computeIfAbsent(channel, (id) -> new ChannelDigest(id, this.sender, this.renderer,
+				templates, this.tracker, this.digestedBreakers));
+	}
+
+	/** A transition the fleet's digest could not take, told in this replica's own digest of its channel. */
+	private void ownDigest(TransitionSnapshot snapshot, String channel, Templates templates) {
+		ChannelDigest digest = channelDigest(channel, templates);
+		digest.storm = true;
+		digest.record(snapshot);
+	}
+
 	/**
 	 * Forget a circuit breaker that left its registry: its cycle in progress no longer counts toward the channel's
 	 * backlog, and it leaves any digest.
 	 * @param circuitBreaker the circuit breaker's name
 	 */
 	public void release(String circuitBreaker) {
+		if (this.fleet != null) {
+			this.fleet.release(circuitBreaker);
+		}
 		ChannelDigest digest = this.digestedBreakers.remove(circuitBreaker);
 		if (digest != null) {
 			digest.members.decrementAndGet();
@@ -144,7 +197,7 @@ public final class StormDigest {
 	 * @return whether the digest holds some of its messages
 	 */
 	public boolean holds(String circuitBreaker) {
-		return this.digestedBreakers.containsKey(circuitBreaker)
+		return this.digestedBreakers.containsKey(circuitBreaker) || (this.fleet != null && this.fleet.holds(circuitBreaker))
 				|| this.digests.values().stream().anyMatch((digest) -> digest.holds(circuitBreaker));
 	}
 
@@ -153,6 +206,9 @@ public final class StormDigest {
 	 * last drained.
 	 */
 	public boolean inStorm(String channel) {
+		if (this.fleet != null && this.fleet.inStorm(channel)) {
+			return true;
+		}
 		int backlog = this.backlog.owed(channel);
 		ChannelDigest digest = this.digests.get(channel);
 		if (digest == null || backlog >= this.threshold) {
@@ -173,6 +229,9 @@ public final class StormDigest {
 	 * @param timeout how long to wait for it
 	 */
 	public void close(Duration timeout) {
+		if (this.fleet != null) {
+			this.fleet.close(timeout);
+		}
 		this.flusher.dispose();
 		try {
 			flush().block(timeout);

@@ -443,6 +443,14 @@ public final class FleetThreadTracker implements ThreadTracker {
 	}
 
 	@Override
+	public Mono<Boolean> digested(SlackThread thread) {
+		if (!this.tracked.test(thread.circuitBreaker())) {
+			return Mono.just(false);
+		}
+		return answer(this.store.create(thread.withFleet(Fleet.NONE))).map((created) -> created.orElse(false));
+	}
+
+	@Override
 	public Mono<Void> end(SlackThread thread) {
 		if (thread == null) {
 			return Mono.empty();

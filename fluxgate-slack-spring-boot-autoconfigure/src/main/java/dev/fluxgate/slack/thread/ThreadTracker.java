@@ -81,6 +81,16 @@ public interface ThreadTracker extends AutoCloseable {
 	Mono<Boolean> started(SlackThread thread);
 
 	/**
+	 * Start the thread of a breaker that the fleet's storm digest tells, if its breaker has none: its root is the
+	 * digest's, and the digest, not the thread's members, decides when its cycle ends.
+	 * @param thread the thread
+	 * @return whether it was kept
+	 */
+	default Mono<Boolean> digested(SlackThread thread) {
+		return started(thread);
+	}
+
+	/**
 	 * End a thread, if it is still its breaker's.
 	 * @param thread the thread, or {@code null}
 	 * @return completes once ended

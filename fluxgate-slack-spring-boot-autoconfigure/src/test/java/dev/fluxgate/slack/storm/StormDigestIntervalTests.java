@@ -60,7 +60,7 @@ class StormDigestIntervalTests {
 			new SlackPoster(WebClientSlackClient.builder().token(SlackStandIn.TOKEN).baseUrl(slack.baseUrl()).build(),
 					this.pacer, RetryPolicy.DEFAULT, this.observer, VirtualClock.of(this.time), this.time),
 			new DefaultMessageRenderer().digests(), new LocalThreadTracker(new InMemoryThreadStore(), (name) -> true),
-			this.observer);
+			this.observer, null);
 
 	@AfterEach
 	void stop() {

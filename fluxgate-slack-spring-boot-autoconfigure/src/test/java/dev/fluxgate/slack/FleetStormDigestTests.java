@@ -1,0 +1,233 @@
+package dev.fluxgate.slack;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.storm.InMemoryDigestStore;
+import dev.fluxgate.slack.thread.InMemoryThreadStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A storm on a fleet: three replicas share one thread store and one digest store, and the channel's storm is told once
+ * for all of them, as one replica would tell it. On virtual time: the stand-in's rate limit, the replicas' turns and
+ * the digest's interval share one clock.
+ */
+class FleetStormDigestTests {
+
+	@RegisterExtension
+	static final ListenerFixture fixture = ListenerFixture.onVirtualTime();
+
+	private static final SlackStandIn slack = fixture.slack();
+
+	private static final Duration INTERVAL = Duration.ofSeconds(2);
+
+	private InMemoryDigestStore digests;
+
+	private InMemoryThreadStore threads;
+
+	private final List<AsyncSlackListener> replicas = new ArrayList<>();
+
+	@BeforeEach
+	void fleet() {
+		this.digests = new InMemoryDigestStore(fixture.clock());
+		this.threads = InMemoryThreadStore.shared(fixture.clock());
+		for (int i = 1; i <= 3; i++) {
+			this.replicas.add(replica("replica-" + i));
+		}
+	}
+
+	private AsyncSlackListener replica(String instance) {
+		return fixture.use(fixture.configure(AsyncSlackListener.builder())
+			.pacer(fixture.pacer(4, 3))
+			.threadStore(this.threads)
+			.digestStore(this.digests)
+			.fleet(instance, Duration.ofSeconds(10))
+			.digest(Duration.ofMillis(500), INTERVAL)
+			.updateRoot(false)
+			.build());
+	}
+
+	/**
+	 * Slack rate-limits the channel at 4 messages/s (a burst of 2); four breakers trip on the first replica while
+	 * Slack holds its answers, so that its pacer's burst of three meets a 429: the first replica's channel is backed
+	 * up, and the next trip there starts the fleet's storm.
+	 */
+	private void stormStartedOnTheFirstReplica() {
+		fixture.enforceRateLimit(4, 2);
+		try (SlackStandIn.Hold held = slack.holdAnswers()) {
+			trip(replica(1), "first-", 4);
+		}
+		fixture.runUntil(() -> this.replicas.get(0).pacer().isLimited(SlackStandIn.CHANNEL));
+	}
+
+	@Test
+	void aStormOnThreeReplicasIsToldInOneDigestRootWithTheInstancesEachBreakerFailsOn() {
+		stormStartedOnTheFirstReplica();
+		List<CircuitBreaker> first = trip(replica(1), "svc-", 10);
+		fixture.runUntil(() -> digestRoots().size() == 1);
+		List<CircuitBreaker> second = trip(replica(2), "svc-", 10);
+		List<CircuitBreaker> third = trip(replica(3), "svc-", 10);
+		fixture.runUntil(() -> slack.updates().stream().anyMatch((update) -> update.rawBody().contains("svc-9 — OPEN on 3 instances")));
+		trip(replica(2), "late-", 3);
+		fixture.runUntil(() -> followUps().stream().anyMatch((post) -> post.text().startsWith("🚨 3 more circuit breakers opened: late-")));
+		fixture.run(INTERVAL.multipliedBy(2));
+
+		assertThat(digestRoots()).as("one root for the storm, whichever replica tripped").hasSize(1);
+		Post root = digestRoots().get(0);
+		assertThat(root.text()).startsWith("🚨 10 more circuit breakers opened: svc-0");
+		assertThat(followUps()).as("the later trips are named once, in the root's thread, not broadcast")
+			.singleElement()
+			.satisfies((post) -> {
+				assertThat(post.threadTs()).isEqualTo(root.ts());
+				assertThat(post.broadcast()).isFalse();
+			});
+		assertThat(fixture.outcomes().digested).as("every replica's trips").hasSize(33);
+		assertThat(this.threads.findAll().collectList().block()).filteredOn((thread) -> thread.circuitBreaker().startsWith("svc-"))
+			.hasSize(10)
+			.allSatisfy((thread) -> assertThat(thread.threadTs()).isEqualTo(root.ts()));
+
+		List<CircuitBreaker> all = new ArrayList<>(first);
+		all.addAll(second);
+		all.addAll(third);
+		all.forEach(CircuitBreaker::transitionToClosedState);
+		fixture.runUntil(() -> slack.delivered().stream().anyMatch((post) -> post.text().startsWith("✅ 10 circuit breakers recovered")));
+		Post recovery = slack.delivered().stream().filter((post) -> post.text().startsWith("✅ 10 circuit breakers recovered")).findFirst().get();
+		assertThat(recovery.threadTs()).isEqualTo(root.ts());
+		assertThat(recovery.broadcast()).isTrue();
+		assertThat(fixture.outcomes().digested).hasSize(63);
+	}
+
+	@Test
+	void eachIntervalHasOneFlushWhateverTheNumberOfReplicas() {
+		stormStartedOnTheFirstReplica();
+		trip(replica(1), "svc-", 1);
+		fixture.runUntil(() -> digestRoots().size() == 1);
+		theOtherReplicasLearnOfTheStorm();
+		for (int round = 0; round < 5; round++) {
+			int before = followUps().size();
+			for (AsyncSlackListener replica : this.replicas) {
+				trip(replica, "round-" + round + "-" + this.replicas.indexOf(replica) + "-", 2);
+			}
+			fixture.run(INTERVAL.plus(INTERVAL.dividedBy(2)));
+			assertThat(followUps().size() - before).as("round %d: one reply naming the six trips of three replicas", round)
+				.isEqualTo(1);
+		}
+		assertThat(followUps()).allSatisfy((post) -> assertThat(post.text()).startsWith("🚨 6 more circuit breakers opened"));
+	}
+
+	@Test
+	void aBreakerRecoversInTheDigestOnlyWhenItsLastInstanceRecovers() {
+		stormStartedOnTheFirstReplica();
+		List<CircuitBreaker> payment = new ArrayList<>(trip(replica(1), "payment", 1));
+		theOtherReplicasLearnOfTheStorm();
+		payment.addAll(trip(replica(2), "payment", 1));
+		payment.addAll(trip(replica(3), "payment", 1));
+		fixture.runUntil(() -> digestRoots().size() == 1 && slack.updates().stream()
+			.anyMatch((update) -> update.rawBody().contains("payment0 — OPEN on 3 instances")) || digestRoots().stream()
+			.anyMatch((post) -> post.rawBody().contains("payment0 — OPEN on 3 instances")));
+
+		payment.get(0).transitionToClosedState();
+		payment.get(1).transitionToClosedState();
+		fixture.runUntil(() -> slack.updates().stream().anyMatch((update) -> update.rawBody().contains("payment0 — OPEN on 1 instance")));
+		fixture.run(INTERVAL.multipliedBy(2));
+		assertThat(recoveries()).as("two of three instances recovered: not yet").isEmpty();
+
+		payment.get(2).transitionToClosedState();
+		fixture.runUntil(() -> recoveries().size() == 1);
+		assertThat(recoveries().get(0).text()).startsWith("✅ 1 circuit breakers recovered: payment0");
+		fixture.runUntil(() -> this.threads.find("payment0").blockOptional().isEmpty());
+	}
+
+	@Test
+	void whenTheFlusherStopsAnotherReplicaFlushesWithinOneInterval() {
+		stormStartedOnTheFirstReplica();
+		trip(replica(1), "svc-", 1);
+		fixture.runUntil(() -> digestRoots().size() == 1);
+		AsyncSlackListener flusher = this.replicas.get(0);
+		flusher.close();
+		int before = followUps().size();
+		trip(replica(2), "after-", 2);
+		fixture.runUntil(() -> followUps().size() > before, INTERVAL.multipliedBy(2));
+		assertThat(followUps().get(followUps().size() - 1).text()).startsWith("🚨 2 more circuit breakers opened: after-");
+	}
+
+	@Test
+	void aFailedPostKeepsItsBreakersPendingForTheNextFlush() {
+		stormStartedOnTheFirstReplica();
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(WireMock.containing("more circuit breakers opened"))
+			.inScenario("root")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willSetStateTo("refused")
+			.atPriority(1)
+			.willReturn(SlackStandIn.error("fatal_error")));
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(WireMock.containing("more circuit breakers opened"))
+			.inScenario("root")
+			.whenScenarioStateIs("refused")
+			.willSetStateTo("refused again")
+			.atPriority(1)
+			.willReturn(SlackStandIn.error("fatal_error")));
+		slack.stub(SlackStandIn.postMessage()
+			.withRequestBody(WireMock.containing("more circuit breakers opened"))
+			.inScenario("root")
+			.whenScenarioStateIs("refused again")
+			.willSetStateTo("refused thrice")
+			.atPriority(1)
+			.willReturn(SlackStandIn.error("fatal_error")));
+		trip(replica(1), "kept-", 3);
+		theOtherReplicasLearnOfTheStorm();
+		trip(replica(2), "kept-", 3);
+		fixture.runUntil(() -> digestRoots().size() == 1);
+		assertThat(slack.posts().stream().filter((post) -> post.text().contains("more circuit breakers opened")).count())
+			.as("refused while Slack failed, then posted").isGreaterThan(1);
+		assertThat(digestRoots().get(0).rawBody()).contains("kept-0 — OPEN on 2 instances", "kept-2 — OPEN on 2 instances");
+	}
+
+	/** Each replica learns whether the fleet is in a storm when it takes its turn, four times an interval. */
+	private static void theOtherReplicasLearnOfTheStorm() {
+		fixture.run(INTERVAL.dividedBy(4));
+	}
+
+	private AsyncSlackListener replica(int number) {
+		return this.replicas.get(number - 1);
+	}
+
+	private static List<CircuitBreaker> trip(AsyncSlackListener replica, String prefix, int count) {
+		return IntStream.range(0, count).mapToObj((i) -> {
+			CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults(prefix + i);
+			replica.bindTo(circuitBreaker);
+			circuitBreaker.transitionToOpenState();
+			return circuitBreaker;
+		}).toList();
+	}
+
+	private static List<Post> digestRoots() {
+		return slack.delivered()
+			.stream()
+			.filter((post) -> post.threadTs() == null && post.text().contains("more circuit breakers opened"))
+			.toList();
+	}
+
+	private static List<Post> followUps() {
+		return slack.delivered()
+			.stream()
+			.filter((post) -> post.threadTs() != null && post.text().contains("more circuit breakers opened"))
+			.toList();
+	}
+
+	private static List<Post> recoveries() {
+		return slack.delivered().stream().filter((post) -> post.text().contains("circuit breakers recovered")).toList();
+	}
+
+}

@@ -1,0 +1,281 @@
+package dev.fluxgate.slack.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.fluxgate.slack.AsyncSlackListener;
+import dev.fluxgate.slack.RequiresPrograms;
+import dev.fluxgate.slack.SlackStandIn;
+import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.client.SlackApiException;
+import dev.fluxgate.slack.delivery.ChannelPacer;
+import dev.fluxgate.slack.delivery.DeliveryObserver;
+import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.thread.FallbackThreadStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A storm on three replicas sharing one {@code redis-server}: the channel's storm is told once for the fleet, in one
+ * digest root, by whichever replica holds the channel's lease; when that replica dies, another takes over.
+ */
+@RequiresPrograms(value = RedisServer.PROGRAM, install = "redis-server (Debian: apt-get install redis-server)")
+class FleetStormDigestRedisTests {
+
+	private static final Duration INTERVAL = Duration.ofSeconds(1);
+
+	private static final String LEASE = "{fluxgate:slack}:digest:" + SlackStandIn.CHANNEL + ":lease";
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	@RegisterExtension
+	static final SlackStandIn slack = new SlackStandIn();
+
+	private final List<LettuceConnectionFactory> connections = new ArrayList<>();
+
+	private final List<Scheduler> schedulers = new ArrayList<>();
+
+	private final List<AsyncSlackListener> replicas = new ArrayList<>();
+
+	private final Outcomes outcomes = new Outcomes();
+
+	@BeforeEach
+	void fleetOfThree() {
+		redis.flush();
+		// Slack's limit, ten times faster, so that the storm drains in seconds
+		slack.enforceRateLimit(10, 3);
+		for (int i = 1; i <= 3; i++) {
+			this.replicas.add(replica("replica-" + i));
+		}
+	}
+
+	@AfterEach
+	void stop() {
+		this.replicas.forEach(AsyncSlackListener::close);
+		this.connections.forEach(LettuceConnectionFactory::destroy);
+		this.schedulers.forEach(Scheduler::dispose);
+	}
+
+	private AsyncSlackListener replica(String instance) {
+		LettuceConnectionFactory connection = redis.newConnectionFactory();
+		this.connections.add(connection);
+		Scheduler scheduler = Schedulers.newSingle(instance);
+		this.schedulers.add(scheduler);
+		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connection);
+		Duration timeout = Duration.ofMillis(500);
+		return slack.configure(AsyncSlackListener.builder())
+			.threadStore(new FallbackThreadStore(
+					new RedisThreadStore(template, "fluxgate:slack", Duration.ofDays(1), timeout), () -> this.outcomes))
+			.pacer(new ChannelPacer(10, 3).sharedBy(new RedisSharedPace(template, "fluxgate:slack", timeout)))
+			.digestStore(new RedisDigestStore(template, "fluxgate:slack", Duration.ofDays(1), timeout))
+			.fleet(instance, Duration.ofSeconds(10))
+			.digest(Duration.ofMillis(500), INTERVAL)
+			.scheduler(scheduler)
+			.observer(this.outcomes)
+			.build();
+	}
+
+	@Test
+	void hundredBreakersTrippingOnThreeReplicasAreToldInOneDigestRootWithNothingLostAndInOrder() {
+		List<CircuitBreaker> breakers = new ArrayList<>();
+		for (AsyncSlackListener replica : this.replicas) {
+			for (int i = 0; i < 100; i++) {
+				CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults(String.format("service-%03d", i));
+				replica.bindTo(circuitBreaker);
+				breakers.add(circuitBreaker);
+			}
+		}
+		for (int i = 0; i < 100; i++) {
+			for (int replica = 0; replica < 3; replica++) {
+				breakers.get(replica * 100 + i).transitionToOpenState();
+			}
+			pause();
+		}
+		await().atMost(Duration.ofSeconds(60)).until(() -> pending() == 0 && this.outcomes.accounted() == 300);
+		breakers.forEach(CircuitBreaker::transitionToClosedState);
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> pending() == 0 && this.outcomes.accounted() == 600 && !inStorm());
+
+		assertThat(this.outcomes.dropped.get() + this.outcomes.failed.get()).as("nothing lost").isZero();
+		assertThat(digestRoots()).as("one digest root for the fleet's storm").hasSize(1);
+		String root = digestRoots().get(0).ts();
+		for (int i = 0; i < 100; i++) {
+			String name = String.format("service-%03d", i);
+			List<Post> about = slack.delivered().stream().filter((post) -> names(post, name)).toList();
+			assertThat(about).as("%s is told", name).isNotEmpty();
+			List<Post> own = about.stream().filter((post) -> !isDigest(post)).toList();
+			if (!own.isEmpty()) {
+				assertThat(own.get(0).text()).as("%s: its own thread, in order", name).contains("Triggered");
+				assertThat(own.get(own.size() - 1).rawBody()).as("%s: its own thread, in order", name)
+					.contains("CLOSED");
+			}
+			List<Post> digest = about.stream().filter(FleetStormDigestRedisTests::isDigest).toList();
+			if (!digest.isEmpty()) {
+				assertThat(digest.get(0).text()).as("%s: in the digest, in order", name)
+					.contains("more circuit breakers opened");
+				assertThat(digest.get(digest.size() - 1).text()).as("%s: in the digest, in order", name)
+					.contains("circuit breakers recovered");
+				assertThat(digest.get(digest.size() - 1).threadTs()).isEqualTo(root);
+			}
+		}
+		assertThat(slack.delivered().stream().filter((post) -> post.text().contains("more circuit breakers opened")))
+			.as("a digest that names every breaker of the fleet once, not once per replica")
+			.flatMap((post) -> List.of(post.text().substring(post.text().indexOf(':') + 1).split(",")))
+			.doesNotHaveDuplicates();
+	}
+
+	@Test
+	void whenTheFlusherDiesAnotherReplicaFlushesWithinAnInterval() {
+		List<CircuitBreaker> first = trip("first-", 30);
+		// the storm's root is posted, and the own messages of its first breakers are all sent
+		await().atMost(Duration.ofSeconds(30)).until(() -> !digestRoots().isEmpty() && pending() == 0);
+		String flusher = new ReactiveStringRedisTemplate(redis.connectionFactory()).opsForValue().get(LEASE).block();
+		assertThat(flusher).startsWith("replica-");
+		int dead = Integer.parseInt(flusher.substring("replica-".length())) - 1;
+		// the flusher dies: its scheduler and its Redis connection stop at once, nothing is closed in order
+		this.schedulers.get(dead).dispose();
+		this.connections.get(dead).destroy();
+		Instant died = Instant.now();
+		int before = followUps().size();
+		AsyncSlackListener survivor = this.replicas.get((dead + 1) % 3);
+		trip(survivor, "after-", 2);
+		await().atMost(Duration.ofSeconds(10)).until(() -> followUps().size() > before);
+		assertThat(Duration.between(died, Instant.now())).as("the lease expires and another replica flushes")
+			.isLessThan(INTERVAL.multipliedBy(3));
+		assertThat(followUps().get(followUps().size() - 1).text()).startsWith("🚨 2 more circuit breakers opened: after-");
+		assertThat(new ReactiveStringRedisTemplate(redis.connectionFactory()).opsForValue().get(LEASE).block())
+			.isNotEqualTo(flusher);
+		this.replicas.remove(dead);
+		assertThat(first).isNotEmpty();
+	}
+
+	/** Trip breakers on every replica, a round every 30 ms: a storm that builds up, as they do. */
+	private List<CircuitBreaker> trip(String prefix, int count) {
+		List<CircuitBreaker> breakers = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			for (AsyncSlackListener replica : this.replicas) {
+				breakers.addAll(trip(replica, prefix + i, 1));
+			}
+			pause();
+		}
+		return breakers;
+	}
+
+	private static void pause() {
+		LockSupport.parkNanos(Duration.ofMillis(30).toNanos());
+	}
+
+	private static List<CircuitBreaker> trip(AsyncSlackListener replica, String prefix, int count) {
+		List<CircuitBreaker> breakers = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults((count == 1) ? prefix : prefix + i);
+			replica.bindTo(circuitBreaker);
+			circuitBreaker.transitionToOpenState();
+			breakers.add(circuitBreaker);
+		}
+		return breakers;
+	}
+
+	private int pending() {
+		return this.replicas.stream().mapToInt(AsyncSlackListener::getPending).sum();
+	}
+
+	private static boolean inStorm() {
+		return new ReactiveStringRedisTemplate(redis.connectionFactory())
+			.hasKey("{fluxgate:slack}:digest:" + SlackStandIn.CHANNEL + ":entries")
+			.block();
+	}
+
+	private static boolean names(Post post, String name) {
+		return post.text().matches(".*\\b" + name + "\\b.*");
+	}
+
+	private static boolean isDigest(Post post) {
+		return post.text().contains("more circuit breakers opened") || post.text().contains("circuit breakers recovered");
+	}
+
+	private static List<Post> digestRoots() {
+		return slack.delivered()
+			.stream()
+			.filter((post) -> post.threadTs() == null && post.text().contains("more circuit breakers opened"))
+			.toList();
+	}
+
+	private static List<Post> followUps() {
+		return slack.delivered()
+			.stream()
+			.filter((post) -> post.threadTs() != null && post.text().contains("more circuit breakers opened"))
+			.toList();
+	}
+
+	/** Counts what becomes of every transition, on every replica. */
+	static final class Outcomes implements DeliveryObserver {
+
+		final AtomicInteger delivered = new AtomicInteger();
+
+		final AtomicInteger coalesced = new AtomicInteger();
+
+		final AtomicInteger digested = new AtomicInteger();
+
+		final AtomicInteger dropped = new AtomicInteger();
+
+		final AtomicInteger failed = new AtomicInteger();
+
+		final Queue<String> fellBack = new ConcurrentLinkedQueue<>();
+
+		int accounted() {
+			return this.delivered.get() + this.coalesced.get() + this.digested.get() + this.dropped.get()
+					+ this.failed.get();
+		}
+
+		@Override
+		public void delivered(TransitionSnapshot snapshot, Duration took) {
+			this.delivered.incrementAndGet();
+		}
+
+		@Override
+		public void coalesced(TransitionSnapshot snapshot) {
+			this.coalesced.incrementAndGet();
+		}
+
+		@Override
+		public void digested(TransitionSnapshot snapshot) {
+			this.digested.incrementAndGet();
+		}
+
+		@Override
+		public void dropped(TransitionSnapshot snapshot) {
+			this.dropped.incrementAndGet();
+		}
+
+		@Override
+		public void failed(TransitionSnapshot snapshot, SlackApiException failure) {
+			this.failed.incrementAndGet();
+		}
+
+		@Override
+		public void storeFellBack(String operation, Throwable cause) {
+			this.fellBack.add(operation);
+		}
+
+	}
+
+}
