@@ -44,6 +44,8 @@ final class SlackServer implements AutoCloseable {
 
 	final AtomicInteger rateLimited = new AtomicInteger();
 
+	final AtomicInteger digestRoots = new AtomicInteger();
+
 	final Map<String, List<String>> transitionsByBreaker = new ConcurrentHashMap<>();
 
 	/**
@@ -78,6 +80,9 @@ final class SlackServer implements AutoCloseable {
 				return response.status(429).header("Retry-After", "1").send().then();
 			}
 			this.posts.incrementAndGet();
+			if (message.path("thread_ts").isMissingNode() && message.path("text").asString().contains("more circuit breakers opened")) {
+				this.digestRoots.incrementAndGet();
+			}
 			JsonNode fields = message.at("/attachments/0/blocks/1/fields");
 			if (fields.isArray() && fields.size() >= 4) {
 				String name = fields.get(0).path("text").asString().substring("*Circuit Breaker:*\n".length());

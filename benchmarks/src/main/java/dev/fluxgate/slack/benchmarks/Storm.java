@@ -21,6 +21,7 @@ import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.redis.RedisDigestStore;
 import dev.fluxgate.slack.redis.RedisServer;
 import dev.fluxgate.slack.redis.RedisSharedPace;
 import dev.fluxgate.slack.redis.RedisThreadStore;
@@ -63,6 +64,8 @@ final class Storm {
 							Duration.ofDays(1), Duration.ofSeconds(1)), () -> outcomes))
 						.pacer(ChannelPacer.slackDefault()
 							.sharedBy(new RedisSharedPace(template, "fluxgate:slack", Duration.ofSeconds(1))))
+						.digestStore(new RedisDigestStore(template, "fluxgate:slack", Duration.ofDays(1),
+								Duration.ofSeconds(1)))
 						.fleet("replica-" + replica, Duration.ofSeconds(10));
 				}
 				listeners.add(builder.build());
@@ -157,6 +160,7 @@ final class Storm {
 			row("chat.postMessage accepted", slack.posts.get());
 			row("chat.update accepted", slack.updates.get());
 			row("429s received (one channel)", slack.rateLimited.get());
+			row("digest roots", slack.digestRoots.get());
 			double backloggedSeconds = (backloggedUntil.get() - start) / 1e9;
 			row("rate while backlogged (msg/s)", String.format("%.2f over %.0f s", postsWhileBacklogged.get() / backloggedSeconds,
 					backloggedSeconds));

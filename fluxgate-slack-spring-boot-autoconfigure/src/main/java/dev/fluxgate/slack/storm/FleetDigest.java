@@ -253,6 +253,7 @@ final class FleetDigest {
 		Duration lease = this.tick.multipliedBy(TURNS_PER_INTERVAL - 1);
 		Duration due = closing ? Duration.ZERO : this.interval.minus(this.tick.dividedBy(2));
 		return this.store.turn(channel, this.instance, lease, due).flatMap((turn) -> {
+			recovered();
 			if (turn.storm()) {
 				this.storms.add(channel);
 			}

@@ -6,6 +6,8 @@ import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.SharedPace;
 import dev.fluxgate.slack.redis.RedisServer;
 import dev.fluxgate.slack.redis.RedisSharedPace;
+import dev.fluxgate.slack.storm.DigestStore;
+import dev.fluxgate.slack.storm.InMemoryDigestStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,6 +48,16 @@ class FluxgateSlackRedisAutoConfigurationTests {
 		});
 		this.contextRunner.withPropertyValues("fluxgate.slack.pacing.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(SharedPace.class).doesNotHaveBean(ChannelPacer.class));
+	}
+
+	@Test
+	void theReplicasShareOneStormDigestPerChannelUnlessTheDigestIsOffOrTheirOwnStoreIsGiven() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(DigestStore.class))
+			.hasToString("RedisDigestStore[prefix=fluxgate:slack]"));
+		this.contextRunner.withPropertyValues("fluxgate.slack.digest.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(DigestStore.class));
+		this.contextRunner.withBean(DigestStore.class, InMemoryDigestStore::new)
+			.run((context) -> assertThat(context).getBean(DigestStore.class).isInstanceOf(InMemoryDigestStore.class));
 	}
 
 	@Test

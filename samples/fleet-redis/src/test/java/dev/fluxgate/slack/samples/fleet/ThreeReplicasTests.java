@@ -52,7 +52,10 @@ class ThreeReplicasTests {
 					"--server.port=" + port, "--spring.data.redis.host=127.0.0.1",
 					"--spring.data.redis.port=" + redis.port(), "--fluxgate.slack.instance-id=replica-" + i,
 					"--fluxgate.slack.base-url=" + slack.baseUrl(),
-					"--resilience4j.circuitbreaker.instances.payment-api.wait-duration-in-open-state=4s")
+					"--resilience4j.circuitbreaker.instances.payment-api.wait-duration-in-open-state=4s",
+					// Slack's pace five times faster, and a digest for a backlog of two seconds, so that a storm is quick
+					"--fluxgate.slack.pacing.rate=5", "--fluxgate.slack.digest.backlog=2s",
+					"--fluxgate.slack.digest.interval=2s")
 				.redirectErrorStream(true)
 				.redirectOutput(new File("target/replica-" + i + ".log"));
 			replica.environment().put("SLACK_BOT_TOKEN", SlackStandIn.TOKEN);
@@ -125,6 +128,48 @@ class ThreeReplicasTests {
 		Post recovery = payments().stream().filter(Post::broadcast).findFirst().get();
 		assertThat(recovery.transition()).isEqualTo("HALF_OPEN → CLOSED");
 		assertThat(recovery.rawBody()).doesNotContain("Still failing");
+	}
+
+	@Test
+	void aSmallStormOnThreeReplicasIsToldInOneDigestRoot() {
+		CompletableFuture.allOf(ports.stream()
+			.map((port) -> CompletableFuture.runAsync(() -> put(port, "/dependencies?up=false&count=30")))
+			.toArray(CompletableFuture[]::new)).join();
+		await().atMost(Duration.ofSeconds(60)).until(() -> named(digests(), 30));
+		List<Post> roots = digests().stream().filter((post) -> post.threadTs() == null).toList();
+		assertThat(roots).as("one digest root for the fleet's storm").hasSize(1);
+		assertThat(slack.updates()).as("the root lists the instances each breaker fails on")
+			.anySatisfy((update) -> assertThat(update.rawBody()).contains("OPEN on 3 instances"));
+
+		CompletableFuture.allOf(ports.stream()
+			.map((port) -> CompletableFuture.runAsync(() -> put(port, "/dependencies?up=true&count=30")))
+			.toArray(CompletableFuture[]::new)).join();
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> !new ReactiveStringRedisTemplate(redis.connectionFactory())
+				.hasKey("{fluxgate:slack:payments}:digest:" + SlackStandIn.CHANNEL + ":entries")
+				.block());
+		assertThat(slack.delivered()).as("the recoveries, from the root's thread")
+			.filteredOn((post) -> post.text().contains("circuit breakers recovered"))
+			.isNotEmpty()
+			.allSatisfy((post) -> assertThat(post.threadTs()).isEqualTo(roots.get(0).ts()));
+		assertThat(digests().stream().filter((post) -> post.threadTs() == null)).as("still one root").hasSize(1);
+	}
+
+	/** Whether every dependency is told, in its own thread or in the digest. */
+	private static boolean named(List<Post> digests, int count) {
+		for (int i = 0; i < count; i++) {
+			String name = String.format("dependency-%02d", i);
+			boolean told = digests.stream().anyMatch((post) -> post.text().contains(name))
+					|| slack.delivered().stream().anyMatch((post) -> post.rawBody().contains("\\n" + name + "\""));
+			if (!told) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static List<Post> digests() {
+		return slack.delivered().stream().filter((post) -> post.text().contains("more circuit breakers opened")).toList();
 	}
 
 	private static List<Post> trips() {
