@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -94,6 +96,7 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 	/** Forget every request and stub, then answer every message with ok:true and a fresh ts. */
 	public void reset() {
 		this.rateLimit.off();
+		this.unanswered.release();
 		this.unanswered.count.set(0);
 		this.server.resetAll();
 		this.server.stubFor(postMessage().atPriority(10).willReturn(ok()));
@@ -140,6 +143,39 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 	/** When each message of a channel that the rate limit let through arrived, on the limit's clock. */
 	public List<Instant> acceptedTimes(String channel) {
 		return this.rateLimit.accepted(channel);
+	}
+
+	/**
+	 * Answer nothing, accepted or refused, until the returned hold is closed: what a test does meanwhile cannot race
+	 * Slack's answers, however slow the machine. A request is decided, and recorded in {@link #posts()}, when it
+	 * arrives; only its answer waits. The stand-in's reset releases the hold too.
+	 * @return the hold, to close once the answers may go
+	 */
+	public Hold holdAnswers() {
+		return holdAnswers((body) -> true);
+	}
+
+	/**
+	 * Hold only the answers to the requests whose body contains the given text, as {@link #holdAnswers()} holds every
+	 * answer: a message the listener sent is on its way for as long as the test needs.
+	 * @param text what the body of a request whose answer is held contains
+	 * @return the hold, to close once the answers may go
+	 */
+	public Hold holdAnswersTo(String text) {
+		return holdAnswers((body) -> body.contains(text));
+	}
+
+	private Hold holdAnswers(Predicate<String> held) {
+		CountDownLatch hold = this.unanswered.hold(held);
+		return hold::countDown;
+	}
+
+	/** Answers held until closed. */
+	public interface Hold extends AutoCloseable {
+
+		@Override
+		void close();
+
 	}
 
 	/** How many requests the stand-in has received and not yet answered. */
@@ -371,15 +407,44 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 	/**
 	 * Counts the requests received and not yet answered, so that a test on virtual time holds its clock while Slack
-	 * is answering, as real Slack's time does not stop.
+	 * is answering, as real Slack's time does not stop; and holds the answers a test asks it to hold.
 	 */
 	private static final class Unanswered implements ServeEventListener {
 
 		private final AtomicInteger count = new AtomicInteger();
 
+		private volatile CountDownLatch hold = new CountDownLatch(0);
+
+		private volatile Predicate<String> held = (body) -> false;
+
+		CountDownLatch hold(Predicate<String> held) {
+			release();
+			this.held = held;
+			this.hold = new CountDownLatch(1);
+			return this.hold;
+		}
+
+		void release() {
+			this.hold.countDown();
+		}
+
 		@Override
 		public void beforeMatch(ServeEvent serveEvent, Parameters parameters) {
 			this.count.incrementAndGet();
+		}
+
+		@Override
+		public void beforeResponseSent(ServeEvent serveEvent, Parameters parameters) {
+			CountDownLatch hold = this.hold;
+			if (hold.getCount() == 0 || !this.held.test(serveEvent.getRequest().getBodyAsString())) {
+				return;
+			}
+			try {
+				hold.await(1, TimeUnit.MINUTES);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 
 		@Override

@@ -117,10 +117,11 @@ public final class StormDigest {
 			digest.storm = true;
 		}
 		if (ThreadRules.endsCycle(snapshot.transition().to())) {
-			this.digestedBreakers.remove(name);
-			digest.members.decrementAndGet();
+			digest.ended(snapshot);
 		}
-		digest.record(snapshot);
+		else {
+			digest.record(snapshot);
+		}
 		this.observer.digested(snapshot);
 		return true;
 	}
@@ -131,9 +132,8 @@ public final class StormDigest {
 	 * @param circuitBreaker the circuit breaker's name
 	 */
 	public void release(String circuitBreaker) {
-		ChannelDigest digest = this.digestedBreakers.remove(circuitBreaker);
+		ChannelDigest digest = this.digestedBreakers.get(circuitBreaker);
 		if (digest != null) {
-			digest.members.decrementAndGet();
 			digest.forget(circuitBreaker);
 		}
 	}
