@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -146,11 +147,26 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 	/**
 	 * Answer nothing, accepted or refused, until the returned hold is closed: what a test does meanwhile cannot race
-	 * Slack's answers, however slow the machine. The stand-in's reset releases it too.
+	 * Slack's answers, however slow the machine. A request is decided, and recorded in {@link #posts()}, when it
+	 * arrives; only its answer waits. The stand-in's reset releases the hold too.
 	 * @return the hold, to close once the answers may go
 	 */
 	public Hold holdAnswers() {
-		CountDownLatch hold = this.unanswered.hold();
+		return holdAnswers((body) -> true);
+	}
+
+	/**
+	 * Hold only the answers to the requests whose body contains the given text, as {@link #holdAnswers()} holds every
+	 * answer: a message the listener sent is on its way for as long as the test needs.
+	 * @param text what the body of a request whose answer is held contains
+	 * @return the hold, to close once the answers may go
+	 */
+	public Hold holdAnswersTo(String text) {
+		return holdAnswers((body) -> body.contains(text));
+	}
+
+	private Hold holdAnswers(Predicate<String> held) {
+		CountDownLatch hold = this.unanswered.hold(held);
 		return hold::countDown;
 	}
 
@@ -391,7 +407,7 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 	/**
 	 * Counts the requests received and not yet answered, so that a test on virtual time holds its clock while Slack
-	 * is answering, as real Slack's time does not stop; and holds every answer while a test asks it to.
+	 * is answering, as real Slack's time does not stop; and holds the answers a test asks it to hold.
 	 */
 	private static final class Unanswered implements ServeEventListener {
 
@@ -399,8 +415,11 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 		private volatile CountDownLatch hold = new CountDownLatch(0);
 
-		CountDownLatch hold() {
+		private volatile Predicate<String> held = (body) -> false;
+
+		CountDownLatch hold(Predicate<String> held) {
 			release();
+			this.held = held;
 			this.hold = new CountDownLatch(1);
 			return this.hold;
 		}
@@ -416,8 +435,12 @@ public final class SlackStandIn implements AutoCloseable, AfterEachCallback, Aft
 
 		@Override
 		public void beforeResponseSent(ServeEvent serveEvent, Parameters parameters) {
+			CountDownLatch hold = this.hold;
+			if (hold.getCount() == 0 || !this.held.test(serveEvent.getRequest().getBodyAsString())) {
+				return;
+			}
 			try {
-				this.hold.await(1, TimeUnit.MINUTES);
+				hold.await(1, TimeUnit.MINUTES);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -1,7 +1,9 @@
 package dev.fluxgate.slack;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -17,7 +19,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -66,10 +67,12 @@ class StormDigestTests {
 			.updateRoot(false)
 			.build();
 		fixture.use(this.listener);
-		// Slack answers the first posts only once all four breakers have tripped, so that none trips after the 429
+		// Slack answers the first posts only once all four breakers have tripped, so that none trips after the 429;
+		// and only once the pacer's three have reached it, at one instant of the clock, so that it refuses the third
 		try (SlackStandIn.Hold held = slack.holdAnswers()) {
 			tripped("first-", 4);
 			assertThat(fixture.outcomes().digested).as("a channel Slack never refused has no backlog").isEmpty();
+			slack.awaitPosts(3);
 		}
 		fixture.runUntil(() -> pacer.isLimited(SlackStandIn.CHANNEL));
 	}
@@ -130,8 +133,13 @@ class StormDigestTests {
 			registry.remove("old-" + i);
 		}
 		fixture.enforceRateLimit(5, 1);
-		registry.circuitBreaker("warm-1").transitionToOpenState();
-		registry.circuitBreaker("warm-2").transitionToOpenState();
+		fixture.run(Duration.ofSeconds(1)); // the pacer's burst is whole again
+		// both reach Slack at one instant of the clock, however slow the machine: one of them is refused
+		try (SlackStandIn.Hold held = slack.holdAnswers()) {
+			registry.circuitBreaker("warm-1").transitionToOpenState();
+			registry.circuitBreaker("warm-2").transitionToOpenState();
+			slack.awaitPosts(100 + 2);
+		}
 		fixture.runUntil(() -> pacer.isLimited(SlackStandIn.CHANNEL));
 
 		registry.circuitBreaker("payment").transitionToOpenState();
@@ -252,15 +260,13 @@ class StormDigestTests {
 	@Test
 	void closingDuringAStormCountsTheDigestContentItCouldNotPostAsDropped(CapturedOutput output) {
 		rateLimitedChannel(new DefaultMessageRenderer());
-		slack.stub(SlackStandIn.postMessage()
-			.withRequestBody(containing("more circuit breakers opened"))
-			.atPriority(1)
-			.willReturn(SlackStandIn.ok().withFixedDelay(5000)));
 		tripped("member-", 3);
 		assertThat(fixture.outcomes().digested).hasSize(3);
-		fixture.runUntil(() -> slack.posts().stream()
-			.anyMatch((post) -> post.text().contains("more circuit breakers opened")));
-		this.listener.close();
+		try (SlackStandIn.Hold rootOnItsWay = slack.holdAnswersTo("more circuit breakers opened")) {
+			fixture.runUntil(() -> slack.posts().stream()
+				.anyMatch((post) -> post.text().contains("more circuit breakers opened")));
+			this.listener.close();
+		}
 		assertThat(fixture.outcomes().dropped).as("the digest root that was still on its way at shutdown")
 			.extracting(TransitionSnapshot::circuitBreaker)
 			.containsExactlyInAnyOrder("member-0", "member-1", "member-2");
@@ -274,16 +280,51 @@ class StormDigestTests {
 					new Template("✅ 서킷 브레이커 {count}개 복구", "#00AA00", "-")));
 		List<CircuitBreaker> members = tripped("member-", 3);
 		assertThat(fixture.outcomes().digested).hasSize(3);
-		fixture.runUntil(() -> slack.delivered().stream()
-			.anyMatch((post) -> post.text().startsWith("🚨 서킷 브레이커 3개 추가 작동: member-")));
+		// all three recover while their root is on its way: one flush tells them, whatever the machine's speed
+		try (SlackStandIn.Hold rootOnItsWay = slack.holdAnswersTo("추가 작동")) {
+			fixture.runUntil(() -> slack.posts().stream()
+				.anyMatch((post) -> post.text().startsWith("🚨 서킷 브레이커 3개 추가 작동: member-")));
+			members.forEach(CircuitBreaker::transitionToClosedState);
+		}
 		Post root = slack.delivered().stream().filter((post) -> post.text().contains("추가 작동")).findFirst().get();
 		assertThat(root.color()).isEqualTo("#AA0000");
-		members.forEach(CircuitBreaker::transitionToClosedState);
 		fixture.runUntil(() -> slack.delivered().stream()
 			.anyMatch((post) -> post.text().startsWith("✅ 서킷 브레이커 3개 복구")));
 		Post recovery = slack.delivered().stream().filter((post) -> post.text().contains("개 복구")).findFirst().get();
 		assertThat(recovery.color()).isEqualTo("#00AA00");
 		assertThat(recovery.threadTs()).isEqualTo(root.ts());
+	}
+
+	@Test
+	void membersRecoveringAsTheirDigestRootIsAnsweredAreToldRecoveredInItsThread() {
+		rateLimitedChannel(new DefaultMessageRenderer());
+		// enough members that taking the root's answer is a step long enough for recoveries to run into
+		List<CircuitBreaker> members = tripped("member-", 1000);
+		assertThat(fixture.outcomes().digested).hasSize(1000);
+		Deque<CircuitBreaker> recovering = new ArrayDeque<>(members);
+		try (SlackStandIn.Hold rootOnItsWay = slack.holdAnswersTo("more circuit breakers opened")) {
+			fixture.runUntil(() -> slack.posts().stream()
+				.anyMatch((post) -> post.text().startsWith("🚨 1000 more circuit breakers opened")));
+		}
+		// one by one, the last first, as the listener takes the root's answer and makes the members its thread's:
+		// some recover before that step, some while it runs, the rest after
+		while (!recovering.isEmpty() && this.listener.getThreadStore().find("member-0").blockOptional().isEmpty()) {
+			recovering.pollLast().transitionToClosedState();
+		}
+		recovering.descendingIterator().forEachRemaining(CircuitBreaker::transitionToClosedState);
+		fixture.runUntil(() -> this.listener.getPending() == 0 && recovered(slack.delivered()) == 1000);
+		Post root = slack.delivered().stream().filter((post) -> post.text().contains("more circuit breakers")).findFirst().get();
+		assertThat(slack.delivered()).filteredOn((post) -> post.text().contains("circuit breakers recovered"))
+			.as("every recovery told in the root's thread, none on its own")
+			.allSatisfy((recovery) -> assertThat(recovery.threadTs()).isEqualTo(root.ts()));
+	}
+
+	/** How many breakers the recoveries among the given posts tell. */
+	private static int recovered(List<Post> posts) {
+		return posts.stream()
+			.filter((post) -> post.text().startsWith("✅ "))
+			.mapToInt((post) -> Integer.parseInt(post.text().substring(2, post.text().indexOf(' ', 2))))
+			.sum();
 	}
 
 	/** Breakers bound to the listener and tripped, named prefix-0, prefix-1, … */

@@ -82,7 +82,11 @@ final class ChannelDigest {
 		this.membership = membership;
 	}
 
+	/**
+	 * A breaker that left its registry leaves the digest, and what the digest has not told of it yet is forgotten.
+	 */
 	synchronized void forget(String name) {
+		leave(name);
 		this.opened.remove(name);
 		this.announcing.remove(name);
 		this.recoveredUnposted.remove(name);
@@ -132,6 +136,26 @@ final class ChannelDigest {
 		if (ending) {
 			this.roots.remove(name);
 			this.recovered.computeIfAbsent(root, (key) -> new LinkedHashMap<>()).put(name, snapshot);
+		}
+	}
+
+	/**
+	 * Tell the end of a member's cycle, and let the breaker leave the digest, in one step under the digest's lock: a
+	 * root whose answer comes in meanwhile finds the breaker either still a member or ended, never neither, so that
+	 * its recovery is told in the root's thread and the root shows it ended.
+	 */
+	synchronized void ended(TransitionSnapshot snapshot) {
+		record(snapshot);
+		leave(snapshot.circuitBreaker());
+	}
+
+	/**
+	 * A breaker leaves the digest. Only under the digest's lock, which is where {@link #announced} asks who belongs
+	 * to it.
+	 */
+	private void leave(String name) {
+		if (this.membership.remove(name, this)) {
+			this.members.decrementAndGet();
 		}
 	}
 

@@ -150,10 +150,11 @@ public final class StormDigest {
 			digest.storm = true;
 		}
 		if (ThreadRules.endsCycle(snapshot.transition().to())) {
-			this.digestedBreakers.remove(name);
-			digest.members.decrementAndGet();
+			digest.ended(snapshot);
 		}
-		digest.record(snapshot);
+		else {
+			digest.record(snapshot);
+		}
 		this.observer.digested(snapshot);
 		return true;
 	}
@@ -184,9 +185,8 @@ public final class StormDigest {
 		if (this.fleet != null) {
 			this.fleet.release(circuitBreaker);
 		}
-		ChannelDigest digest = this.digestedBreakers.remove(circuitBreaker);
+		ChannelDigest digest = this.digestedBreakers.get(circuitBreaker);
 		if (digest != null) {
-			digest.members.decrementAndGet();
 			digest.forget(circuitBreaker);
 		}
 	}
