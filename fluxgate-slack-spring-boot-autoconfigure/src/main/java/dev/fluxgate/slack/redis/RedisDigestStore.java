@@ -82,12 +82,14 @@ public class RedisDigestStore implements DigestStore {
 	}
 
 	@Override
-	public Mono<Turn> turn(String channel, String instance, Duration lease, Duration interval) {
+	public Mono<Turn> turn(String channel, String instance, Duration lease, Duration interval, int owed) {
 		return run(TURN,
 				List.of(key(channel, "lease"), key(channel, "flushed"), key(channel, "entries"),
-						key(channel, "pending"), key(channel, "heartbeats")),
-				List.of(instance, millis(lease), String.valueOf(Math.max(0, interval.toMillis())), millis(this.ttl)))
-			.map((answer) -> new Turn(flag(answer, 0), flag(answer, 1), flag(answer, 2)));
+						key(channel, "pending"), key(channel, "heartbeats"), key(channel, "owed")),
+				List.of(instance, millis(lease), String.valueOf(Math.max(0, interval.toMillis())), millis(this.ttl),
+						String.valueOf(owed)))
+			.map((answer) -> new Turn(flag(answer, 0), flag(answer, 1), flag(answer, 2),
+					((Number) answer.get(3)).intValue()));
 	}
 
 	@Override

@@ -44,15 +44,17 @@ public interface DigestStore {
 	Mono<Void> leave(String channel, String circuitBreaker, String instance);
 
 	/**
-	 * Take or renew the channel's lease for a replica, say it is alive, and tell it whether to flush now: it holds the
-	 * lease, something is pending, and the last flush was at least an interval ago, on the store's clock.
+	 * Take or renew the channel's lease for a replica, say it is alive and how many messages it owes the channel, and
+	 * tell it whether to flush now (it holds the lease, something is pending, and the last flush was at least an
+	 * interval ago, on the store's clock) and how many messages the other live replicas owe the channel.
 	 * @param channel the channel of the digest
 	 * @param instance the replica's instance id
-	 * @param lease how long the lease lasts unless renewed
+	 * @param lease how long the lease lasts unless renewed, and how long a replica's heartbeat and owed messages count
 	 * @param interval how often the digest is flushed
+	 * @param owed the messages this replica owes the channel
 	 * @return the turn
 	 */
-	Mono<Turn> turn(String channel, String instance, Duration lease, Duration interval);
+	Mono<Turn> turn(String channel, String instance, Duration lease, Duration interval, int owed);
 
 	/**
 	 * Read the channel's digest: its root, every entry in the order they joined, and which replicas are alive.
@@ -75,8 +77,9 @@ public interface DigestStore {
 	 * @param flush whether this replica flushes now
 	 * @param held whether this replica holds the lease
 	 * @param storm whether the channel has a storm digest under way in the fleet
+	 * @param owedElsewhere how many messages the other live replicas owe the channel
 	 */
-	record Turn(boolean flush, boolean held, boolean storm) {
+	record Turn(boolean flush, boolean held, boolean storm, int owedElsewhere) {
 
 	}
 

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackResponse;
@@ -62,8 +63,17 @@ final class FleetDigest {
 
 	private static final Logger logger = LoggerFactory.getLogger(FleetDigest.class);
 
-	/** How many times a replica takes its turn per interval: a crashed flusher is replaced within one interval. */
+	/**
+	 * How many times a replica takes its turn per interval while its channel is busy, at least: a crashed flusher is
+	 * replaced within one interval.
+	 */
 	private static final int TURNS_PER_INTERVAL = 4;
+
+	/** How often, at least, a replica tells the fleet what it owes a busy channel, and learns what the others owe. */
+	private static final Duration LONGEST_TICK = Duration.ofMillis(500);
+
+	/** A replica takes the lease for this many turns; its holder renews it at each. */
+	private static final int LEASE_TURNS = 3;
 
 	/** A replica silent for this many intervals no longer counts among a breaker's failing instances. */
 	private static final int SILENT_INTERVALS = 3;
@@ -96,7 +106,15 @@ final class FleetDigest {
 
 	private final Set<String> storms = ConcurrentHashMap.newKeySet();
 
+	private final ConcurrentMap<String, Integer> owedElsewhere = new ConcurrentHashMap<>();
+
+	private final ToIntFunction<String> owed;
+
+	private final long quietTicks;
+
 	private final Set<String> flushing = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> held = ConcurrentHashMap.newKeySet();
 
 	private final AtomicBoolean failing = new AtomicBoolean();
 
@@ -125,7 +143,10 @@ final class FleetDigest {
 		this.store = settings.store();
 		this.instance = settings.instance();
 		this.interval = settings.interval();
-		this.tick = this.interval.dividedBy(TURNS_PER_INTERVAL);
+		Duration quarter = this.interval.dividedBy(TURNS_PER_INTERVAL);
+		this.tick = (quarter.compareTo(LONGEST_TICK) > 0) ? LONGEST_TICK : quarter;
+		this.quietTicks = Math.max(1, quarter.toNanos() / this.tick.toNanos());
+		this.owed = settings.owed();
 		this.poster = poster;
 		this.renderer = renderer;
 		this.tracker = tracker;
@@ -141,6 +162,7 @@ final class FleetDigest {
 			.onBackpressureDrop()
 			.filter((tick) -> !this.closing)
 			.concatMap((tick) -> Flux.fromIterable(this.channels)
+				.filter((channel) -> busy(channel) || tick % this.quietTicks == 0)
 				.concatMap((channel) -> turn(channel, false))
 				.onErrorResume((ex) -> {
 					logger.warn("Could not take this replica's turn at the fleet's storm digests", ex);
@@ -156,6 +178,24 @@ final class FleetDigest {
 	 */
 	void watch(String channel) {
 		this.channels.add(channel);
+	}
+
+	/**
+	 * Whether a channel is busy for this replica: it owes it messages, the fleet is in a storm there, or this replica
+	 * holds its lease. A quiet channel gets a turn four times an interval, to learn of a storm elsewhere.
+	 */
+	private boolean busy(String channel) {
+		return this.owed.applyAsInt(channel) > 0 || this.storms.contains(channel) || this.held.contains(channel)
+				|| this.flushing.contains(channel) || this.members.containsValue(channel);
+	}
+
+	/**
+	 * How many messages the other live replicas owe a channel, as of this replica's last turn.
+	 * @param channel the channel
+	 * @return the messages owed elsewhere in the fleet
+	 */
+	int owedElsewhere(String channel) {
+		return this.owedElsewhere.getOrDefault(channel, 0);
 	}
 
 	/**
@@ -250,15 +290,22 @@ final class FleetDigest {
 	}
 
 	private Mono<Void> turn(String channel, boolean closing) {
-		Duration lease = this.tick.multipliedBy(TURNS_PER_INTERVAL - 1);
+		Duration lease = this.tick.multipliedBy(LEASE_TURNS);
 		Duration due = closing ? Duration.ZERO : this.interval.minus(this.tick.dividedBy(2));
-		return this.store.turn(channel, this.instance, lease, due).flatMap((turn) -> {
+		return this.store.turn(channel, this.instance, lease, due, this.owed.applyAsInt(channel)).flatMap((turn) -> {
 			recovered();
+			this.owedElsewhere.put(channel, turn.owedElsewhere());
 			if (turn.storm()) {
 				this.storms.add(channel);
 			}
 			else {
 				this.storms.remove(channel);
+			}
+			if (turn.held()) {
+				this.held.add(channel);
+			}
+			else {
+				this.held.remove(channel);
 			}
 			if (turn.flush() && this.flushing.add(channel)) {
 				// apart from the turns, which go on renewing the lease while Slack takes its time
@@ -572,10 +619,13 @@ final class FleetDigest {
 	 * @param instance this replica's instance id
 	 * @param interval how often each channel's digest is flushed
 	 * @param templates the templates that word the digest
+	 * @param owed how many messages this replica owes a channel
 	 */
-	record Settings(DigestStore store, String instance, Duration interval, Supplier<Templates> templates) {
+	record Settings(DigestStore store, String instance, Duration interval, Supplier<Templates> templates,
+			ToIntFunction<String> owed) {
 
 		Settings {
+			Objects.requireNonNull(owed, "owed must not be null");
 			Objects.requireNonNull(templates, "templates must not be null");
 			Objects.requireNonNull(store, "store must not be null");
 			Objects.requireNonNull(instance, "instance must not be null");

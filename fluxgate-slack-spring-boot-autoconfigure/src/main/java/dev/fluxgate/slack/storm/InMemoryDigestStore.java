@@ -66,24 +66,31 @@ public class InMemoryDigestStore implements DigestStore {
 	}
 
 	@Override
-	public Mono<Turn> turn(String channel, String instance, Duration lease, Duration interval) {
+	public Mono<Turn> turn(String channel, String instance, Duration lease, Duration interval, int owed) {
 		return Mono.fromSupplier(() -> {
 			synchronized (this) {
 				Instant now = this.clock.instant();
 				Channel digest = this.channels.computeIfAbsent(channel, (id) -> new Channel());
 				digest.heartbeats.put(instance, now);
+				digest.owed.put(instance, owed);
+				int elsewhere = digest.owed.entrySet()
+					.stream()
+					.filter((entry) -> !entry.getKey().equals(instance)
+							&& !digest.heartbeats.get(entry.getKey()).plus(lease).isBefore(now))
+					.mapToInt(Map.Entry::getValue)
+					.sum();
 				boolean storm = !digest.entries.isEmpty();
 				if (digest.holder != null && !digest.holder.equals(instance) && now.isBefore(digest.leaseUntil)) {
-					return new Turn(false, false, storm);
+					return new Turn(false, false, storm, elsewhere);
 				}
 				digest.holder = instance;
 				digest.leaseUntil = now.plus(lease);
 				boolean pending = digest.entries.values().stream().anyMatch((entry) -> entry.version > 0);
 				if (!pending || (digest.flushedAt != null && now.isBefore(digest.flushedAt.plus(interval)))) {
-					return new Turn(false, true, storm);
+					return new Turn(false, true, storm, elsewhere);
 				}
 				digest.flushedAt = now;
-				return new Turn(true, true, storm);
+				return new Turn(true, true, storm, elsewhere);
 			}
 		});
 	}
@@ -140,6 +147,8 @@ public class InMemoryDigestStore implements DigestStore {
 		private final Map<String, Member> entries = new LinkedHashMap<>();
 
 		private final Map<String, Instant> heartbeats = new HashMap<>();
+
+		private final Map<String, Integer> owed = new HashMap<>();
 
 		private String holder;
 

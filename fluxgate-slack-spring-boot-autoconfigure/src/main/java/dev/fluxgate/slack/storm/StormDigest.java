@@ -84,7 +84,7 @@ public final class StormDigest {
 			}))
 			.subscribe();
 		this.fleet = (fleet != null) ? new FleetDigest(new FleetDigest.Settings(fleet.store(), fleet.instance(),
-				interval, fleet.templates()), scheduler, poster, renderer, tracker, observer, this::ownDigest) : null;
+				interval, fleet.templates(), backlog::owed), scheduler, poster, renderer, tracker, observer, this::ownDigest) : null;
 		if (this.fleet != null && fleet.channel() != null) {
 			this.fleet.watch(fleet.channel());
 		}
@@ -159,9 +159,17 @@ public final class StormDigest {
 		return true;
 	}
 
-	/** Whether a trip in a channel goes to a digest: the channel is backed up here, or the fleet is in a storm there. */
+	/**
+	 * Whether a trip in a channel goes to a digest: the channel is backed up, in the fleet's view when there is one
+	 * (what this replica owes it and what the others said they owe at their last turn), or the fleet is in a storm
+	 * there.
+	 */
 	private boolean storming(String channel) {
-		return this.backlog.owed(channel) >= this.threshold || (this.fleet != null && this.fleet.inStorm(channel));
+		if (this.fleet == null) {
+			return this.backlog.owed(channel) >= this.threshold;
+		}
+		return this.backlog.owed(channel) + this.fleet.owedElsewhere(channel) >= this.threshold
+				|| this.fleet.inStorm(channel);
 	}
 
 	private ChannelDigest channelDigest(String channel, Templates templates) {

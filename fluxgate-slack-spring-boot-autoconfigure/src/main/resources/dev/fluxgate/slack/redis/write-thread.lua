@@ -56,7 +56,8 @@ elseif not score then
     end
   end
 end
-redis.call('zadd', KEYS[2], score or now, ARGV[3])
+-- a thread with no sign of life (no claim, no member: a storm digest's, which the digest ends) is never abandoned
+redis.call('zadd', KEYS[2], score or '+inf', ARGV[3])
 redis.call('pexpire', KEYS[1], ARGV[2])
 redis.call('pexpire', KEYS[2], ARGV[2])
 return 1

@@ -86,7 +86,8 @@ class FleetStormDigestRedisTests {
 					new RedisThreadStore(template, "fluxgate:slack", Duration.ofDays(1), timeout), () -> this.outcomes))
 			.pacer(new ChannelPacer(10, 3).sharedBy(new RedisSharedPace(template, "fluxgate:slack", timeout)))
 			.digestStore(new RedisDigestStore(template, "fluxgate:slack", Duration.ofDays(1), timeout))
-			.fleet(instance, Duration.ofSeconds(10))
+			// heartbeats 5 times a second: a cycle silent for 600 ms is abandoned, so the storm outlasts that many times
+			.fleet(instance, Duration.ofMillis(200))
 			.digest(Duration.ofMillis(500), INTERVAL)
 			.scheduler(scheduler)
 			.observer(this.outcomes)
@@ -117,6 +118,9 @@ class FleetStormDigestRedisTests {
 		assertThat(this.outcomes.dropped.get() + this.outcomes.failed.get()).as("nothing lost").isZero();
 		assertThat(digestRoots()).as("one digest root for the fleet's storm").hasSize(1);
 		String root = digestRoots().get(0).ts();
+		assertThat(slack.delivered()).as("the digest's threads have no members, and none is ended as abandoned")
+			.filteredOn((post) -> root.equals(post.threadTs()))
+			.allSatisfy((post) -> assertThat(isDigest(post)).as(post.text()).isTrue());
 		for (int i = 0; i < 100; i++) {
 			String name = String.format("service-%03d", i);
 			List<Post> about = slack.delivered().stream().filter((post) -> names(post, name)).toList();
