@@ -106,7 +106,8 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 		this.renderer = (this.actions != null) ? this.actions.renderer() : builder.renderer();
 		this.delivery = new MessageDelivery(this.poster, this.renderer, this.tracker,
 				this.channelRouter, this.observer, this.permalinks, builder.updateRoot,
-				(this.actions != null) ? this.actions::silenced : Silences.NONE);
+				(this.actions != null) ? this.actions::silenced : Silences.NONE,
+				this::isBusy);
 		if (this.actions != null) {
 			this.actions.start();
 		}
@@ -331,6 +332,16 @@ public abstract class AbstractSlackListener implements SlackListenerInfo, Circui
 	 */
 	protected final String channelFor(String circuitBreaker) {
 		return this.channelRouter.channelFor(circuitBreaker);
+	}
+
+	/**
+	 * Whether a channel is busy, so that a fleet's echoes are coalesced there: Slack, or the fleet's shared pace, makes
+	 * it wait.
+	 * @param channel the channel
+	 * @return whether the channel is busy
+	 */
+	protected boolean isBusy(String channel) {
+		return pacer() != null && pacer().isLimited(channel);
 	}
 
 	final ChannelPacer pacer() {

@@ -186,6 +186,14 @@ public class AsyncSlackListener extends AbstractSlackListener implements AutoClo
 		}).subscribe());
 	}
 
+	/**
+	 * A channel is also busy while it is in a storm, in the fleet's view when there is a fleet.
+	 */
+	@Override
+	protected boolean isBusy(String channel) {
+		return super.isBusy(channel) || (this.digest != null && this.digest.inStorm(channel));
+	}
+
 	@Override
 	protected void released(String circuitBreaker) {
 		this.backlog.release(circuitBreaker);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import dev.fluxgate.slack.client.ChatUpdate;
@@ -55,6 +56,8 @@ public final class MessageDelivery {
 
 	private final Silences silences;
 
+	private final Predicate<String> busy;
+
 	private final FailureLog failureLog = new FailureLog();
 
 	/**
@@ -71,6 +74,27 @@ public final class MessageDelivery {
 	public MessageDelivery(SlackPoster poster, MessageRenderer renderer, ThreadTracker tracker,
 			ChannelRouter channels, DeliveryObserver observer,
 			Permalinks permalinks, boolean updateRoot, Silences silences) {
+		this(poster, renderer, tracker, channels, observer, permalinks, updateRoot, silences, (channel) -> false);
+	}
+
+	/**
+	 * Create the delivery of a listener's messages, which coalesces a fleet's echoes in a busy channel: a reply that
+	 * tells the state another replica already told in the thread is not posted while the channel is rate-limited or
+	 * paced by the fleet; the root's edit says how many instances are in it.
+	 * @param poster sends to Slack in each channel's turn
+	 * @param renderer turns transitions into messages
+	 * @param tracker the one writer of thread state
+	 * @param channels the channel of a circuit breaker's new threads; must always answer
+	 * @param observer told what becomes of each message
+	 * @param permalinks links to a thread's root
+	 * @param updateRoot whether each message edits its thread's root
+	 * @param silences which threads' replies are held back
+	 * @param busy whether a channel is rate-limited or paced by the fleet
+	 */
+	public MessageDelivery(SlackPoster poster, MessageRenderer renderer, ThreadTracker tracker,
+			ChannelRouter channels, DeliveryObserver observer,
+			Permalinks permalinks, boolean updateRoot, Silences silences, Predicate<String> busy) {
+		this.busy = Objects.requireNonNull(busy, "busy must not be null");
 		this.poster = Objects.requireNonNull(poster, "poster must not be null");
 		this.renderer = Objects.requireNonNull(renderer, "renderer must not be null");
 		this.tracker = Objects.requireNonNull(tracker, "tracker must not be null");
@@ -122,7 +146,8 @@ public final class MessageDelivery {
 				&& snapshot.transition().to() == CircuitBreaker.State.CLOSED) ? this.permalinks.of(open)
 						: Mono.just("");
 		boolean silenced = open != null && step.isReply() && !step.endsThread() && this.silences.silenced(open);
-		Mono<SlackResponse> call = silenced
+		boolean echo = !silenced && isEcho(plan, snapshot) && this.busy.test(channel);
+		Mono<SlackResponse> call = (silenced || echo)
 				? Mono.just(new SlackResponse(true, open.threadTs(), open.channel(), null, null))
 				: this.tracker.whilePosting(snapshot, plan, permalink.flatMap((link) -> post(batch, templates,
 						template, channel, plan, link.isEmpty() ? null : link, start, deadline)));
@@ -138,6 +163,11 @@ public final class MessageDelivery {
 							snapshot.circuitBreaker());
 					this.observer.silenced(snapshot);
 				}
+				else if (echo) {
+					logger.debug("Coalesced {} of '{}' into the thread: another replica told it, and channel {} is "
+							+ "busy", snapshot.transition(), snapshot.circuitBreaker(), channel);
+					this.observer.coalesced(snapshot);
+				}
 				else {
 					delivered(snapshot, step, answer, start);
 				}
@@ -151,6 +181,18 @@ public final class MessageDelivery {
 				failed(snapshot, channel, ex);
 				return Mono.<Void>empty();
 			})));
+	}
+
+	/**
+	 * Whether a message only echoes, in a fleet's thread, what another replica already told there: a reply that keeps
+	 * the thread going, into the state the thread is in and a member was in before this replica's transition (this
+	 * replica's own state then was another: a transition changes it).
+	 */
+	private static boolean isEcho(Plan plan, TransitionSnapshot snapshot) {
+		SlackThread open = plan.open();
+		CircuitBreaker.State to = snapshot.transition().to();
+		return open != null && plan.step().isReply() && !plan.step().endsThread() && open.state() == to
+				&& open.fleet().members().values().stream().anyMatch((member) -> member.state() == to);
 	}
 
 	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Templates templates, Template template,

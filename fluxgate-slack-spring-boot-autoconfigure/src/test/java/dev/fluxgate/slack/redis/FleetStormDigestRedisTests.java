@@ -177,6 +177,25 @@ class FleetStormDigestRedisTests {
 		assertThat(first).isNotEmpty();
 	}
 
+	@Test
+	void aFlapperOnThreeReplicasInAStormIsNamedOnceNotOncePerReplicaAndTurn() {
+		trip("busy-", 30);
+		await().atMost(Duration.ofSeconds(10)).until(FleetStormDigestRedisTests::inStorm);
+		List<CircuitBreaker> flapper = this.replicas.stream().map((replica) -> {
+			CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("flapper");
+			replica.bindTo(circuitBreaker);
+			return circuitBreaker;
+		}).toList();
+		flapper.forEach(CircuitBreaker::transitionToOpenState);
+		flapper.forEach(CircuitBreaker::transitionToHalfOpenState);
+		flapper.forEach(CircuitBreaker::transitionToOpenState);
+		await().atMost(Duration.ofSeconds(60)).until(() -> pending() == 0);
+		List<Post> about = slack.delivered().stream().filter((post) -> names(post, "flapper")).toList();
+		assertThat(about).as("named once in the storm's digest, not once per replica and turn: %s", about)
+			.singleElement()
+			.satisfies((post) -> assertThat(post.text()).contains("more circuit breakers opened"));
+	}
+
 	/** Trip breakers on every replica, a round every 30 ms: a storm that builds up, as they do. */
 	private List<CircuitBreaker> trip(String prefix, int count) {
 		List<CircuitBreaker> breakers = new ArrayList<>();
