@@ -153,6 +153,9 @@ class FleetStormDigestTests {
 		stormStartedOnTheFirstReplica();
 		trip(replica(1), "svc-", 1);
 		fixture.runUntil(() -> digestRoots().size() == 1);
+		theOtherReplicasLearnOfTheStorm();
+		trip(replica(2), "svc-", 1);
+		trip(replica(3), "svc-", 1);
 		AsyncSlackListener flusher = this.replicas.get(0);
 		flusher.close();
 		int before = followUps().size();

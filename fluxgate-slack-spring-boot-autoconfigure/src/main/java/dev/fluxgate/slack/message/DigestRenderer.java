@@ -1,5 +1,6 @@
 package dev.fluxgate.slack.message;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,6 +16,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
  * edits as a live list of their states.
  */
 public class DigestRenderer {
+
+	/** The most blocks Slack takes in one attachment of a message. */
+	private static final int MAX_BLOCKS = 50;
 
 	private final String mention;
 
@@ -124,12 +128,37 @@ public class DigestRenderer {
 		return states.keySet().stream().map(SlackText::escape).collect(Collectors.joining(", "));
 	}
 
+	/**
+	 * The digest's title and its lines, as many sections as the lines need: a section holds at most
+	 * {@value SlackText#SECTION_LIMIT} characters, and a storm lists hundreds of breakers. Slack takes at most
+	 * {@value #MAX_BLOCKS} blocks; lines beyond them are counted in the last one.
+	 */
 	private static List<Block> digestBlocks(String title, Map<String, ?> states) {
-		String lines = states.entrySet()
-			.stream()
-			.map((entry) -> "• " + SlackText.escape(entry.getKey()) + " — " + entry.getValue())
-			.collect(Collectors.joining("\n"));
-		return List.of(Blocks.section("*" + title + "*"), Blocks.section(lines));
+		List<Block> blocks = new ArrayList<>();
+		blocks.add(Blocks.section("*" + title + "*"));
+		StringBuilder section = new StringBuilder();
+		int told = 0;
+		for (Map.Entry<String, ?> entry : states.entrySet()) {
+			String line = "• " + SlackText.escape(entry.getKey()) + " — " + entry.getValue();
+			if (section.length() > 0 && section.length() + 1 + line.length() > SlackText.SECTION_LIMIT) {
+				if (blocks.size() == MAX_BLOCKS - 1) {
+					break;
+				}
+				blocks.add(Blocks.section(section.toString()));
+				section.setLength(0);
+			}
+			section.append((section.length() > 0) ? "\n" : "").append(line);
+			told++;
+		}
+		if (told < states.size()) {
+			String more = "\n… and " + (states.size() - told) + " more";
+			if (section.length() + more.length() > SlackText.SECTION_LIMIT) {
+				section.setLength(Math.max(0, SlackText.SECTION_LIMIT - more.length()));
+			}
+			section.append(more);
+		}
+		blocks.add(Blocks.section(section.toString()));
+		return blocks;
 	}
 
 }

@@ -34,6 +34,14 @@ public class RedisDigestStore implements DigestStore {
 
 	private static final RedisScript<Long> TOLD = RedisThreadStore.script("digest-told.lua");
 
+	private static final RedisScript<Long> RELEASE = RedisThreadStore.script("digest-release.lua");
+
+	/**
+	 * How long, at most, a replica that stopped taking turns is remembered: far longer than it counts among the
+	 * instances, and no longer than the digest's TTL.
+	 */
+	private static final Duration FORGET_SILENT = Duration.ofHours(1);
+
 	private static final String MEMBER_SEPARATOR = "\0";
 
 	private final ReactiveStringRedisTemplate redis;
@@ -87,9 +95,15 @@ public class RedisDigestStore implements DigestStore {
 				List.of(key(channel, "lease"), key(channel, "flushed"), key(channel, "entries"),
 						key(channel, "pending"), key(channel, "heartbeats"), key(channel, "owed")),
 				List.of(instance, millis(lease), String.valueOf(Math.max(0, interval.toMillis())), millis(this.ttl),
-						String.valueOf(owed)))
+						String.valueOf(owed),
+						millis((this.ttl.compareTo(FORGET_SILENT) < 0) ? this.ttl : FORGET_SILENT)))
 			.map((answer) -> new Turn(flag(answer, 0), flag(answer, 1), flag(answer, 2),
 					((Number) answer.get(3)).intValue()));
+	}
+
+	@Override
+	public Mono<Void> release(String channel, String instance) {
+		return run(RELEASE, List.of(key(channel, "lease")), List.of(instance)).then();
 	}
 
 	@Override

@@ -45,7 +45,7 @@ public interface DigestStore {
 
 	/**
 	 * Take or renew the channel's lease for a replica, say it is alive and how many messages it owes the channel, and
-	 * tell it whether to flush now (it holds the lease, something is pending, and the last flush was at least an
+	 * tell it whether to flush now (it holds the lease, a storm is under way, and the last flush was at least an
 	 * interval ago, on the store's clock) and how many messages the other live replicas owe the channel.
 	 * @param channel the channel of the digest
 	 * @param instance the replica's instance id
@@ -55,6 +55,14 @@ public interface DigestStore {
 	 * @return the turn
 	 */
 	Mono<Turn> turn(String channel, String instance, Duration lease, Duration interval, int owed);
+
+	/**
+	 * Give back the channel's lease, if this replica holds it: it stops.
+	 * @param channel the channel of the digest
+	 * @param instance the replica's instance id
+	 * @return completes once given back
+	 */
+	Mono<Void> release(String channel, String instance);
 
 	/**
 	 * Read the channel's digest: its root, every entry in the order they joined, and which replicas are alive.

@@ -120,6 +120,12 @@ final class FleetDigest {
 
 	private volatile boolean closing;
 
+	private volatile long lastProbe;
+
+	private final Set<Write> outstanding = ConcurrentHashMap.newKeySet();
+
+	private final AtomicBoolean turnsFailing = new AtomicBoolean();
+
 	private final Sinks.Many<Write> writes = Sinks.many().unicast().onBackpressureBuffer();
 
 	private final CompletableFuture<Void> written = new CompletableFuture<>();
@@ -177,7 +183,10 @@ final class FleetDigest {
 	 * @param channel the channel
 	 */
 	void watch(String channel) {
-		this.channels.add(channel);
+		if (this.channels.add(channel) && !this.closing) {
+			// the first turn at once: a replica started during a storm learns of it before its first trip
+			turn(channel, false).subscribe();
+		}
 	}
 
 	/**
@@ -242,8 +251,8 @@ final class FleetDigest {
 		else {
 			this.members.put(name, channel);
 		}
-		write(name, () -> this.store.append(channel, name, this.instance, state), () -> this.fallback.tell(snapshot,
-				channel, templates));
+		write(name, snapshot, () -> this.store.append(channel, name, this.instance, state),
+				() -> this.fallback.tell(snapshot, channel, templates));
 	}
 
 	/**
@@ -253,23 +262,41 @@ final class FleetDigest {
 	void release(String circuitBreaker) {
 		String channel = this.members.remove(circuitBreaker);
 		if (channel != null) {
-			write(circuitBreaker, () -> this.store.leave(channel, circuitBreaker, this.instance), () -> {
+			write(circuitBreaker, null, () -> this.store.leave(channel, circuitBreaker, this.instance), () -> {
 			});
 		}
 	}
 
-	private void write(String name, Supplier<Mono<Void>> write, Runnable fallback) {
+	private void write(String name, TransitionSnapshot snapshot, Supplier<Mono<Void>> write, Runnable fallback) {
 		this.unwritten.computeIfAbsent(name, (key) -> new AtomicInteger()).incrementAndGet();
-		this.writes.emitNext(new Write(name, write, fallback), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+		Write pending = new Write(name, snapshot, write, fallback);
+		this.outstanding.add(pending);
+		this.writes.emitNext(pending, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
 	}
 
 	private Mono<Void> perform(Write write) {
-		return Mono.defer(write.write()).doOnSuccess((done) -> recovered()).onErrorResume((ex) -> {
-			fellBack(ex);
-			write.fallback().run();
-			return Mono.empty();
-		}).doFinally((signal) -> this.unwritten.computeIfPresent(write.circuitBreaker(),
-				(key, count) -> (count.decrementAndGet() > 0) ? count : null));
+		Mono<Void> written;
+		long now = System.nanoTime();
+		if (this.failing.get() && now - this.lastProbe < this.tick.toNanos()) {
+			// while the store fails, one write a turn probes it; the others go to this replica's own digest at once
+			this.observer.storeFellBack("digest", new IllegalStateException("the fleet's storm digest is failing"));
+			written = Mono.fromRunnable(write.fallback());
+		}
+		else {
+			this.lastProbe = now;
+			written = Mono.defer(write.write()).doOnSuccess((done) -> recovered()).onErrorResume((ex) -> {
+				// the next probe a turn after this one failed, however long it took to fail
+				this.lastProbe = System.nanoTime();
+				fellBack(ex);
+				write.fallback().run();
+				return Mono.empty();
+			});
+		}
+		return written.doFinally((signal) -> {
+			this.outstanding.remove(write);
+			this.unwritten.computeIfPresent(write.circuitBreaker(),
+					(key, count) -> (count.decrementAndGet() > 0) ? count : null);
+		});
 	}
 
 	private void fellBack(Throwable ex) {
@@ -293,7 +320,7 @@ final class FleetDigest {
 		Duration lease = this.tick.multipliedBy(LEASE_TURNS);
 		Duration due = closing ? Duration.ZERO : this.interval.minus(this.tick.dividedBy(2));
 		return this.store.turn(channel, this.instance, lease, due, this.owed.applyAsInt(channel)).flatMap((turn) -> {
-			recovered();
+			this.turnsFailing.set(false);
 			this.owedElsewhere.put(channel, turn.owedElsewhere());
 			if (turn.storm()) {
 				this.storms.add(channel);
@@ -317,7 +344,10 @@ final class FleetDigest {
 			}
 			return Mono.<Void>empty();
 		}).onErrorResume((ex) -> {
-			fellBack(ex);
+			if (this.turnsFailing.compareAndSet(false, true)) {
+				logger.warn("This replica could not take its turn at the fleet's storm digest of channel {}; it tries "
+						+ "again at the next: {}", channel, ex.toString());
+			}
 			return Mono.empty();
 		});
 	}
@@ -339,28 +369,52 @@ final class FleetDigest {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		awaitFlushes(deadline);
 		this.turns.dispose();
-		this.writes.emitComplete(Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
-		try {
-			this.written.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			logger.warn("Gave up writing {} transitions to the fleet's storm digest at shutdown",
-					this.unwritten.values().stream().mapToInt(AtomicInteger::get).sum());
+		while (!this.outstanding.isEmpty() && System.nanoTime() < deadline) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 		}
 		try {
+			// the last flush, when this replica holds the lease or takes it from one stopped before it
 			Flux.fromIterable(this.channels)
 				.concatMap((channel) -> turn(channel, true))
 				.then()
-				.block(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+				.block(remaining(deadline));
 			awaitFlushes(deadline);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not post the last flush of the fleet's storm digest: {}", ex.getMessage());
 		}
+		// this replica's breakers stop with it: they no longer fail here
+		this.members.keySet().forEach(this::release);
+		this.writes.emitComplete(Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+		try {
+			this.written.get(remaining(deadline).toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			List<TransitionSnapshot> lost = this.outstanding.stream()
+				.map(Write::snapshot)
+				.filter(Objects::nonNull)
+				.toList();
+			lost.forEach(this.observer::dropped);
+			logger.warn("Gave up writing {} transitions to the fleet's storm digest at shutdown; they are not told",
+					lost.size());
+		}
+		try {
+			Flux.fromIterable(this.channels)
+				.concatMap((channel) -> this.store.release(channel, this.instance).onErrorResume((ex) -> Mono.empty()))
+				.then()
+				.block(remaining(deadline));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not give back the lease of the fleet's storm digest", ex);
+		}
 		this.writer.dispose();
+	}
+
+	private static Duration remaining(long deadline) {
+		return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
 	}
 
 	private void awaitFlushes(long deadline) {
@@ -420,6 +474,10 @@ final class FleetDigest {
 				this.lines.put(entry.circuitBreaker(),
 						ended ? new FleetDigestLine(State.CLOSED, 0) : new FleetDigestLine(shown(failing), failing.size()));
 				if (!entry.pending()) {
+					if (ended && entry.mark() == Mark.OPENED) {
+						// its last instances still failing went silent: it recovered where the fleet still runs
+						this.recovered.add(entry);
+					}
 					continue;
 				}
 				if (ended) {
@@ -599,7 +657,8 @@ final class FleetDigest {
 		return SlackText.escape(Placeholders.replace(template.title(), Map.of("count", String.valueOf(count))));
 	}
 
-	private record Write(String circuitBreaker, Supplier<Mono<Void>> write, Runnable fallback) {
+	private record Write(String circuitBreaker, TransitionSnapshot snapshot, Supplier<Mono<Void>> write,
+			Runnable fallback) {
 
 	}
 

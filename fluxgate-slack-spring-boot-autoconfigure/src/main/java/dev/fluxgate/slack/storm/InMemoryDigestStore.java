@@ -85,12 +85,23 @@ public class InMemoryDigestStore implements DigestStore {
 				}
 				digest.holder = instance;
 				digest.leaseUntil = now.plus(lease);
-				boolean pending = digest.entries.values().stream().anyMatch((entry) -> entry.version > 0);
-				if (!pending || (digest.flushedAt != null && now.isBefore(digest.flushedAt.plus(interval)))) {
+				if (!storm || (digest.flushedAt != null && now.isBefore(digest.flushedAt.plus(interval)))) {
 					return new Turn(false, true, storm, elsewhere);
 				}
 				digest.flushedAt = now;
 				return new Turn(true, true, storm, elsewhere);
+			}
+		});
+	}
+
+	@Override
+	public Mono<Void> release(String channel, String instance) {
+		return Mono.fromRunnable(() -> {
+			synchronized (this) {
+				Channel digest = this.channels.get(channel);
+				if (digest != null && instance.equals(digest.holder)) {
+					digest.holder = null;
+				}
 			}
 		});
 	}

@@ -237,12 +237,14 @@ public final class StormDigest {
 	 * @param timeout how long to wait for it
 	 */
 	public void close(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
 		if (this.fleet != null) {
 			this.fleet.close(timeout);
 		}
 		this.flusher.dispose();
 		try {
-			flush().block(timeout);
+			// one deadline for both: the fleet's digest and this replica's own
+			flush().block(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not post the last storm digest: {}", ex.getMessage());

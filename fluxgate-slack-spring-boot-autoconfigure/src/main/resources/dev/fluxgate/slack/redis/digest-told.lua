@@ -16,6 +16,8 @@ for i = 4, #ARGV, 3 do
     end
   end
 end
+redis.call('pexpire', KEYS[4], ARGV[3])
+redis.call('pexpire', KEYS[3], ARGV[3])
 if redis.call('hlen', KEYS[3]) == 0 then
   local marks = redis.call('hvals', KEYS[4])
   for _, mark in ipairs(marks) do

@@ -189,7 +189,9 @@ class FleetStormDigestRedisTests {
 		flapper.forEach(CircuitBreaker::transitionToOpenState);
 		flapper.forEach(CircuitBreaker::transitionToHalfOpenState);
 		flapper.forEach(CircuitBreaker::transitionToOpenState);
-		await().atMost(Duration.ofSeconds(60)).until(() -> pending() == 0);
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> pending() == 0 && slack.delivered().stream().anyMatch((post) -> names(post, "flapper")));
+		LockSupport.parkNanos(INTERVAL.multipliedBy(2).toNanos());
 		List<Post> about = slack.delivered().stream().filter((post) -> names(post, "flapper")).toList();
 		assertThat(about).as("named once in the storm's digest, not once per replica and turn: %s", about)
 			.singleElement()
