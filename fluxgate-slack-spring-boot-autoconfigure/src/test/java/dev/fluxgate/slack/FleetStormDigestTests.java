@@ -8,6 +8,7 @@ import java.util.stream.IntStream;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxgate.slack.SlackStandIn.Post;
+import dev.fluxgate.slack.event.TransitionSnapshot;
 import dev.fluxgate.slack.storm.InMemoryDigestStore;
 import dev.fluxgate.slack.thread.InMemoryThreadStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -197,10 +198,117 @@ class FleetStormDigestTests {
 		assertThat(digestRoots().get(0).rawBody()).contains("kept-0 — OPEN on 2 instances", "kept-2 — OPEN on 2 instances");
 	}
 
+	@Test
+	void aBreakerWhoseOtherInstanceIsGoneIsToldRecoveredOnceItsLastLiveInstanceRecovers() {
+		stormStartedOnTheFirstReplica();
+		List<CircuitBreaker> payment = new ArrayList<>(trip(replica(1), "payment", 1));
+		theOtherReplicasLearnOfTheStorm();
+		payment.addAll(trip(replica(2), "payment", 1));
+		fixture.runUntil(() -> mentions("payment0 — OPEN on 2 instances"));
+
+		// replica 2 goes away during the storm, its breaker still open (a pod stopped by a deploy): it leaves the digest
+		int updatesBefore = slack.updates().size();
+		replica(2).close();
+		fixture.runUntil(() -> slack.updates()
+			.stream()
+			.skip(updatesBefore)
+			.anyMatch((update) -> update.rawBody().contains("payment0 — OPEN on 1 instance")));
+		payment.get(0).transitionToClosedState();
+
+		// three intervals later replica 2 no longer counts; give it twice that
+		fixture.run(INTERVAL.multipliedBy(8));
+		assertThat(recoveries()).as("payment0's only live instance recovered, and the other one is gone for %s",
+				INTERVAL.multipliedBy(8))
+			.anySatisfy((post) -> assertThat(post.text()).contains("payment0"));
+	}
+
+	@Test
+	void afterTheStormALoneTripOnACalmChannelGetsAThreadOfItsOwn() {
+		stormStartedOnTheFirstReplica();
+		List<CircuitBreaker> payment = new ArrayList<>(trip(replica(1), "payment", 1));
+		theOtherReplicasLearnOfTheStorm();
+		payment.addAll(trip(replica(2), "payment", 1));
+		fixture.runUntil(() -> mentions("payment0 — OPEN on 2 instances"));
+		replica(2).close();
+		payment.get(0).transitionToClosedState();
+		// the channel drains and stays calm for a minute
+		fixture.run(Duration.ofMinutes(1));
+
+		int digestedBefore = fixture.outcomes().digested.size();
+		trip(replica(1), "lonely", 1);
+		fixture.run(INTERVAL.multipliedBy(2));
+		assertThat(fixture.outcomes().digested.stream().skip(digestedBefore).map(TransitionSnapshot::circuitBreaker))
+			.as("a lone trip a minute after the storm, on a calm channel, is not part of the storm")
+			.doesNotContain("lonely0");
+	}
+
+	@Test
+	void aReplicaStartedDuringTheStormDoesNotBroadcastARecoveryWhileTheDigestStillListsTheBreakerOpen() {
+		stormStartedOnTheFirstReplica();
+		trip(replica(1), "payment", 1);
+		theOtherReplicasLearnOfTheStorm();
+		trip(replica(2), "payment", 1);
+		fixture.runUntil(() -> mentions("payment0 — OPEN on 2 instances"));
+		fixture.runUntil(() -> this.threads.find("payment0").blockOptional().isPresent());
+
+		AsyncSlackListener newcomer = replica("replica-4");
+		CircuitBreaker onNewcomer = trip(newcomer, "payment", 1).get(0);
+		fixture.run(INTERVAL);
+		onNewcomer.transitionToClosedState();
+		fixture.run(INTERVAL.multipliedBy(3));
+		assertThat(slack.delivered())
+			.as("payment0 is still OPEN on replicas 1 and 2: no recovery is broadcast for it")
+			.noneSatisfy((post) -> {
+				assertThat(post.text()).endsWith(": payment0");
+				assertThat(post.broadcast()).isTrue();
+			});
+	}
+
+	@Test
+	void theRootListsEveryBreakerOfAHundredBreakerStorm() {
+		stormStartedOnTheFirstReplica();
+		trip(replica(1), "service-", 100);
+		fixture.runUntil(() -> digestRoots().size() == 1);
+		fixture.run(INTERVAL.multipliedBy(2));
+		Post root = digestRoots().get(0);
+		List<Post> edits = slack.updates().stream().filter((update) -> root.ts().equals(update.bodyTs())).toList();
+		Post latest = edits.isEmpty() ? root : edits.get(edits.size() - 1);
+		assertThat(latest.rawBody()).as("the root's latest version lists the storm's first and last breaker")
+			.contains("service-0 — OPEN on 1 instance")
+			.contains("service-99 — OPEN on 1 instance");
+	}
+
+	@Test
+	void theLastReplicaToStopTellsWhatIsPendingOrCountsItDropped() {
+		stormStartedOnTheFirstReplica();
+		trip(replica(1), "svc-", 1);
+		fixture.runUntil(() -> digestRoots().size() == 1);
+		theOtherReplicasLearnOfTheStorm();
+		replica(1).close();
+		replica(3).close();
+
+		trip(replica(2), "last-", 2);
+		int droppedBefore = fixture.outcomes().dropped.size();
+		replica(2).close();
+		fixture.run(INTERVAL);
+		boolean told = slack.delivered().stream().anyMatch((post) -> post.text().contains("last-0"));
+		int dropped = fixture.outcomes().dropped.size() - droppedBefore;
+		assertThat(told || dropped == 2)
+			.as("the two trips of the last replica are told at its close, or counted dropped (told: %s, dropped: %d)",
+					told, dropped)
+			.isTrue();
+	}
+
 	/** Each replica learns whether the fleet is in a storm when it takes its turn, four times an interval. */
 	private static void theOtherReplicasLearnOfTheStorm() {
 		fixture.run(INTERVAL.dividedBy(4));
 	}
+
+	private static boolean mentions(String line) {
+		return slack.updates().stream().anyMatch((update) -> update.rawBody().contains(line))
+				|| digestRoots().stream().anyMatch((post) -> post.rawBody().contains(line));
+	}
+
 
 	private AsyncSlackListener replica(int number) {
 		return this.replicas.get(number - 1);

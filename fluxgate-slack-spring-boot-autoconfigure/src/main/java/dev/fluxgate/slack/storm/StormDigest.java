@@ -83,8 +83,9 @@ public final class StormDigest {
 				return Mono.empty();
 			}))
 			.subscribe();
-		this.fleet = (fleet != null) ? new FleetDigest(new FleetDigest.Settings(fleet.store(), fleet.instance(),
-				interval, fleet.templates(), backlog::owed), scheduler, poster, renderer, tracker, observer, this::ownDigest) : null;
+		this.fleet = (fleet != null) ? new FleetDigest(
+				new FleetDigest.Settings(fleet.store(), fleet.instance(), interval, fleet.templates(), backlog::owed),
+				scheduler, poster, renderer, tracker, observer, this::ownDigest) : null;
 		if (this.fleet != null && fleet.channel() != null) {
 			this.fleet.watch(fleet.channel());
 		}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,8 +18,11 @@ import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.delivery.ChannelPacer;
 import dev.fluxgate.slack.delivery.DeliveryObserver;
 import dev.fluxgate.slack.event.TransitionSnapshot;
+import dev.fluxgate.slack.storm.DigestStore;
 import dev.fluxgate.slack.thread.FallbackThreadStore;
+import dev.fluxgate.slack.thread.SlackThread;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +45,16 @@ class FleetStormDigestRedisTests {
 
 	private static final Duration INTERVAL = Duration.ofSeconds(1);
 
-	private static final String LEASE = "{fluxgate:slack}:digest:" + SlackStandIn.CHANNEL + ":lease";
+	private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+	/** Heartbeats five times a second: a cycle silent for 600 ms is abandoned, and a storm outlasts that many times. */
+	private static final Duration FAST_HEARTBEAT = Duration.ofMillis(200);
+
+	private static final String PREFIX = "fluxgate:slack";
+
+	private static final String DIGEST = "{" + PREFIX + "}:digest:" + SlackStandIn.CHANNEL + ":";
+
+	private static final String LEASE = DIGEST + "lease";
 
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer();
@@ -58,44 +71,51 @@ class FleetStormDigestRedisTests {
 	private final Outcomes outcomes = new Outcomes();
 
 	@BeforeEach
-	void fleetOfThree() {
+	void clean() {
 		redis.flush();
-		// Slack's limit, ten times faster, so that the storm drains in seconds
 		slack.enforceRateLimit(10, 3);
-		for (int i = 1; i <= 3; i++) {
-			this.replicas.add(replica("replica-" + i));
-		}
 	}
 
 	@AfterEach
 	void stop() {
+		redis.resume();
 		this.replicas.forEach(AsyncSlackListener::close);
 		this.connections.forEach(LettuceConnectionFactory::destroy);
 		this.schedulers.forEach(Scheduler::dispose);
 	}
 
-	private AsyncSlackListener replica(String instance) {
+	private void fleetOfThree(Duration heartbeat) {
+		for (int i = 1; i <= 3; i++) {
+			this.replicas.add(replica("replica-" + i, heartbeat));
+		}
+	}
+
+	private AsyncSlackListener replica(String instance, Duration heartbeat) {
+		return replica(instance, heartbeat, Duration.ofSeconds(10));
+	}
+
+	private AsyncSlackListener replica(String instance, Duration heartbeat, Duration closeTimeout) {
 		LettuceConnectionFactory connection = redis.newConnectionFactory();
 		this.connections.add(connection);
 		Scheduler scheduler = Schedulers.newSingle(instance);
 		this.schedulers.add(scheduler);
 		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connection);
-		Duration timeout = Duration.ofMillis(500);
 		return slack.configure(AsyncSlackListener.builder())
-			.threadStore(new FallbackThreadStore(
-					new RedisThreadStore(template, "fluxgate:slack", Duration.ofDays(1), timeout), () -> this.outcomes))
-			.pacer(new ChannelPacer(10, 3).sharedBy(new RedisSharedPace(template, "fluxgate:slack", timeout)))
-			.digestStore(new RedisDigestStore(template, "fluxgate:slack", Duration.ofDays(1), timeout))
-			// heartbeats 5 times a second: a cycle silent for 600 ms is abandoned, so the storm outlasts that many times
-			.fleet(instance, Duration.ofMillis(200))
+			.threadStore(new FallbackThreadStore(new RedisThreadStore(template, PREFIX, Duration.ofDays(1), TIMEOUT),
+					() -> this.outcomes))
+			.pacer(new ChannelPacer(10, 3).sharedBy(new RedisSharedPace(template, PREFIX, TIMEOUT)))
+			.digestStore(new RedisDigestStore(template, PREFIX, Duration.ofDays(1), TIMEOUT))
+			.fleet(instance, heartbeat)
 			.digest(Duration.ofMillis(500), INTERVAL)
 			.scheduler(scheduler)
 			.observer(this.outcomes)
+			.closeTimeout(closeTimeout)
 			.build();
 	}
 
 	@Test
 	void hundredBreakersTrippingOnThreeReplicasAreToldInOneDigestRootWithNothingLostAndInOrder() {
+		fleetOfThree(FAST_HEARTBEAT);
 		List<CircuitBreaker> breakers = new ArrayList<>();
 		for (AsyncSlackListener replica : this.replicas) {
 			for (int i = 0; i < 100; i++) {
@@ -148,6 +168,7 @@ class FleetStormDigestRedisTests {
 
 	@Test
 	void whenTheFlusherDiesAnotherReplicaFlushesWithinAnInterval() {
+		fleetOfThree(FAST_HEARTBEAT);
 		List<CircuitBreaker> first = trip("first-", 30);
 		// the storm's root is posted, and the own messages of its first breakers are all sent
 		await().atMost(Duration.ofSeconds(30)).until(() -> !digestRoots().isEmpty() && pending() == 0);
@@ -179,6 +200,7 @@ class FleetStormDigestRedisTests {
 
 	@Test
 	void aFlapperOnThreeReplicasInAStormIsNamedOnceNotOncePerReplicaAndTurn() {
+		fleetOfThree(FAST_HEARTBEAT);
 		trip("busy-", 30);
 		await().atMost(Duration.ofSeconds(10)).until(FleetStormDigestRedisTests::inStorm);
 		List<CircuitBreaker> flapper = this.replicas.stream().map((replica) -> {
@@ -196,6 +218,167 @@ class FleetStormDigestRedisTests {
 		assertThat(about).as("named once in the storm's digest, not once per replica and turn: %s", about)
 			.singleElement()
 			.satisfies((post) -> assertThat(post.text()).contains("more circuit breakers opened"));
+	}
+
+	@Test
+	void theThreadsOfTheDigestsBreakersAreNotEndedAsAbandonedWhileTheStormLasts() {
+		fleetOfThree(Duration.ofMillis(300));
+		trip("svc-", 30);
+		await().atMost(Duration.ofSeconds(30)).until(() -> !digestRoots().isEmpty());
+		String root = digestRoots().get(0).ts();
+		RedisThreadStore threads = new RedisThreadStore(redis.template(), PREFIX, Duration.ofDays(1), TIMEOUT);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> threads.findAll().filter((thread) -> root.equals(thread.threadTs())).count().block() > 0);
+		List<String> digested = threads.findAll()
+			.filter((thread) -> root.equals(thread.threadTs()))
+			.map(SlackThread::circuitBreaker)
+			.collectList()
+			.block();
+
+		// ten heartbeats: more than three silences, the breakers all still OPEN on every replica
+		LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
+
+		assertThat(slack.delivered())
+			.as("nothing says that the cycle of a breaker still OPEN on three replicas ended")
+			.noneSatisfy((post) -> assertThat(post.text()).startsWith("The failure cycle of"));
+		assertThat(digested).as("the digest's breakers keep their threads in the digest root while they fail")
+			.allSatisfy((name) -> assertThat(threads.find(name).map(SlackThread::threadTs).block()).isEqualTo(root));
+	}
+
+	@Test
+	void everyKeyOfTheDigestExpires() {
+		RedisDigestStore store = new RedisDigestStore(redis.template(), PREFIX, Duration.ofDays(1), TIMEOUT);
+		String channel = SlackStandIn.CHANNEL;
+		store.append(channel, "payment", "replica-1", State.OPEN).block();
+		store.append(channel, "orders", "replica-1", State.OPEN).block();
+		DigestStore.Turn turn = store.turn(channel, "replica-1", Duration.ofMillis(750), Duration.ZERO, 0).block();
+		assertThat(turn.flush()).isTrue();
+		DigestStore.Ledger ledger = store.read(channel).block();
+		store.told(channel, new DigestStore.Told(channel, "1700000000.000100",
+				ledger.entries()
+					.stream()
+					.map((entry) -> new DigestStore.Version(entry.circuitBreaker(), entry.version(),
+							DigestStore.Mark.OPENED))
+					.toList()))
+			.block();
+		// payment recovers on replica 1, orders stays open: a transition of a breaker already in the digest
+		store.append(channel, "payment", "replica-1", State.CLOSED).block();
+
+		ReactiveStringRedisTemplate template = redis.template();
+		Map<String, Long> ttls = new java.util.TreeMap<>();
+		for (String part : List.of("entries", "pending", "members", "told", "sequence", "root", "lease", "flushed",
+				"heartbeats")) {
+			Boolean exists = template.hasKey(DIGEST + part).block();
+			if (Boolean.TRUE.equals(exists)) {
+				ttls.put(part, template.getExpire(DIGEST + part).map(Duration::toMillis).block());
+			}
+		}
+		assertThat(ttls).as("the expiry, in ms, of each of the digest's keys").containsKeys("told", "pending");
+		assertThat(ttls).as("the expiry, in ms, of each of the digest's keys (0 or less: none)")
+			.allSatisfy((part, ttl) -> assertThat(ttl).as(part).isPositive());
+	}
+
+	@Test
+	void whileRedisDoesNotAnswerAStormIsToldWithinAnIntervalOrTwo() {
+		fleetOfThree(Duration.ofSeconds(10));
+		trip("first-", 30);
+		await().atMost(Duration.ofSeconds(30)).until(() -> !digestRoots().isEmpty() && pending() == 0);
+
+		redis.pause();
+		Instant paused = Instant.now();
+		AsyncSlackListener replica = this.replicas.get(0);
+		List<String> names = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			trip(replica, "late-" + i, 1);
+			names.add("late-" + i);
+		}
+		List<String> untold = new ArrayList<>(names);
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (!untold.isEmpty() && System.nanoTime() < deadline) {
+			untold.removeIf((name) -> slack.delivered().stream().anyMatch((post) -> names(post, name)));
+			LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+		}
+		assertThat(untold).as("the breakers not told %s after they tripped with Redis frozen (interval %s, timeout %s)",
+				Duration.between(paused, Instant.now()), INTERVAL, TIMEOUT)
+			.isEmpty();
+	}
+
+	@Test
+	void theHeartbeatsOfReplicasLongGoneAreForgotten() {
+		RedisDigestStore store = new RedisDigestStore(redis.template(), PREFIX, Duration.ofSeconds(1), TIMEOUT);
+		String channel = SlackStandIn.CHANNEL;
+		for (int i = 0; i < 50; i++) {
+			store.turn(channel, "gone-" + i, Duration.ofMillis(750), INTERVAL, 0).block();
+		}
+		// one replica goes on taking its turns for three times the TTL
+		long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+		while (System.nanoTime() < until) {
+			store.turn(channel, "replica-1", Duration.ofMillis(750), INTERVAL, 0).block();
+			LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+		}
+		Long known = redis.template().opsForHash().size(DIGEST + "heartbeats").block();
+		assertThat(known).as("the replicas in the channel's heartbeats, long after fifty of them stopped").isEqualTo(1);
+	}
+
+	@Test
+	void aCloseThatGivesUpTheAppendsStillWaitingForRedisCountsThemDropped() {
+		this.replicas.add(replica("replica-1", Duration.ofSeconds(10), Duration.ofSeconds(1)));
+		this.replicas.add(replica("replica-2", Duration.ofSeconds(10)));
+		trip("first-", 30);
+		await().atMost(Duration.ofSeconds(30)).until(() -> !digestRoots().isEmpty() && pending() == 0);
+		int droppedBefore = this.outcomes.dropped.get();
+		int failedBefore = this.outcomes.failed.get();
+		int digestedBefore = this.outcomes.digested.get();
+
+		redis.pause();
+		AsyncSlackListener closing = this.replicas.get(0);
+		for (int i = 0; i < 10; i++) {
+			trip(closing, "late-" + i, 1);
+		}
+		assertThat(this.outcomes.digested.get() - digestedBefore).as("the ten trips went to the fleet's digest")
+			.isEqualTo(10);
+		closing.close();
+		redis.resume();
+		LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
+
+		long told = java.util.stream.IntStream.range(0, 10)
+			.filter((i) -> slack.delivered().stream().anyMatch((post) -> names(post, "late-" + i)))
+			.count();
+		int lost = this.outcomes.dropped.get() - droppedBefore + this.outcomes.failed.get() - failedBefore;
+		assertThat(told + lost).as("of ten trips, %d told and %d counted dropped or failed", told, lost)
+			.isGreaterThanOrEqualTo(10);
+	}
+
+	@Test
+	void aCloseTakesAtMostTheCloseTimeout() {
+		this.replicas.add(replica("replica-1", Duration.ofSeconds(10), Duration.ofSeconds(2)));
+		this.replicas.add(replica("replica-2", Duration.ofSeconds(10)));
+		trip("first-", 30);
+		await().atMost(Duration.ofSeconds(30)).until(() -> !digestRoots().isEmpty() && pending() == 0);
+
+		redis.pause();
+		AsyncSlackListener closing = this.replicas.get(0);
+		for (int i = 0; i < 10; i++) {
+			trip(closing, "late-" + i, 1);
+		}
+		Duration took;
+		try (SlackStandIn.Hold held = slack.holdAnswers()) {
+			long start = System.nanoTime();
+			closing.close();
+			took = Duration.ofNanos(System.nanoTime() - start);
+		}
+		assertThat(took).as("the close of a listener whose close timeout is 2 s").isLessThan(Duration.ofMillis(2500));
+	}
+
+	@Test
+	void withoutAStormNothingIsCountedAsADigestFallback() {
+		fleetOfThree(Duration.ofSeconds(10));
+		LockSupport.parkNanos(INTERVAL.toNanos());
+		redis.pause();
+		LockSupport.parkNanos(INTERVAL.multipliedBy(3).toNanos());
+		redis.resume();
+		assertThat(this.outcomes.digested.get()).isZero();
+		assertThat(this.outcomes.fellBack).as("no transition fell back to a replica's own digest").doesNotContain("digest");
 	}
 
 	/** Trip breakers on every replica, a round every 30 ms: a storm that builds up, as they do. */
