@@ -41,9 +41,7 @@ public class DigestRenderer {
 	 */
 	public ChatPostMessage renderDigest(String channel, String title, String color, Map<String, State> states,
 			String threadTs) {
-		return new ChatPostMessage(channel, SlackText.truncate(title + ": " + names(states), SlackText.TEXT_LIMIT),
-				List.of(new Attachment(color, digestBlocks(title, states))), threadTs,
-				(threadTs != null) ? Boolean.TRUE : null);
+		return message(channel, title, title, color, states, threadTs, true);
 	}
 
 	/**
@@ -56,9 +54,7 @@ public class DigestRenderer {
 	 * @return the {@code chat.postMessage} body
 	 */
 	public ChatPostMessage renderDigestRoot(String channel, String title, String color, Map<String, State> states) {
-		String heading = (this.mention != null) ? this.mention + " " + title : title;
-		return new ChatPostMessage(channel, SlackText.truncate(heading + ": " + names(states), SlackText.TEXT_LIMIT),
-				List.of(new Attachment(color, digestBlocks(title, states))), null, null);
+		return message(channel, heading(title), title, color, states, null, false);
 	}
 
 	/**
@@ -72,8 +68,7 @@ public class DigestRenderer {
 	 */
 	public ChatUpdate renderDigestUpdate(String channel, String ts, String title, String color,
 			Map<String, State> states) {
-		return new ChatUpdate(channel, ts, SlackText.truncate(title + ": " + names(states), SlackText.TEXT_LIMIT),
-				List.of(new Attachment(color, digestBlocks(title, states))));
+		return update(channel, ts, title, color, states);
 	}
 
 	/**
@@ -86,9 +81,7 @@ public class DigestRenderer {
 	 */
 	public ChatPostMessage renderFleetDigestRoot(String channel, String title, String color,
 			Map<String, FleetDigestLine> lines) {
-		String heading = (this.mention != null) ? this.mention + " " + title : title;
-		return new ChatPostMessage(channel, SlackText.truncate(heading + ": " + names(lines), SlackText.TEXT_LIMIT),
-				List.of(new Attachment(color, digestBlocks(title, lines))), null, null);
+		return message(channel, heading(title), title, color, lines, null, false);
 	}
 
 	/**
@@ -102,8 +95,7 @@ public class DigestRenderer {
 	 */
 	public ChatUpdate renderFleetDigestUpdate(String channel, String ts, String title, String color,
 			Map<String, FleetDigestLine> lines) {
-		return new ChatUpdate(channel, ts, SlackText.truncate(title + ": " + names(lines), SlackText.TEXT_LIMIT),
-				List.of(new Attachment(color, digestBlocks(title, lines))));
+		return update(channel, ts, title, color, lines);
 	}
 
 	/**
@@ -119,9 +111,23 @@ public class DigestRenderer {
 	 */
 	public ChatPostMessage renderFleetDigest(String channel, String title, String color,
 			Map<String, FleetDigestLine> lines, String threadTs, boolean broadcast) {
-		return new ChatPostMessage(channel, SlackText.truncate(title + ": " + names(lines), SlackText.TEXT_LIMIT),
+		return message(channel, title, title, color, lines, threadTs, broadcast);
+	}
+
+	private String heading(String title) {
+		return (this.mention != null) ? this.mention + " " + title : title;
+	}
+
+	private static ChatPostMessage message(String channel, String heading, String title, String color,
+			Map<String, ?> lines, String threadTs, boolean broadcast) {
+		return new ChatPostMessage(channel, SlackText.truncate(heading + ": " + names(lines), SlackText.TEXT_LIMIT),
 				List.of(new Attachment(color, digestBlocks(title, lines))), threadTs,
 				(threadTs != null && broadcast) ? Boolean.TRUE : null);
+	}
+
+	private static ChatUpdate update(String channel, String ts, String title, String color, Map<String, ?> lines) {
+		return new ChatUpdate(channel, ts, SlackText.truncate(title + ": " + names(lines), SlackText.TEXT_LIMIT),
+				List.of(new Attachment(color, digestBlocks(title, lines))));
 	}
 
 	private static String names(Map<String, ?> states) {

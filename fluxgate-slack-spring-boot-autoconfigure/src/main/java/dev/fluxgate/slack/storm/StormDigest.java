@@ -128,23 +128,19 @@ public final class StormDigest {
 		String name = snapshot.circuitBreaker();
 		if (this.fleet != null) {
 			this.fleet.watch(channel);
-			if (this.fleet.isMember(name)) {
-				this.fleet.append(snapshot, channel, templates);
-				this.observer.digested(snapshot);
-				return true;
-			}
 		}
 		ChannelDigest digest = this.digestedBreakers.get(name);
+		boolean member = digest != null || (this.fleet != null && this.fleet.isMember(name));
+		if (!member && (!ThreadRules.trips(snapshot.transition()) || !storming(channel) || this.hasLane.test(name)
+				|| this.backlog.inOwnCycle(name))) {
+			return false;
+		}
+		if (this.fleet != null && digest == null) {
+			this.fleet.append(snapshot, channel, templates);
+			this.observer.digested(snapshot);
+			return true;
+		}
 		if (digest == null) {
-			if (!ThreadRules.trips(snapshot.transition()) || !storming(channel) || this.hasLane.test(name)
-					|| this.backlog.inOwnCycle(name)) {
-				return false;
-			}
-			if (this.fleet != null) {
-				this.fleet.append(snapshot, channel, templates);
-				this.observer.digested(snapshot);
-				return true;
-			}
 			digest = channelDigest(channel, templates);
 			this.digestedBreakers.put(name, digest);
 			digest.members.incrementAndGet();
