@@ -48,6 +48,9 @@ final class SlackServer implements AutoCloseable {
 
 	final Map<String, List<String>> transitionsByBreaker = new ConcurrentHashMap<>();
 
+	/** The accepted posts by kind: a root, a reply, a broadcast reply, each of a breaker's thread or a digest's. */
+	final Map<String, AtomicInteger> postsByKind = new java.util.concurrent.ConcurrentSkipListMap<>();
+
 	/**
 	 * Start a stand-in.
 	 * @param latency how long each answer takes
@@ -80,9 +83,21 @@ final class SlackServer implements AutoCloseable {
 				return response.status(429).header("Retry-After", "1").send().then();
 			}
 			this.posts.incrementAndGet();
-			if (message.path("thread_ts").isMissingNode() && message.path("text").asString().contains("more circuit breakers opened")) {
+			boolean reply = !message.path("thread_ts").isMissingNode();
+			String text = message.path("text").asString();
+			boolean digest = text.contains("circuit breakers opened") || text.contains("circuit breakers recovered");
+			if (!reply && digest) {
 				this.digestRoots.incrementAndGet();
 			}
+			String kind = (digest ? "digest " : "thread ") + (!reply ? "root"
+					: message.path("reply_broadcast").asBoolean(false) ? "broadcast" : "reply");
+			if (reply && !digest) {
+				JsonNode transitionField = message.at("/attachments/0/blocks/1/fields/1/text");
+				kind += transitionField.isMissingNode() ? " (no transition)"
+						: " " + transitionField.asString().substring("*State Transition:*\n".length())
+								+ (text.contains("Still failing") || message.toString().contains("Still failing") ? ", still failing elsewhere" : "");
+			}
+			this.postsByKind.computeIfAbsent(kind, (key) -> new AtomicInteger()).incrementAndGet();
 			JsonNode fields = message.at("/attachments/0/blocks/1/fields");
 			if (fields.isArray() && fields.size() >= 4) {
 				String name = fields.get(0).path("text").asString().substring("*Circuit Breaker:*\n".length());

@@ -158,6 +158,7 @@ final class Storm {
 			row("  failed", outcomes.failed.get());
 			row("  sum", outcomes.accounted());
 			row("chat.postMessage accepted", slack.posts.get());
+			slack.postsByKind.forEach((kind, count) -> row("  " + kind, count.get()));
 			row("chat.update accepted", slack.updates.get());
 			row("429s received (one channel)", slack.rateLimited.get());
 			row("digest roots", slack.digestRoots.get());

@@ -22,6 +22,7 @@ import dev.fluxgate.slack.message.Template;
 import dev.fluxgate.slack.message.Templates;
 import dev.fluxgate.slack.resilience4j.ChannelRouter;
 import dev.fluxgate.slack.thread.CycleEnded;
+import dev.fluxgate.slack.thread.Fleet;
 import dev.fluxgate.slack.thread.Plan;
 import dev.fluxgate.slack.thread.SlackThread;
 import dev.fluxgate.slack.thread.ThreadRules;
@@ -79,8 +80,9 @@ public final class MessageDelivery {
 
 	/**
 	 * Create the delivery of a listener's messages, which coalesces a fleet's echoes in a busy channel: a reply that
-	 * tells the state another replica already told in the thread is not posted while the channel is rate-limited or
-	 * paced by the fleet; the root's edit says how many instances are in it.
+	 * tells the state another replica already told in the thread, or the recovery of a replica while others still
+	 * fail, is not posted while the channel is rate-limited, paced by the fleet or in a storm; the root's edit says how
+	 * many instances are in each state.
 	 * @param poster sends to Slack in each channel's turn
 	 * @param renderer turns transitions into messages
 	 * @param tracker the one writer of thread state
@@ -146,7 +148,7 @@ public final class MessageDelivery {
 				&& snapshot.transition().to() == CircuitBreaker.State.CLOSED) ? this.permalinks.of(open)
 						: Mono.just("");
 		boolean silenced = open != null && step.isReply() && !step.endsThread() && this.silences.silenced(open);
-		boolean echo = !silenced && isEcho(plan, snapshot) && this.busy.test(channel);
+		boolean echo = !silenced && (isEcho(plan, snapshot) || plan.leavesOthersFailing()) && this.busy.test(channel);
 		Mono<SlackResponse> call = (silenced || echo)
 				? Mono.just(new SlackResponse(true, open.threadTs(), open.channel(), null, null))
 				: this.tracker.whilePosting(snapshot, plan, permalink.flatMap((link) -> post(batch, templates,
@@ -164,8 +166,9 @@ public final class MessageDelivery {
 					this.observer.silenced(snapshot);
 				}
 				else if (echo) {
-					logger.debug("Coalesced {} of '{}' into the thread: another replica told it, and channel {} is "
-							+ "busy", snapshot.transition(), snapshot.circuitBreaker(), channel);
+					logger.debug("Coalesced {} of '{}' into the thread's root: {}, and channel {} is busy",
+							snapshot.transition(), snapshot.circuitBreaker(), plan.leavesOthersFailing()
+									? "other replicas still fail" : "another replica told it", channel);
 					this.observer.coalesced(snapshot);
 				}
 				else {
@@ -184,15 +187,32 @@ public final class MessageDelivery {
 	}
 
 	/**
-	 * Whether a message only echoes, in a fleet's thread, what another replica already told there: a reply that keeps
-	 * the thread going, into the state the thread is in and a member was in before this replica's transition (this
-	 * replica's own state then was another: a transition changes it).
+	 * Whether a message only echoes, in a fleet's thread, what the root's edit already shows: a reply that keeps the
+	 * thread going, into a state another member of the cycle is in (this replica's own state was another: a transition
+	 * changes it), or a trip of this replica that the cycle already counts (it joined while its trip waited its turn).
 	 */
 	private static boolean isEcho(Plan plan, TransitionSnapshot snapshot) {
 		SlackThread open = plan.open();
 		CircuitBreaker.State to = snapshot.transition().to();
-		return open != null && plan.step().isReply() && !plan.step().endsThread() && open.state() == to
-				&& open.fleet().members().values().stream().anyMatch((member) -> member.state() == to);
+		if (open == null || !plan.step().isReply() || plan.step().endsThread()) {
+			return false;
+		}
+		boolean anotherIsThere = open.fleet().members().values().stream().anyMatch((member) -> member.state() == to);
+		boolean joinedAlready = snapshot.transition().from() == CircuitBreaker.State.CLOSED && plan.after() != null
+				&& sameStates(open.fleet(), plan.after().fleet());
+		return anotherIsThere || joinedAlready;
+	}
+
+	/**
+	 * Whether a message leaves every member of a shared cycle in the state it had: for a trip, this replica was
+	 * already in the cycle (it joined while its trip waited its turn), so its message tells the fleet nothing new.
+	 */
+	private static boolean sameStates(Fleet before, Fleet after) {
+		return !before.members().isEmpty() && before.members().keySet().equals(after.members().keySet())
+				&& before.members()
+					.entrySet()
+					.stream()
+					.allMatch((entry) -> after.members().get(entry.getKey()).state() == entry.getValue().state());
 	}
 
 	private Mono<SlackResponse> post(List<TransitionSnapshot> batch, Templates templates, Template template,

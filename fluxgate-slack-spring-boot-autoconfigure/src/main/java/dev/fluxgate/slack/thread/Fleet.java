@@ -61,6 +61,19 @@ public record Fleet(Map<String, Member> members, String claimedBy, Instant claim
 	}
 
 	/**
+	 * Return the claim with one more replica in its cycle: one whose trip waits its turn while another replica posts
+	 * the root. The claim stays; the root's poster keeps the member.
+	 * @param instance the replica's instance id
+	 * @param state its breaker's state
+	 * @return the fleet after it joined, still claimed
+	 */
+	public Fleet joiningClaim(String instance, State state) {
+		Map<String, Member> next = new TreeMap<>(this.members);
+		next.put(instance, new Member(state, null));
+		return new Fleet(next, this.claimedBy, this.claimUntil);
+	}
+
+	/**
 	 * Return the latest sign of life of the cycle on the store's clock: its members' latest heartbeat, or, while it is
 	 * claimed, when the claim lapses.
 	 * @return the latest sign of life, empty when there is none

@@ -216,7 +216,12 @@ public final class FleetThreadTracker implements ThreadTracker {
 					.then(Mono.defer(() -> attempt(snapshot, channel, conflicts + 1, FIRST_POLL, null)));
 			}
 			Duration next = (poll.compareTo(LONGEST_POLL) < 0) ? poll.multipliedBy(2) : LONGEST_POLL;
-			return Mono.delay(poll, this.scheduler)
+			// in the claim while its root is posted, so that the poster keeps this replica a member and no recovery
+			// is told as the cycle's end while this replica waits
+			Mono<Optional<Boolean>> join = (mine || thread.fleet().members().containsKey(this.instance))
+					? Mono.just(Optional.of(true))
+					: answer(this.store.replace(thread, thread.withFleet(thread.fleet().joiningClaim(this.instance, to))));
+			return join.then(Mono.delay(poll, this.scheduler))
 				.then(Mono.defer(() -> attempt(snapshot, channel, conflicts, next, null)));
 		}
 		boolean member = thread.fleet().members().containsKey(this.instance);
@@ -334,7 +339,8 @@ public final class FleetThreadTracker implements ThreadTracker {
 			if (claim == null || !claim.isClaim() || !this.instance.equals(claim.fleet().claimedBy())) {
 				return Mono.just(false);
 			}
-			SlackThread renewed = claim.withFleet(Fleet.claim(this.instance, lookup.now().plus(this.claimTtl)));
+			SlackThread renewed = claim.withFleet(
+					new Fleet(claim.fleet().members(), this.instance, lookup.now().plus(this.claimTtl)));
 			return this.store.replace(claim, renewed).doOnNext((done) -> {
 				if (done) {
 					this.claiming.computeIfPresent(circuitBreaker, (name, cached) -> renewed);

@@ -131,11 +131,12 @@ public record SlackThread(String circuitBreaker, String channel, String threadTs
 	 * @param postedIn the channel ID Slack answered with
 	 * @param ts the root's {@code ts}
 	 * @param instance the replica that posted it
-	 * @return the thread, its claimer its first member, to be stamped by the store
+	 * @return the thread, its claimer a member with those who joined while it was claimed, to be stamped by the store
 	 */
 	public SlackThread posted(String postedIn, String ts, String instance) {
 		return new SlackThread(this.circuitBreaker, postedIn, ts, this.state, this.openedAt, this.lastTransitionAt, 1,
-				this.root, this.version + 1, Fleet.NONE.with(instance, this.state), this.stateSince);
+				this.root, this.version + 1, new Fleet(this.fleet.members(), null, null).with(instance, this.state),
+				this.stateSince);
 	}
 
 	/**

@@ -149,6 +149,25 @@ public abstract class ThreadStoreContractTests {
 	}
 
 	@Test
+	void aReplicaThatJoinsAClaimIsAMemberOnceTheRootIsPostedAndTheRenewedClaimKeepsIt() {
+		SlackThread claim = SlackThread.claimed(snapshot("payment", State.CLOSED, State.OPEN), "C0123456789", "pod-a",
+				OPENED.plusSeconds(5));
+		this.store.create(claim).block();
+		SlackThread joined = claim.withFleet(claim.fleet().joiningClaim("pod-b", State.OPEN));
+		assertThat(this.store.replace(claim, joined).block()).isTrue();
+		SlackThread read = this.store.find("payment").block();
+		assertThat(read.isClaim()).as("still claimed by the replica posting the root").isTrue();
+		assertThat(read.fleet().claimedBy()).isEqualTo("pod-a");
+		assertThat(read.fleet().members()).containsOnlyKeys("pod-b");
+		assertThat(this.store.replace(claim, claim.posted("C0123456789", "1.000100", "pod-a")).block())
+			.as("the poster's claim changed since it read it").isFalse();
+		assertThat(this.store.replace(read, read.posted("C0123456789", "1.000100", "pod-a")).block()).isTrue();
+		SlackThread posted = this.store.find("payment").block();
+		assertThat(posted.isClaim()).isFalse();
+		assertThat(posted.fleet().members()).containsOnlyKeys("pod-a", "pod-b");
+	}
+
+	@Test
 	void aStaleRemovalOfALapsedClaimLeavesTheNextReplicasClaimAlone() {
 		TransitionSnapshot trip = snapshot("payment", State.CLOSED, State.OPEN);
 		SlackThread lapsed = SlackThread.claimed(trip, "C0123456789", "pod-a", OPENED.plusSeconds(5));
