@@ -405,6 +405,73 @@ class FleetThreadTrackerTests {
 		assertThat(recovery.step().broadcast()).isTrue();
 	}
 
+	/**
+	 * review 22: a replica that joins a claim while the root waits its turn (a busy channel) is a member whose
+	 * heartbeat nobody renews: its own heartbeat renews only the cycles it joined through a posted thread, and the
+	 * store's beat skips claims. Once the root took longer than a silence to post, the joined member is stale the
+	 * moment the thread is posted, and the claimer's recovery (queued right behind its root) is broadcast as the
+	 * outage's end while pod-b is OPEN; pod-b's trip then starts a second root.
+	 */
+	@Test
+	void aReplicaThatJoinedAClaimHeldLongerThanASilenceIsStillInTheCycleWhenTheRootIsPosted() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = replica("pod-b");
+		AtomicReference<State> onA = bind(a, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		TransitionSnapshot trip = snapshot("payment", State.CLOSED, State.OPEN);
+		Plan root = a.plan(trip, () -> "C0123456789").block();
+		assertThat(root.step().startsThread()).isTrue();
+		reactor.core.Disposable posting = a.whilePosting(trip, root, reactor.core.publisher.Mono.never()).subscribe();
+		onB.set(State.OPEN);
+		CompletableFuture<Plan> waiting = b.plan(snapshot("payment", State.CLOSED, State.OPEN), () -> "C0123456789")
+			.toFuture();
+		advance(Duration.ofMillis(200));
+		assertThat(this.store.find("payment").block().fleet().members()).as("pod-b joined the claim")
+			.containsOnlyKeys("pod-b");
+		advance(Duration.ofSeconds(10)); // the root waits its turn in a busy channel; pod-a renews its claim
+		posting.dispose();
+		a.delivered(trip, root, "C0123456789", "1.root").block();
+		assertThat(waiting).as("pod-b polls the claim every five seconds by now").isNotDone();
+
+		onA.set(State.CLOSED);
+		Plan recovery = tell(a, "payment", State.OPEN, State.CLOSED);
+		assertThat(recovery.step().broadcast()).as("pod-b is still OPEN: no recovery may be broadcast").isFalse();
+		assertThat(recovery.leavesOthersFailing()).isTrue();
+		assertThat(recovery.fleet()).containsOnlyKeys("pod-b");
+		advance(Duration.ofSeconds(6));
+		assertThat(waiting).isDone();
+		assertThat(waiting.join().step().startsThread()).as("pod-b's trip is in the outage's thread, no second root")
+			.isFalse();
+	}
+
+	/**
+	 * review 22: decide() joins a claim with whatever state the waiting message enters, also one that ends a cycle.
+	 * pod-b's breaker is DISABLED by an operator while pod-a's root is on its way: pod-b becomes a member in state
+	 * DISABLED, and once the root is posted pod-a's recovery is told as "still failing on pod-b (DISABLED)", not
+	 * broadcast, although no replica fails any more.
+	 */
+	@Test
+	void aReplicaEnteringAStateThatEndsACycleWhileAnotherClaimsItIsNoMemberOfTheCycle() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = replica("pod-b");
+		advance(Duration.ofSeconds(4));
+		TransitionSnapshot trip = snapshot("payment", State.CLOSED, State.OPEN);
+		Plan root = a.plan(trip, () -> "C0123456789").block();
+		CompletableFuture<Plan> disabled = b
+			.plan(snapshot("payment", State.CLOSED, State.DISABLED), () -> "C0123456789")
+			.toFuture();
+		advance(Duration.ofMillis(200));
+		a.delivered(trip, root, "C0123456789", "1.root").block();
+
+		Plan recovery = tell(a, "payment", State.OPEN, State.CLOSED);
+		assertThat(recovery.fleet()).as("pod-b's breaker is DISABLED, not failing").doesNotContainKey("pod-b");
+		assertThat(recovery.step().broadcast()).as("the only failing replica recovered").isTrue();
+		advance(Duration.ofSeconds(1));
+		assertThat(disabled).isDone();
+	}
+
 	private FleetThreadTracker replica(String instance) {
 		return replica(instance, HEARTBEAT);
 	}
