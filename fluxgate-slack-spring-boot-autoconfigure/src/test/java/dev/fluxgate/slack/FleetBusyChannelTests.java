@@ -102,6 +102,65 @@ class FleetBusyChannelTests {
 		assertThat(roots()).hasSize(1);
 	}
 
+	/**
+	 * review 22: the root waits its turn for longer than a silence (three heartbeats, 30 s here) while the first
+	 * replica's breaker goes on to recover. The second replica joined the claim, but nobody renews its membership
+	 * while it waits: once the root is posted it already counts as dead, and the first replica's recovery, queued
+	 * right behind its root, is broadcast as the outage's end while the second replica is still OPEN.
+	 */
+	@Test
+	void aReplicaThatJoinedWhileTheRootWaitedLongerThanASilenceIsStillInTheCycleWhenTheFirstRecovers() {
+		CircuitBreaker onFirst = bound(this.first, "payment");
+		CircuitBreaker onSecond = bound(this.second, "payment");
+		try (SlackStandIn.Hold held = slack.holdAnswersTo("Circuit Breaker Triggered")) {
+			onFirst.transitionToOpenState();
+			fixture.runUntil(() -> slack.unanswered() == 1);
+			backUp(this.second, 5);
+			onSecond.transitionToOpenState();
+			fixture.run(Duration.ofSeconds(40));
+			onFirst.transitionToHalfOpenState();
+			onFirst.transitionToClosedState();
+			fixture.run(Duration.ofMillis(100));
+		}
+		fixture.runUntil(() -> roots().size() == 1);
+		fixture.run(Duration.ofSeconds(20));
+
+		assertThat(onSecond.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(replies()).as("the second replica is still OPEN: no recovery is broadcast")
+			.noneMatch(Post::broadcast);
+		assertThat(roots()).as("one thread for the outage").hasSize(1);
+	}
+
+	/**
+	 * review 22: a replica's breaker DISABLED by an operator while others still fail is a transition that leaves
+	 * the cycle, so Plan.leavesOthersFailing() holds and, in a busy channel, it is coalesced as if it were a recovery.
+	 * The root's edit counts only the members still in the cycle, so the DISABLED transition is told nowhere.
+	 */
+	@Test
+	void inABusyChannelAReplicaDisabledWhileOthersStillFailIsStillTold() {
+		CircuitBreaker onFirst = bound(this.first, "payment");
+		CircuitBreaker onSecond = bound(this.second, "payment");
+		onFirst.transitionToOpenState();
+		fixture.runUntil(() -> roots().size() == 1);
+		onSecond.transitionToOpenState();
+		fixture.runUntil(() -> this.threads.findAll()
+			.collectList()
+			.block()
+			.stream()
+			.anyMatch((thread) -> thread.fleet().members().size() == 2));
+		backUp(this.first, 3);
+		fixture.runUntil(() -> this.first.pacer().isLimited(SlackStandIn.CHANNEL));
+		onFirst.transitionToDisabledState();
+		fixture.runUntil(() -> java.util.stream.Stream
+			.concat(fixture.outcomes().coalesced.stream(), fixture.outcomes().delivered.stream())
+			.anyMatch((snapshot) -> snapshot.circuitBreaker().equals("payment")
+					&& snapshot.transition().to() == CircuitBreaker.State.DISABLED));
+
+		assertThat(fixture.outcomes().coalesced).as("an operator's DISABLED is no echo of the fleet's state")
+			.noneMatch((snapshot) -> snapshot.circuitBreaker().equals("payment")
+					&& snapshot.transition().to() == CircuitBreaker.State.DISABLED);
+	}
+
 	/** Trip breakers on a replica so that its own messages back up behind Slack's limit. */
 	private static void backUp(AsyncSlackListener replica, int count) {
 		IntStream.range(0, count).forEach((i) -> bound(replica, "queue-" + i).transitionToOpenState());
