@@ -49,6 +49,9 @@ final class SlackServer implements AutoCloseable {
 	final Map<String, List<String>> transitionsByBreaker = new ConcurrentHashMap<>();
 
 	/** The accepted posts by kind: a root, a reply, a broadcast reply, each of a breaker's thread or a digest's. */
+	/** The roots of breakers' own threads, by breaker: a breaker with two had its outage split in two threads. */
+	final Map<String, Integer> rootsByBreaker = new ConcurrentHashMap<>();
+
 	final Map<String, AtomicInteger> postsByKind = new java.util.concurrent.ConcurrentSkipListMap<>();
 
 	/**
@@ -105,6 +108,9 @@ final class SlackServer implements AutoCloseable {
 					name += " on " + fields.get(4).path("text").asString().substring("*Instance:*\n".length());
 				}
 				String transition = fields.get(1).path("text").asString().substring("*State Transition:*\n".length());
+				if (!reply) {
+					this.rootsByBreaker.merge(fields.get(0).path("text").asString(), 1, Integer::sum);
+				}
 				this.transitionsByBreaker.computeIfAbsent(name, (key) -> java.util.Collections.synchronizedList(new ArrayList<>()))
 					.add(transition);
 			}

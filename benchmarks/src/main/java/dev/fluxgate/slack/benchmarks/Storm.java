@@ -159,6 +159,8 @@ final class Storm {
 			row("  sum", outcomes.accounted());
 			row("chat.postMessage accepted", slack.posts.get());
 			slack.postsByKind.forEach((kind, count) -> row("  " + kind, count.get()));
+			row("breakers with a thread / with two or more", slack.rootsByBreaker.size() + " / "
+					+ slack.rootsByBreaker.values().stream().filter((roots) -> roots > 1).count());
 			row("chat.update accepted", slack.updates.get());
 			row("429s received (one channel)", slack.rateLimited.get());
 			row("digest roots", slack.digestRoots.get());

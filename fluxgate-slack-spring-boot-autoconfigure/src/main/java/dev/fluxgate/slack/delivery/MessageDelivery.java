@@ -148,7 +148,8 @@ public final class MessageDelivery {
 				&& snapshot.transition().to() == CircuitBreaker.State.CLOSED) ? this.permalinks.of(open)
 						: Mono.just("");
 		boolean silenced = open != null && step.isReply() && !step.endsThread() && this.silences.silenced(open);
-		boolean echo = !silenced && (isEcho(plan, snapshot) || plan.leavesOthersFailing()) && this.busy.test(channel);
+		boolean echo = !silenced && (isEcho(plan, snapshot) || recoversWhileOthersFail(plan, snapshot))
+				&& this.busy.test(channel);
 		Mono<SlackResponse> call = (silenced || echo)
 				? Mono.just(new SlackResponse(true, open.threadTs(), open.channel(), null, null))
 				: this.tracker.whilePosting(snapshot, plan, permalink.flatMap((link) -> post(batch, templates,
@@ -201,6 +202,14 @@ public final class MessageDelivery {
 		boolean joinedAlready = snapshot.transition().from() == CircuitBreaker.State.CLOSED && plan.after() != null
 				&& sameStates(open.fleet(), plan.after().fleet());
 		return anotherIsThere || joinedAlready;
+	}
+
+	/**
+	 * Whether a message is this replica's recovery while other replicas of the cycle still fail: the root's edit shows
+	 * who still fails. A breaker disabled or only recording metrics is told: an operator did that.
+	 */
+	private static boolean recoversWhileOthersFail(Plan plan, TransitionSnapshot snapshot) {
+		return plan.leavesOthersFailing() && snapshot.transition().to() == CircuitBreaker.State.CLOSED;
 	}
 
 	/**

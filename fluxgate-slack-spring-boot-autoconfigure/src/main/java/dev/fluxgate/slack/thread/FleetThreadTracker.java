@@ -2,6 +2,8 @@ package dev.fluxgate.slack.thread;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -173,8 +175,9 @@ public final class FleetThreadTracker implements ThreadTracker {
 
 	/**
 	 * Read the breaker's thread, asking twice before going on without the store, and decide; while another
-	 * replica's claim holds, ask again after a wait that doubles up to five seconds, so that a root queued behind a
-	 * long backlog costs few reads.
+	 * replica's claim holds, join it (a failing replica) and ask again after a wait that doubles up to five seconds or
+	 * a heartbeat, whichever is shorter, so that a root queued behind a long backlog costs few reads and this replica
+	 * stays a live member of the claim.
 	 */
 	private Mono<Plan> attempt(TransitionSnapshot snapshot, Supplier<String> channel, int conflicts, Duration poll,
 			SlackThread known) {
@@ -215,11 +218,11 @@ public final class FleetThreadTracker implements ThreadTracker {
 				return answer(this.store.remove(thread))
 					.then(Mono.defer(() -> attempt(snapshot, channel, conflicts + 1, FIRST_POLL, null)));
 			}
-			Duration next = (poll.compareTo(LONGEST_POLL) < 0) ? poll.multipliedBy(2) : LONGEST_POLL;
-			// in the claim while its root is posted, so that the poster keeps this replica a member and no recovery
-			// is told as the cycle's end while this replica waits
-			Mono<Optional<Boolean>> join = (mine || thread.fleet().members().containsKey(this.instance))
-					? Mono.just(Optional.of(true))
+			Duration next = Collections.min(List.of(poll.multipliedBy(2), LONGEST_POLL, this.heartbeat));
+			// a failing replica is in the claim while its root is posted, stamped again at each poll (at least once a
+			// heartbeat), so that the poster keeps it a live member and no recovery is told as the cycle's end while
+			// this replica waits; a state that ends a cycle joins nothing
+			Mono<Optional<Boolean>> join = (mine || ThreadRules.endsCycle(to)) ? Mono.just(Optional.of(true))
 					: answer(this.store.replace(thread, thread.withFleet(thread.fleet().joiningClaim(this.instance, to))));
 			return join.then(Mono.delay(poll, this.scheduler))
 				.then(Mono.defer(() -> attempt(snapshot, channel, conflicts, next, null)));
@@ -292,9 +295,10 @@ public final class FleetThreadTracker implements ThreadTracker {
 	private Mono<Plan> degraded(TransitionSnapshot snapshot, SlackThread known) {
 		logger.debug("Planning {} of '{}' without the shared store", snapshot.transition(), snapshot.circuitBreaker());
 		if (known != null && ThreadRules.endsCycle(snapshot.transition().to())) {
+			// a plain reply: who else still fails is not known without the store, so nobody is named
 			Fleet left = known.fleet().without(this.instance);
 			return Mono.just(new Plan(new ThreadRules.Step(known.threadTs(), false, false, false), known,
-					known.followedBy(snapshot).withFleet(left), states(left.members())));
+					known.followedBy(snapshot).withFleet(left), Map.of()));
 		}
 		return Mono.just(Plan.of(snapshot.transition().to(), known));
 	}
@@ -383,7 +387,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 		return this.store.find(name)
 			.filter((thread) -> thread.isClaim() && this.instance.equals(thread.fleet().claimedBy()))
 			.flatMap((claim) -> this.store.replace(claim, claim.posted(channel, ts, this.instance)))
-			.flatMap((recorded) -> (recorded || attempt >= 3) ? Mono.just(recorded)
+			.flatMap((recorded) -> (recorded || attempt >= MAX_CONFLICTS) ? Mono.just(recorded)
 					: recordRoot(name, channel, ts, attempt + 1))
 			.defaultIfEmpty(false);
 	}
