@@ -490,7 +490,10 @@ public final class FleetThreadTracker implements ThreadTracker {
 	public void bound(String circuitBreaker, Supplier<State> state) {
 		this.breakers.put(circuitBreaker, state);
 		Mono.delay(this.heartbeat, this.scheduler)
-			.filter((tick) -> !this.beats.isDisposed() && !this.joined.containsKey(circuitBreaker))
+			// a breaker with a message on its way (its plan waiting on another replica's claim, say) is in this
+			// life's cycle, not an earlier one's
+			.filter((tick) -> !this.beats.isDisposed() && !this.joined.containsKey(circuitBreaker)
+					&& !this.planning.contains(circuitBreaker) && !this.pending.test(circuitBreaker))
 			.flatMap((tick) -> this.store.find(circuitBreaker))
 			.filter((thread) -> !thread.isClaim() && thread.fleet().members().containsKey(this.instance))
 			.flatMap((thread) -> {

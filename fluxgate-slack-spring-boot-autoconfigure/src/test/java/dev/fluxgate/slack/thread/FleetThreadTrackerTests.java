@@ -405,6 +405,31 @@ class FleetThreadTrackerTests {
 		assertThat(recovery.step().broadcast()).isTrue();
 	}
 
+	@Test
+	void aReplicaWhoseTripWaitsOnAClaimAtItsFirstHeartbeatDoesNotTakeTheCycleForAnEarlierLifes() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = replica("pod-b");
+		AtomicReference<State> onB = bind(b, "payment");
+		TransitionSnapshot trip = snapshot("payment", State.CLOSED, State.OPEN);
+		Plan root = a.plan(trip, () -> "C0123456789").block();
+		onB.set(State.OPEN);
+		CompletableFuture<Plan> waiting = b.plan(snapshot("payment", State.CLOSED, State.OPEN), () -> "C0123456789")
+			.toFuture();
+		advance(Duration.ofMillis(800));
+		a.delivered(trip, root, "C0123456789", "1.root").block();
+		onB.set(State.CLOSED);
+		advance(Duration.ofMillis(300));
+		assertThat(waiting).as("pod-b's next poll of the claim is after its first heartbeat").isNotDone();
+
+		assertThat(this.store.find("payment").block().fleet().members())
+			.as("pod-b's breaker closed with its trip still on its way: no restart takes it out of the cycle")
+			.containsOnlyKeys("pod-a", "pod-b");
+		assertThat(this.ended).isEmpty();
+		advance(Duration.ofMillis(800));
+		assertThat(waiting).isDone();
+		assertThat(waiting.join().step().startsThread()).isFalse();
+	}
+
 	/**
 	 * review 22: a replica that joins a claim while the root waits its turn (a busy channel) is a member whose
 	 * heartbeat nobody renews: its own heartbeat renews only the cycles it joined through a posted thread, and the
