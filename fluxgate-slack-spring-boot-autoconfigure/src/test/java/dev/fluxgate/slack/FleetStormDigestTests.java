@@ -265,6 +265,41 @@ class FleetStormDigestTests {
 	}
 
 	@Test
+	void aBreakerWithAThreadOfItsOwnIsNotBroadcastRecoveredWhileItStillFailsOnAReplicaThatToldItInTheDigest() {
+		CircuitBreaker onFirst = trip(replica(1), "payment", 1).get(0);
+		fixture.runUntil(() -> slack.delivered().stream().anyMatch((post) -> post.threadTs() == null && post.text().endsWith(": payment0")));
+		stormStartedOnTheFirstReplica();
+		trip(replica(1), "svc-", 3);
+		fixture.runUntil(() -> digestRoots().size() == 1);
+		theOtherReplicasLearnOfTheStorm();
+		CircuitBreaker onSecond = trip(replica(2), "payment", 1).get(0);
+		assertThat(fixture.outcomes().digested.stream().map(TransitionSnapshot::circuitBreaker))
+			.as("replica 2's trip of payment0 goes to the fleet's storm digest")
+			.contains("payment0");
+		fixture.runUntil(() -> this.threads.findAll()
+			.collectList()
+			.block()
+			.stream()
+			.anyMatch((thread) -> thread.circuitBreaker().equals("payment0")
+					&& thread.fleet().members().containsKey("replica-2")));
+
+		onFirst.transitionToClosedState();
+		fixture.run(INTERVAL.multipliedBy(3));
+		assertThat(slack.delivered()).as("payment0 is still OPEN on replica 2: no recovery is broadcast for it")
+			.noneSatisfy((post) -> {
+				assertThat(post.text()).endsWith(": payment0");
+				assertThat(post.broadcast()).isTrue();
+			});
+
+		onSecond.transitionToClosedState();
+		fixture.runUntil(() -> slack.delivered()
+			.stream()
+			.anyMatch((post) -> post.rawBody().contains("its last instance, replica-2, recovered")));
+		assertThat(this.threads.findAll().collectList().block()).as("the cycle ended")
+			.noneMatch((thread) -> thread.circuitBreaker().equals("payment0"));
+	}
+
+	@Test
 	void theRootListsEveryBreakerOfAHundredBreakerStorm() {
 		stormStartedOnTheFirstReplica();
 		trip(replica(1), "service-", 100);

@@ -251,8 +251,12 @@ final class FleetDigest {
 		else {
 			this.members.put(name, channel);
 		}
-		write(name, snapshot, () -> this.store.append(channel, name, this.instance, state),
-				() -> this.fallback.tell(snapshot, channel, templates));
+		// a trip joins the thread another replica tells the breaker's outage in, if there is one, once appended
+		Supplier<Mono<Void>> append = ThreadRules.trips(snapshot.transition())
+				? () -> this.store.append(channel, name, this.instance, state)
+					.then(Mono.defer(() -> this.tracker.failingElsewhere(name, state)))
+				: () -> this.store.append(channel, name, this.instance, state);
+		write(name, snapshot, append, () -> this.fallback.tell(snapshot, channel, templates));
 	}
 
 	/**

@@ -595,6 +595,19 @@ public final class FleetThreadTracker implements ThreadTracker {
 		});
 	}
 
+	@Override
+	public Mono<Void> failingElsewhere(String circuitBreaker, State state) {
+		if (this.beats.isDisposed() || !this.tracked.test(circuitBreaker) || ThreadRules.endsCycle(state)) {
+			return Mono.empty();
+		}
+		return rejoin(circuitBreaker, state).then(Mono.fromRunnable(() -> {
+			if (this.joined.containsKey(circuitBreaker)) {
+				// renewed at this state while the digest holds the breaker's transitions
+				this.toldFailing.put(circuitBreaker, state);
+			}
+		})).onErrorResume((ex) -> Mono.empty()).then();
+	}
+
 	/**
 	 * Join the cycle of a breaker that is failing while this replica is no member of it: its join was never recorded
 	 * (a failed write, an answer lost), its trip was told in a storm digest or dropped. A member already is renewed
@@ -603,7 +616,8 @@ public final class FleetThreadTracker implements ThreadTracker {
 	private Mono<Void> rejoin(String name, State state) {
 		return answer(this.store.lookup(name)).flatMap((answer) -> {
 			SlackThread thread = answer.map(Lookup::thread).orElse(null);
-			if (thread == null || thread.isClaim()) {
+			if (thread == null || thread.isClaim() || thread.fleet().members().isEmpty()) {
+				// no thread, a root still being posted, or a storm digest's thread, which the digest ends
 				return Mono.empty();
 			}
 			remember(name, thread);

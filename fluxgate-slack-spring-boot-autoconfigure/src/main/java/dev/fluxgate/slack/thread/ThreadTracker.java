@@ -121,6 +121,20 @@ public interface ThreadTracker extends AutoCloseable {
 	}
 
 	/**
+	 * Be told that a breaker trips while its transitions are told somewhere other than its thread (a fleet's storm
+	 * digest). A fleet's tracker joins the cycle's posted thread, if another replica tells the breaker's outage in a
+	 * thread of its own, so that no recovery there is broadcast while the breaker still fails here; the heartbeat
+	 * keeps the membership and leaves the cycle once the breaker closes here and nothing of it is on its way. Never
+	 * fails. By default nothing.
+	 * @param circuitBreaker the circuit breaker's name
+	 * @param state the state it entered
+	 * @return completes once done
+	 */
+	default Mono<Void> failingElsewhere(String circuitBreaker, State state) {
+		return Mono.empty();
+	}
+
+	/**
 	 * Return the shared failure cycles that ended without a message of this process's breaker: their members
 	 * stopped reporting, restarted or left. Each is to be told in its thread.
 	 * @return the ended cycles, as they end
