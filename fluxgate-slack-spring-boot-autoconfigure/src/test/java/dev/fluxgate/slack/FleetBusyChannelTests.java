@@ -3,6 +3,7 @@ package dev.fluxgate.slack;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import dev.fluxgate.slack.SlackStandIn.Post;
 import dev.fluxgate.slack.thread.InMemoryThreadStore;
@@ -79,16 +80,7 @@ class FleetBusyChannelTests {
 	void inABusyChannelAReplicaThatRecoversWhileOthersStillFailIsCountedInTheRootNotPosted() {
 		CircuitBreaker onFirst = bound(this.first, "payment");
 		CircuitBreaker onSecond = bound(this.second, "payment");
-		onFirst.transitionToOpenState();
-		fixture.runUntil(() -> roots().size() == 1);
-		onSecond.transitionToOpenState();
-		fixture.runUntil(() -> this.threads.findAll()
-			.collectList()
-			.block()
-			.stream()
-			.anyMatch((thread) -> thread.fleet().members().size() == 2));
-		backUp(this.first, 3);
-		fixture.runUntil(() -> this.first.pacer().isLimited(SlackStandIn.CHANNEL));
+		bothInTheCycleAndTheFirstReplicaBusy(onFirst, onSecond);
 		onFirst.transitionToClosedState();
 		fixture.runUntil(() -> fixture.outcomes().coalesced.stream()
 			.anyMatch((snapshot) -> snapshot.circuitBreaker().equals("payment")));
@@ -103,10 +95,9 @@ class FleetBusyChannelTests {
 	}
 
 	/**
-	 * review 22: the root waits its turn for longer than a silence (three heartbeats, 30 s here) while the first
-	 * replica's breaker goes on to recover. The second replica joined the claim, but nobody renews its membership
-	 * while it waits: once the root is posted it already counts as dead, and the first replica's recovery, queued
-	 * right behind its root, is broadcast as the outage's end while the second replica is still OPEN.
+	 * The root waits its turn for longer than a silence (three heartbeats, 30 s here) while the first replica's
+	 * breaker goes on to recover: the second replica, in the claim since its trip, stamps its membership at each poll,
+	 * so it is a live member when the root is posted, and the first replica's recovery is no outage's end.
 	 */
 	@Test
 	void aReplicaThatJoinedWhileTheRootWaitedLongerThanASilenceIsStillInTheCycleWhenTheFirstRecovers() {
@@ -132,14 +123,27 @@ class FleetBusyChannelTests {
 	}
 
 	/**
-	 * review 22: a replica's breaker DISABLED by an operator while others still fail is a transition that leaves
-	 * the cycle, so Plan.leavesOthersFailing() holds and, in a busy channel, it is coalesced as if it were a recovery.
-	 * The root's edit counts only the members still in the cycle, so the DISABLED transition is told nowhere.
+	 * A breaker an operator disabled on one replica leaves the cycle like a recovery, but it is no echo of the fleet's
+	 * state: it is told even in a busy channel.
 	 */
 	@Test
 	void inABusyChannelAReplicaDisabledWhileOthersStillFailIsStillTold() {
 		CircuitBreaker onFirst = bound(this.first, "payment");
 		CircuitBreaker onSecond = bound(this.second, "payment");
+		bothInTheCycleAndTheFirstReplicaBusy(onFirst, onSecond);
+		onFirst.transitionToDisabledState();
+		fixture.runUntil(() -> Stream
+			.concat(fixture.outcomes().coalesced.stream(), fixture.outcomes().delivered.stream())
+			.anyMatch((snapshot) -> snapshot.circuitBreaker().equals("payment")
+					&& snapshot.transition().to() == CircuitBreaker.State.DISABLED));
+
+		assertThat(fixture.outcomes().coalesced).as("an operator's DISABLED is no echo of the fleet's state")
+			.noneMatch((snapshot) -> snapshot.circuitBreaker().equals("payment")
+					&& snapshot.transition().to() == CircuitBreaker.State.DISABLED);
+	}
+
+	/** Both replicas trip: one thread with two members; then the first replica's channel is paced by Slack. */
+	private void bothInTheCycleAndTheFirstReplicaBusy(CircuitBreaker onFirst, CircuitBreaker onSecond) {
 		onFirst.transitionToOpenState();
 		fixture.runUntil(() -> roots().size() == 1);
 		onSecond.transitionToOpenState();
@@ -150,15 +154,6 @@ class FleetBusyChannelTests {
 			.anyMatch((thread) -> thread.fleet().members().size() == 2));
 		backUp(this.first, 3);
 		fixture.runUntil(() -> this.first.pacer().isLimited(SlackStandIn.CHANNEL));
-		onFirst.transitionToDisabledState();
-		fixture.runUntil(() -> java.util.stream.Stream
-			.concat(fixture.outcomes().coalesced.stream(), fixture.outcomes().delivered.stream())
-			.anyMatch((snapshot) -> snapshot.circuitBreaker().equals("payment")
-					&& snapshot.transition().to() == CircuitBreaker.State.DISABLED));
-
-		assertThat(fixture.outcomes().coalesced).as("an operator's DISABLED is no echo of the fleet's state")
-			.noneMatch((snapshot) -> snapshot.circuitBreaker().equals("payment")
-					&& snapshot.transition().to() == CircuitBreaker.State.DISABLED);
 	}
 
 	/** Trip breakers on a replica so that its own messages back up behind Slack's limit. */
