@@ -156,6 +156,47 @@ class FleetBusyChannelTests {
 		fixture.runUntil(() -> this.first.pacer().isLimited(SlackStandIn.CHANNEL));
 	}
 
+	/**
+	 * review 22b: with fluxgate.slack.update-root=false the root is never edited, yet a replica's recovery while
+	 * others still fail is coalesced "into the root's edit" in a busy channel: it is counted coalesced and told
+	 * nowhere, neither as the "Still failing on ..." reply nor in the root.
+	 */
+	@Test
+	void withoutRootEditsARecoveryWhileOthersStillFailIsStillToldInABusyChannel() {
+		AsyncSlackListener third = replica("replica-3", false);
+		AsyncSlackListener fourth = replica("replica-4", false);
+		CircuitBreaker onThird = bound(third, "payment");
+		CircuitBreaker onFourth = bound(fourth, "payment");
+		onThird.transitionToOpenState();
+		fixture.runUntil(() -> roots().size() == 1);
+		onFourth.transitionToOpenState();
+		fixture.runUntil(() -> this.threads.findAll()
+			.collectList()
+			.block()
+			.stream()
+			.anyMatch((thread) -> thread.fleet().members().size() == 2));
+		backUp(third, 3);
+		fixture.runUntil(() -> third.pacer().isLimited(SlackStandIn.CHANNEL));
+		onThird.transitionToClosedState();
+		fixture.runUntil(() -> java.util.stream.Stream
+			.concat(fixture.outcomes().coalesced.stream(), fixture.outcomes().delivered.stream())
+			.anyMatch((snapshot) -> snapshot.circuitBreaker().equals("payment")
+					&& snapshot.transition().to() == CircuitBreaker.State.CLOSED));
+
+		assertThat(slack.updates()).as("update-root=false: the root is never edited").isEmpty();
+		assertThat(replies()).as("so replica-3's recovery is told in the thread")
+			.anyMatch((post) -> post.rawBody().contains("Still failing on 1 instance"));
+	}
+
+	private AsyncSlackListener replica(String instance, boolean updateRoot) {
+		return fixture.use(fixture.configure(AsyncSlackListener.builder())
+			.pacer(fixture.pacer(1, 1))
+			.threadStore(this.threads)
+			.fleet(instance, Duration.ofSeconds(10))
+			.updateRoot(updateRoot)
+			.build());
+	}
+
 	/** Trip breakers on a replica so that its own messages back up behind Slack's limit. */
 	private static void backUp(AsyncSlackListener replica, int count) {
 		IntStream.range(0, count).forEach((i) -> bound(replica, "queue-" + i).transitionToOpenState());

@@ -299,6 +299,85 @@ class FleetStormDigestTests {
 			.noneMatch((thread) -> thread.circuitBreaker().equals("payment0"));
 	}
 
+	/**
+	 * review 22b: replica 1 tripped payment0 before the storm, and its root waits its turn behind Slack's 429; the
+	 * fleet is storming, so replica 2's trip of payment0 goes to the digest. failingElsewhere() runs once, at the
+	 * append, finds a claim and joins nothing; the heartbeat never joins a breaker the digest holds. Once the root is
+	 * posted, replica 1's recovery is broadcast while payment0 is still OPEN on replica 2, and replica 2's recovery is
+	 * told nowhere (its digest entry is ELSEWHERE).
+	 */
+	@Test
+	void aReplicaWhoseTripGoesToTheDigestWhileAnotherReplicasRootIsOnItsWayIsInThatThread() {
+		fixture.enforceRateLimit(4, 2);
+		CircuitBreaker onFirst;
+		try (SlackStandIn.Hold held = slack.holdAnswers()) {
+			trip(replica(1), "first-", 4);
+			onFirst = trip(replica(1), "payment", 1).get(0);
+		}
+		fixture.runUntil(() -> this.replicas.get(0).pacer().isLimited(SlackStandIn.CHANNEL));
+		assertThat(slack.posts()).as("payment0's root still waits its turn").noneMatch((post) -> post.rawBody().contains("payment0"));
+		CircuitBreaker onSecond;
+		try (SlackStandIn.Hold held = slack.holdAnswersTo("payment0")) {
+			theOtherReplicasLearnOfTheStorm();
+			theOtherReplicasLearnOfTheStorm();
+			onSecond = trip(replica(2), "payment", 1).get(0);
+			fixture.run(Duration.ofMillis(200));
+			assertThat(fixture.outcomes().digested.stream().map(TransitionSnapshot::circuitBreaker))
+				.as("replica 2's trip of payment0 goes to the fleet's storm digest")
+				.contains("payment0");
+			assertThat(this.threads.find("payment0").block().isClaim())
+				.as("replica 1's root of payment0 is still on its way")
+				.isTrue();
+		}
+		fixture.runUntil(() -> this.threads.find("payment0").blockOptional().filter((thread) -> !thread.isClaim()).isPresent());
+		fixture.run(Duration.ofSeconds(30));
+
+		onFirst.transitionToClosedState();
+		fixture.runUntil(() -> java.util.stream.Stream
+			.concat(fixture.outcomes().coalesced.stream(), fixture.outcomes().delivered.stream())
+			.anyMatch((snapshot) -> snapshot.circuitBreaker().equals("payment0")
+					&& snapshot.transition().to() == CircuitBreaker.State.CLOSED));
+		assertThat(onSecond.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(slack.delivered()).as("payment0 is still OPEN on replica 2: no recovery is broadcast for it")
+			.noneSatisfy((post) -> {
+				assertThat(post.text()).endsWith(": payment0");
+				assertThat(post.broadcast()).isTrue();
+			});
+	}
+
+	/**
+	 * review 22b: the fix of review 21's known limit ends a breaker's thread, when its last failing instance told
+	 * its trip in the digest, with a reply that is not broadcast ("its last instance, replica-2, recovered"): the
+	 * replica that posted the root recovered with a plain reply, so the channel is never told that payment0
+	 * recovered, neither in payment0's thread nor in the digest (the entry is ELSEWHERE). docs/fleet.md: "the last
+	 * member recovers: the broadcast recovery"; README: "the recoveries are broadcast".
+	 */
+	@Test
+	void theRecoveryOfABreakerWhoseLastFailingInstanceToldItInTheDigestIsBroadcast() {
+		CircuitBreaker onFirst = trip(replica(1), "payment", 1).get(0);
+		fixture.runUntil(() -> slack.delivered().stream().anyMatch((post) -> post.threadTs() == null && post.text().endsWith(": payment0")));
+		stormStartedOnTheFirstReplica();
+		trip(replica(1), "svc-", 3);
+		fixture.runUntil(() -> digestRoots().size() == 1);
+		theOtherReplicasLearnOfTheStorm();
+		CircuitBreaker onSecond = trip(replica(2), "payment", 1).get(0);
+		fixture.runUntil(() -> this.threads.find("payment0")
+			.blockOptional()
+			.filter((thread) -> thread.fleet().members().containsKey("replica-2"))
+			.isPresent());
+		onFirst.transitionToClosedState();
+		fixture.run(INTERVAL.multipliedBy(3));
+		onSecond.transitionToClosedState();
+		fixture.runUntil(() -> this.threads.find("payment0").blockOptional().isEmpty());
+		fixture.run(INTERVAL.multipliedBy(3));
+
+		assertThat(slack.delivered()).as("payment0's outage ended: its recovery is broadcast to the channel")
+			.anySatisfy((post) -> {
+				assertThat(post.rawBody()).contains("payment0");
+				assertThat(post.broadcast()).isTrue();
+			});
+	}
+
 	@Test
 	void theRootListsEveryBreakerOfAHundredBreakerStorm() {
 		stormStartedOnTheFirstReplica();

@@ -495,6 +495,233 @@ class FleetThreadTrackerTests {
 		assertThat(disabled).isDone();
 	}
 
+	/**
+	 * review 22b: a replica whose trip went to the fleet's storm digest calls failingElsewhere() once, when its trip
+	 * is appended. If the breaker's own thread is then still a claim (another replica's root waits its turn in a busy
+	 * channel, the usual case in a storm), rejoin() skips it, and no heartbeat joins later: the digest holds the
+	 * breaker, so the heartbeat never reconciles it. Once the root is posted, pod-a's recovery is broadcast as the
+	 * outage's end while pod-b is still OPEN.
+	 */
+	@Test
+	void aReplicaWhoseTripWentToTheDigestWhileAnotherReplicasRootWasOnItsWayIsInTheCycle() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = digestReplica("pod-b", () -> true);
+		AtomicReference<State> onA = bind(a, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		TransitionSnapshot trip = snapshot("payment", State.CLOSED, State.OPEN);
+		Plan root = a.plan(trip, () -> "C0123456789").block();
+		assertThat(root.step().startsThread()).isTrue();
+		// pod-b's trip is appended to the fleet's digest while pod-a's root is still being posted
+		onB.set(State.OPEN);
+		b.failingElsewhere("payment", State.OPEN).block();
+		advance(Duration.ofMillis(500));
+		a.delivered(trip, root, "C0123456789", "1.root").block();
+		advance(Duration.ofSeconds(3)); // pod-b's heartbeats; the digest still holds its breaker
+
+		onA.set(State.CLOSED);
+		Plan recovery = tell(a, "payment", State.OPEN, State.CLOSED);
+		assertThat(recovery.step().broadcast()).as("pod-b is still OPEN: no recovery may be broadcast").isFalse();
+		assertThat(recovery.fleet()).containsOnlyKeys("pod-b");
+	}
+
+	/**
+	 * review 22b: the same when the digest's append comes before the other replica's claim (its trip's plan runs
+	 * when its lane gets to it): failingElsewhere() finds no thread, and nothing ever joins pod-b to the thread
+	 * pod-a posts next.
+	 */
+	@Test
+	void aReplicaWhoseTripWentToTheDigestBeforeAnotherReplicaClaimedTheCycleIsInTheCycle() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = digestReplica("pod-b", () -> true);
+		AtomicReference<State> onA = bind(a, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
+		advance(Duration.ofSeconds(4));
+		onB.set(State.OPEN);
+		b.failingElsewhere("payment", State.OPEN).block();
+		onA.set(State.OPEN);
+		tell(a, "payment", State.CLOSED, State.OPEN);
+		advance(Duration.ofSeconds(3));
+
+		onA.set(State.CLOSED);
+		Plan recovery = tell(a, "payment", State.OPEN, State.CLOSED);
+		assertThat(recovery.step().broadcast()).as("pod-b is still OPEN: no recovery may be broadcast").isFalse();
+	}
+
+	/**
+	 * review 22b: the digest's append worked but the thread store's write of the join failed (a Redis blip).
+	 * failingElsewhere() is not tried again, and the heartbeat never joins a breaker the digest holds.
+	 */
+	@Test
+	void aDigestReplicasJoinThatTheStoreCouldNotWriteIsMadeLater() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = digestReplica("pod-b", () -> true);
+		AtomicReference<State> onA = bind(a, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		tell(a, "payment", State.CLOSED, State.OPEN);
+		onB.set(State.OPEN);
+		connection("pod-b").writesDown = true;
+		b.failingElsewhere("payment", State.OPEN).block();
+		connection("pod-b").writesDown = false;
+		advance(Duration.ofSeconds(5));
+
+		onA.set(State.CLOSED);
+		Plan recovery = tell(a, "payment", State.OPEN, State.CLOSED);
+		assertThat(recovery.step().broadcast()).as("pod-b is still OPEN: no recovery may be broadcast").isFalse();
+	}
+
+	/**
+	 * review 22b: a replica whose trip waits on another replica's claim joins the claim, and released() leaves
+	 * nothing: leave() skips claims. The waiting plan goes on re-stamping pod-b at each poll although its breaker left
+	 * the registry, and joins the posted thread; pod-a's recovery is then a plain "still failing on pod-b" reply, and
+	 * the cycle ends only as "stopped reporting" three heartbeats later: the outage's recovery is never broadcast.
+	 */
+	@Test
+	void aReplicaWhoseBreakerIsRemovedWhileItsTripWaitsOnAClaimLeavesTheCycle() {
+		AtomicBoolean kept = new AtomicBoolean(true);
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = new FleetThreadTracker(connection("pod-b"), (name) -> kept.get(), "pod-b", HEARTBEAT,
+				Duration.ofSeconds(5), this.time);
+		b.endedCycles().subscribe(this.ended::add);
+		this.replicas.add(b);
+		AtomicReference<State> onA = bind(a, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		TransitionSnapshot trip = snapshot("payment", State.CLOSED, State.OPEN);
+		Plan root = a.plan(trip, () -> "C0123456789").block();
+		onB.set(State.OPEN);
+		TransitionSnapshot bTrip = snapshot("payment", State.CLOSED, State.OPEN);
+		CompletableFuture<Plan> waiting = b.plan(bTrip, () -> "C0123456789").toFuture();
+		advance(Duration.ofMillis(200));
+		assertThat(this.store.find("payment").block().fleet().members()).as("pod-b joined the claim")
+			.containsKey("pod-b");
+
+		// registry.remove("payment") on pod-b while its trip still waits for the root
+		kept.set(false);
+		b.released("payment").block();
+		advance(Duration.ofMillis(500));
+		a.delivered(trip, root, "C0123456789", "1.root").block();
+		advance(Duration.ofSeconds(2));
+		assertThat(waiting).isDone();
+		b.delivered(bTrip, waiting.join(), "C0123456789", "1.b").block();
+
+		onA.set(State.CLOSED);
+		Plan recovery = tell(a, "payment", State.OPEN, State.CLOSED);
+		assertThat(recovery.fleet()).as("pod-b no longer has the breaker").doesNotContainKey("pod-b");
+		assertThat(recovery.step().broadcast()).as("the last replica that has the breaker recovered").isTrue();
+	}
+
+	/**
+	 * review 22b: every write of a member (a heartbeat's renewal included, in Redis's beat.lua as here) moves the
+	 * thread's version on, and rejoin() is one lookup and one compare-and-set with no retry. A digest replica's join
+	 * that meets another member's heartbeat between its read and its write is lost for good: failingElsewhere() is
+	 * called once per trip, and the heartbeat never joins a breaker the digest holds.
+	 */
+	@Test
+	void aDigestReplicasJoinIsNotLostToAnotherMembersHeartbeat() {
+		java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextReplace = new java.util.concurrent.atomic.AtomicReference<>();
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = new FleetThreadTracker(new Interleaved(this.store, beforeNextReplace), (name) -> true,
+				(name) -> true, "pod-b", HEARTBEAT, Duration.ofSeconds(5), this.time);
+		b.endedCycles().subscribe(this.ended::add);
+		this.replicas.add(b);
+		AtomicReference<State> onA = bind(a, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
+		advance(Duration.ofSeconds(4));
+		onA.set(State.OPEN);
+		tell(a, "payment", State.CLOSED, State.OPEN);
+
+		// pod-a's heartbeat lands between pod-b's read and its write
+		beforeNextReplace.set(() -> this.store.beat("pod-a", Map.of("payment", State.OPEN), HEARTBEAT.multipliedBy(3))
+			.block());
+		onB.set(State.OPEN);
+		b.failingElsewhere("payment", State.OPEN).block();
+		advance(Duration.ofSeconds(3));
+
+		assertThat(this.store.find("payment").block().fleet().members()).as("pod-b's breaker is OPEN")
+			.containsKey("pod-b");
+		onA.set(State.CLOSED);
+		Plan recovery = tell(a, "payment", State.OPEN, State.CLOSED);
+		assertThat(recovery.step().broadcast()).as("pod-b is still OPEN: no recovery may be broadcast").isFalse();
+	}
+
+	/** A replica's connection to the shared store on which another replica's write may land between two calls. */
+	private static final class Interleaved implements ThreadStore {
+
+		private final ThreadStore store;
+
+		private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextReplace;
+
+		Interleaved(ThreadStore store, java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextReplace) {
+			this.store = store;
+			this.beforeNextReplace = beforeNextReplace;
+		}
+
+		@Override
+		public boolean isShared() {
+			return true;
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<SlackThread> find(String circuitBreaker) {
+			return this.store.find(circuitBreaker);
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<Lookup> lookup(String circuitBreaker) {
+			return this.store.lookup(circuitBreaker);
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<Boolean> create(SlackThread thread) {
+			return this.store.create(thread);
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<Boolean> replace(SlackThread expected, SlackThread next) {
+			return reactor.core.publisher.Mono.defer(() -> {
+				Runnable before = this.beforeNextReplace.getAndSet(null);
+				if (before != null) {
+					before.run();
+				}
+				return this.store.replace(expected, next);
+			});
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<Boolean> remove(String circuitBreaker, String threadTs) {
+			return this.store.remove(circuitBreaker, threadTs);
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<Boolean> remove(SlackThread expected) {
+			return this.store.remove(expected);
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<Beat> beat(String instance, Map<String, State> states, Duration silence) {
+			return this.store.beat(instance, states, silence);
+		}
+
+		@Override
+		public reactor.core.publisher.Flux<SlackThread> findAll() {
+			return this.store.findAll();
+		}
+
+	}
+
+	private FleetThreadTracker digestReplica(String instance, java.util.function.BooleanSupplier digestHolds) {
+		FleetThreadTracker replica = new FleetThreadTracker(connection(instance), (name) -> true,
+				(name) -> digestHolds.getAsBoolean(), instance, HEARTBEAT, Duration.ofSeconds(5), this.time);
+		replica.endedCycles().subscribe(this.ended::add);
+		this.replicas.add(replica);
+		return replica;
+	}
+
 	private FleetThreadTracker replica(String instance) {
 		return replica(instance, HEARTBEAT);
 	}
