@@ -157,9 +157,8 @@ class FleetBusyChannelTests {
 	}
 
 	/**
-	 * review 22b: with fluxgate.slack.update-root=false the root is never edited, yet a replica's recovery while
-	 * others still fail is coalesced "into the root's edit" in a busy channel: it is counted coalesced and told
-	 * nowhere, neither as the "Still failing on ..." reply nor in the root.
+	 * Without root edits nothing is coalesced into the root: a replica's recovery while others still fail is posted,
+	 * busy channel or not.
 	 */
 	@Test
 	void withoutRootEditsARecoveryWhileOthersStillFailIsStillToldInABusyChannel() {

@@ -300,11 +300,9 @@ class FleetStormDigestTests {
 	}
 
 	/**
-	 * review 22b: replica 1 tripped payment0 before the storm, and its root waits its turn behind Slack's 429; the
-	 * fleet is storming, so replica 2's trip of payment0 goes to the digest. failingElsewhere() runs once, at the
-	 * append, finds a claim and joins nothing; the heartbeat never joins a breaker the digest holds. Once the root is
-	 * posted, replica 1's recovery is broadcast while payment0 is still OPEN on replica 2, and replica 2's recovery is
-	 * told nowhere (its digest entry is ELSEWHERE).
+	 * Replica 1 tripped payment0 before the storm and its root waits its turn behind Slack's 429; replica 2's trip of
+	 * payment0 goes to the digest, and replica 2 joins the claim at its next heartbeat: replica 1's recovery is no
+	 * outage's end while payment0 still fails on replica 2.
 	 */
 	@Test
 	void aReplicaWhoseTripGoesToTheDigestWhileAnotherReplicasRootIsOnItsWayIsInThatThread() {
@@ -346,11 +344,8 @@ class FleetStormDigestTests {
 	}
 
 	/**
-	 * review 22b: the fix of review 21's known limit ends a breaker's thread, when its last failing instance told
-	 * its trip in the digest, with a reply that is not broadcast ("its last instance, replica-2, recovered"): the
-	 * replica that posted the root recovered with a plain reply, so the channel is never told that payment0
-	 * recovered, neither in payment0's thread nor in the digest (the entry is ELSEWHERE). docs/fleet.md: "the last
-	 * member recovers: the broadcast recovery"; README: "the recoveries are broadcast".
+	 * When the last failing instance of a breaker with a thread of its own told its trip in the digest, the outage's
+	 * end ("its last instance, replica-2, recovered") is sent to the channel too: it is the breaker's recovery.
 	 */
 	@Test
 	void theRecoveryOfABreakerWhoseLastFailingInstanceToldItInTheDigestIsBroadcast() {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import dev.fluxgate.slack.client.ChatPostMessage;
 import dev.fluxgate.slack.client.ChatUpdate;
 import dev.fluxgate.slack.client.SlackApiException;
 import dev.fluxgate.slack.client.SlackErrors;
@@ -79,10 +80,10 @@ public final class MessageDelivery {
 	}
 
 	/**
-	 * Create the delivery of a listener's messages, which coalesces a fleet's echoes in a busy channel: a reply that
-	 * tells the state another replica already told in the thread, or the recovery of a replica while others still
-	 * fail, is not posted while the channel is rate-limited, paced by the fleet or in a storm; the root's edit says how
-	 * many instances are in each state.
+	 * Create the delivery of a listener's messages, which coalesces a fleet's echoes in a busy channel: with root
+	 * edits on, a reply that tells the state another replica already told in the thread, or the recovery of a replica
+	 * while others still fail, is not posted while the channel is rate-limited, paced by the fleet or in a storm; the
+	 * root's edit says how many instances are in each state.
 	 * @param poster sends to Slack in each channel's turn
 	 * @param renderer turns transitions into messages
 	 * @param tracker the one writer of thread state
@@ -148,7 +149,9 @@ public final class MessageDelivery {
 				&& snapshot.transition().to() == CircuitBreaker.State.CLOSED) ? this.permalinks.of(open)
 						: Mono.just("");
 		boolean silenced = open != null && step.isReply() && !step.endsThread() && this.silences.silenced(open);
-		boolean echo = !silenced && (isEcho(plan, snapshot) || recoversWhileOthersFail(plan, snapshot))
+		// only where the root's edit tells it instead
+		boolean echo = !silenced && this.updateRoot
+				&& (isEcho(plan, snapshot, this.tracker.instance()) || recoversWhileOthersFail(plan, snapshot))
 				&& this.busy.test(channel);
 		Mono<SlackResponse> call = (silenced || echo)
 				? Mono.just(new SlackResponse(true, open.threadTs(), open.channel(), null, null))
@@ -192,13 +195,17 @@ public final class MessageDelivery {
 	 * thread going, into a state another member of the cycle is in (this replica's own state was another: a transition
 	 * changes it), or a trip of this replica that the cycle already counts (it joined while its trip waited its turn).
 	 */
-	private static boolean isEcho(Plan plan, TransitionSnapshot snapshot) {
+	private static boolean isEcho(Plan plan, TransitionSnapshot snapshot, String self) {
 		SlackThread open = plan.open();
 		CircuitBreaker.State to = snapshot.transition().to();
 		if (open == null || !plan.step().isReply() || plan.step().endsThread()) {
 			return false;
 		}
-		boolean anotherIsThere = open.fleet().members().values().stream().anyMatch((member) -> member.state() == to);
+		boolean anotherIsThere = open.fleet()
+			.members()
+			.entrySet()
+			.stream()
+			.anyMatch((member) -> !member.getKey().equals(self) && member.getValue().state() == to);
 		boolean joinedAlready = snapshot.transition().from() == CircuitBreaker.State.CLOSED && plan.after() != null
 				&& sameStates(open.fleet(), plan.after().fleet());
 		return anotherIsThere || joinedAlready;
@@ -281,8 +288,8 @@ public final class MessageDelivery {
 	}
 
 	/**
-	 * Tell the end of a shared failure cycle that none of its replicas was left to end: a reply in its thread, not
-	 * broadcast, and the root's edit. Never fails.
+	 * Tell the end of a shared failure cycle that none of its replicas was left to end: a reply in its thread (sent to
+	 * the channel too when its last instance recovered) and the root's edit. Never fails.
 	 * @param ended the cycle
 	 * @param templates the templates that word the reply and the root's edit
 	 * @return completes once told
@@ -301,7 +308,8 @@ public final class MessageDelivery {
 		AtomicInteger attempts = new AtomicInteger();
 		Instant start = this.poster.now();
 		return Mono.defer(() -> this.poster.paced(thread.channel(), attempts.getAndIncrement() > 0,
-				() -> this.renderer.render(new SlackMessage.CycleEnded(thread, reason, closed.color()))))
+				() -> broadcastIfRecovered(ended,
+						this.renderer.render(new SlackMessage.CycleEnded(thread, reason, closed.color())))))
 			.retryWhen(this.poster.retry(what, (ex) -> { }, start, null))
 			.then(edit)
 			.onErrorResume((ex) -> {
@@ -309,6 +317,17 @@ public final class MessageDelivery {
 						thread.circuitBreaker(), ex.getMessage());
 				return Mono.empty();
 			});
+	}
+
+	/**
+	 * The end of a cycle whose last instance recovered is the outage's recovery, sent to the channel too, like the
+	 * recovery of a thread's last member.
+	 */
+	private static ChatPostMessage broadcastIfRecovered(CycleEnded ended, ChatPostMessage message) {
+		if (ended.reason() != CycleEnded.Reason.LEFT || message.threadTs() == null) {
+			return message;
+		}
+		return new ChatPostMessage(message.channel(), message.text(), message.attachments(), message.threadTs(), true);
 	}
 
 	private static String reason(CycleEnded ended) {

@@ -143,6 +143,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 	 * Return this replica's instance id.
 	 * @return the instance id
 	 */
+	@Override
 	public String instance() {
 		return this.instance;
 	}
@@ -223,7 +224,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 			// heartbeat), so that the poster keeps it a live member and no recovery is told as the cycle's end while
 			// this replica waits; a state that ends a cycle joins nothing
 			Mono<Optional<Boolean>> join = (mine || ThreadRules.endsCycle(to)) ? Mono.just(Optional.of(true))
-					: answer(this.store.replace(thread, thread.withFleet(thread.fleet().joiningClaim(this.instance, to))));
+					: joinClaim(thread, to);
 			return join.then(Mono.delay(poll, this.scheduler))
 				.then(Mono.defer(() -> attempt(snapshot, channel, conflicts, next, null)));
 		}
@@ -253,6 +254,10 @@ public final class FleetThreadTracker implements ThreadTracker {
 				this.lastRead.remove(name);
 				return new Plan(ThreadRules.next(to, thread), thread, null, Map.of());
 			});
+		}
+		if (!member && !this.tracked.test(name)) {
+			// the breaker left this replica's registry while its message waited: told in the thread, no member
+			return Mono.just(new Plan(ThreadRules.next(to, thread), thread, thread, states(stillIn(thread.fleet(), now))));
 		}
 		Fleet moved = thread.fleet().with(this.instance, to);
 		SlackThread next = thread.followedBy(snapshot).withFleet(moved);
@@ -556,6 +561,10 @@ public final class FleetThreadTracker implements ThreadTracker {
 				if (member && !ThreadRules.endsCycle(told)) {
 					renewals.put(name, told);
 				}
+				else if (!member && !this.planning.contains(name) && !ThreadRules.endsCycle(actual)) {
+					// failing with its transitions held elsewhere (a storm digest): in the cycle, if there is one
+					joining.put(name, actual);
+				}
 				return;
 			}
 			if (ThreadRules.endsCycle(actual)) {
@@ -616,8 +625,12 @@ public final class FleetThreadTracker implements ThreadTracker {
 	private Mono<Void> rejoin(String name, State state) {
 		return answer(this.store.lookup(name)).flatMap((answer) -> {
 			SlackThread thread = answer.map(Lookup::thread).orElse(null);
+			if (thread != null && thread.isClaim() && !this.instance.equals(thread.fleet().claimedBy())) {
+				// a root still being posted: in its claim, stamped again at each heartbeat until it is posted
+				return joinClaim(thread, state).then();
+			}
 			if (thread == null || thread.isClaim() || thread.fleet().members().isEmpty()) {
-				// no thread, a root still being posted, or a storm digest's thread, which the digest ends
+				// no thread, this replica's own claim, or a storm digest's thread, which the digest ends
 				return Mono.empty();
 			}
 			remember(name, thread);
@@ -629,6 +642,20 @@ public final class FleetThreadTracker implements ThreadTracker {
 				.doOnNext((done) -> done.filter(Boolean::booleanValue).ifPresent((ok) -> joined(name)))
 				.then();
 		});
+	}
+
+	/**
+	 * Be a member of another replica's claim, stamped now, so that its poster keeps this replica a live member; a
+	 * breaker that left the registry leaves the claim instead.
+	 */
+	private Mono<Optional<Boolean>> joinClaim(SlackThread claim, State state) {
+		String name = claim.circuitBreaker();
+		if (!this.tracked.test(name)) {
+			return claim.fleet().members().containsKey(this.instance)
+					? answer(this.store.replace(claim, claim.withFleet(claim.fleet().without(this.instance))))
+					: Mono.just(Optional.of(true));
+		}
+		return answer(this.store.replace(claim, claim.withFleet(claim.fleet().joiningClaim(this.instance, state))));
 	}
 
 	private Mono<Void> endIfAbandoned(String name) {

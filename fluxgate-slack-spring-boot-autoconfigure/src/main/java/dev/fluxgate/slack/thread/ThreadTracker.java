@@ -135,6 +135,14 @@ public interface ThreadTracker extends AutoCloseable {
 	}
 
 	/**
+	 * Return the instance id this process tells the fleet its messages with.
+	 * @return the instance id, or {@code null} for a process that shares its threads with nobody
+	 */
+	default String instance() {
+		return null;
+	}
+
+	/**
 	 * Return the shared failure cycles that ended without a message of this process's breaker: their members
 	 * stopped reporting, restarted or left. Each is to be told in its thread.
 	 * @return the ended cycles, as they end

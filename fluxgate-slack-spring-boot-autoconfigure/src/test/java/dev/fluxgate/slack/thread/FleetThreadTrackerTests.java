@@ -496,11 +496,8 @@ class FleetThreadTrackerTests {
 	}
 
 	/**
-	 * review 22b: a replica whose trip went to the fleet's storm digest calls failingElsewhere() once, when its trip
-	 * is appended. If the breaker's own thread is then still a claim (another replica's root waits its turn in a busy
-	 * channel, the usual case in a storm), rejoin() skips it, and no heartbeat joins later: the digest holds the
-	 * breaker, so the heartbeat never reconciles it. Once the root is posted, pod-a's recovery is broadcast as the
-	 * outage's end while pod-b is still OPEN.
+	 * A replica whose trip went to the fleet's storm digest while another replica's root is still being posted joins
+	 * the claim at its next heartbeat: once the root is posted, the other replica's recovery is no outage's end.
 	 */
 	@Test
 	void aReplicaWhoseTripWentToTheDigestWhileAnotherReplicasRootWasOnItsWayIsInTheCycle() {
@@ -527,9 +524,8 @@ class FleetThreadTrackerTests {
 	}
 
 	/**
-	 * review 22b: the same when the digest's append comes before the other replica's claim (its trip's plan runs
-	 * when its lane gets to it): failingElsewhere() finds no thread, and nothing ever joins pod-b to the thread
-	 * pod-a posts next.
+	 * The same when the digest's append comes before the other replica's claim: the heartbeat joins the cycle once
+	 * there is one.
 	 */
 	@Test
 	void aReplicaWhoseTripWentToTheDigestBeforeAnotherReplicaClaimedTheCycleIsInTheCycle() {
@@ -550,8 +546,7 @@ class FleetThreadTrackerTests {
 	}
 
 	/**
-	 * review 22b: the digest's append worked but the thread store's write of the join failed (a Redis blip).
-	 * failingElsewhere() is not tried again, and the heartbeat never joins a breaker the digest holds.
+	 * A digest replica's join that the thread store could not write (a Redis blip) is made at a later heartbeat.
 	 */
 	@Test
 	void aDigestReplicasJoinThatTheStoreCouldNotWriteIsMadeLater() {
@@ -574,10 +569,8 @@ class FleetThreadTrackerTests {
 	}
 
 	/**
-	 * review 22b: a replica whose trip waits on another replica's claim joins the claim, and released() leaves
-	 * nothing: leave() skips claims. The waiting plan goes on re-stamping pod-b at each poll although its breaker left
-	 * the registry, and joins the posted thread; pod-a's recovery is then a plain "still failing on pod-b" reply, and
-	 * the cycle ends only as "stopped reporting" three heartbeats later: the outage's recovery is never broadcast.
+	 * A breaker removed from the registry while its trip waits on another replica's claim leaves the claim, and its
+	 * message is told in the thread without joining it: the other replica's recovery is the outage's end.
 	 */
 	@Test
 	void aReplicaWhoseBreakerIsRemovedWhileItsTripWaitsOnAClaimLeavesTheCycle() {
@@ -616,10 +609,8 @@ class FleetThreadTrackerTests {
 	}
 
 	/**
-	 * review 22b: every write of a member (a heartbeat's renewal included, in Redis's beat.lua as here) moves the
-	 * thread's version on, and rejoin() is one lookup and one compare-and-set with no retry. A digest replica's join
-	 * that meets another member's heartbeat between its read and its write is lost for good: failingElsewhere() is
-	 * called once per trip, and the heartbeat never joins a breaker the digest holds.
+	 * A digest replica's join that meets another member's heartbeat between its read and its write (every write of a
+	 * member moves the thread's version on) is made at a later heartbeat.
 	 */
 	@Test
 	void aDigestReplicasJoinIsNotLostToAnotherMembersHeartbeat() {
