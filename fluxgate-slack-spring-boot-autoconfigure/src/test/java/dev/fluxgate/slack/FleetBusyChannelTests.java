@@ -53,11 +53,7 @@ class FleetBusyChannelTests {
 	void aReplicaThatTripsWhileTheRootIsOnItsWayIsInTheCycleWhenTheRootIsPosted() {
 		CircuitBreaker onFirst = bound(this.first, "payment");
 		CircuitBreaker onSecond = bound(this.second, "payment");
-		try (SlackStandIn.Hold held = slack.holdAnswersTo("Circuit Breaker Triggered")) {
-			onFirst.transitionToOpenState();
-			fixture.runUntil(() -> slack.unanswered() == 1);
-			backUp(this.second, 5);
-			onSecond.transitionToOpenState();
+		try (SlackStandIn.Hold held = theSecondTripsWhileTheFirstsRootIsHeld(onFirst, onSecond)) {
 			fixture.run(Duration.ofMillis(500));
 		}
 		fixture.runUntil(() -> roots().size() == 1);
@@ -103,11 +99,7 @@ class FleetBusyChannelTests {
 	void aReplicaThatJoinedWhileTheRootWaitedLongerThanASilenceIsStillInTheCycleWhenTheFirstRecovers() {
 		CircuitBreaker onFirst = bound(this.first, "payment");
 		CircuitBreaker onSecond = bound(this.second, "payment");
-		try (SlackStandIn.Hold held = slack.holdAnswersTo("Circuit Breaker Triggered")) {
-			onFirst.transitionToOpenState();
-			fixture.runUntil(() -> slack.unanswered() == 1);
-			backUp(this.second, 5);
-			onSecond.transitionToOpenState();
+		try (SlackStandIn.Hold held = theSecondTripsWhileTheFirstsRootIsHeld(onFirst, onSecond)) {
 			fixture.run(Duration.ofSeconds(40));
 			onFirst.transitionToHalfOpenState();
 			onFirst.transitionToClosedState();
@@ -140,6 +132,19 @@ class FleetBusyChannelTests {
 		assertThat(fixture.outcomes().coalesced).as("an operator's DISABLED is no echo of the fleet's state")
 			.noneMatch((snapshot) -> snapshot.circuitBreaker().equals("payment")
 					&& snapshot.transition().to() == CircuitBreaker.State.DISABLED);
+	}
+
+	/**
+	 * The first replica trips and Slack holds the root's answer; the second, its own messages backed up, trips too.
+	 * @return the hold, to release
+	 */
+	private SlackStandIn.Hold theSecondTripsWhileTheFirstsRootIsHeld(CircuitBreaker onFirst, CircuitBreaker onSecond) {
+		SlackStandIn.Hold held = slack.holdAnswersTo("Circuit Breaker Triggered");
+		onFirst.transitionToOpenState();
+		fixture.runUntil(() -> slack.unanswered() == 1);
+		backUp(this.second, 5);
+		onSecond.transitionToOpenState();
+		return held;
 	}
 
 	/** Both replicas trip: one thread with two members; then the first replica's channel is paced by Slack. */
