@@ -76,6 +76,12 @@ public final class FleetThreadTracker implements ThreadTracker {
 
 	private final ConcurrentMap<String, Long> joined = new ConcurrentHashMap<>();
 
+	/**
+	 * The cycles this replica joined through the heartbeat while their root was being posted: once posted they are
+	 * joined, and a breaker that closed meanwhile leaves them; no earlier life's.
+	 */
+	private final Set<String> inClaims = ConcurrentHashMap.newKeySet();
+
 	private final AtomicLong joins = new AtomicLong();
 
 	private final ConcurrentMap<String, Supplier<State>> breakers = new ConcurrentHashMap<>();
@@ -498,7 +504,8 @@ public final class FleetThreadTracker implements ThreadTracker {
 			// a breaker with a message on its way (its plan waiting on another replica's claim, say) is in this
 			// life's cycle, not an earlier one's
 			.filter((tick) -> !this.beats.isDisposed() && !this.joined.containsKey(circuitBreaker)
-					&& !this.planning.contains(circuitBreaker) && !this.pending.test(circuitBreaker))
+					&& !this.inClaims.contains(circuitBreaker) && !this.planning.contains(circuitBreaker)
+					&& !this.pending.test(circuitBreaker))
 			.flatMap((tick) -> this.store.find(circuitBreaker))
 			.filter((thread) -> !thread.isClaim() && thread.fleet().members().containsKey(this.instance))
 			.flatMap((thread) -> {
@@ -521,6 +528,11 @@ public final class FleetThreadTracker implements ThreadTracker {
 			SlackThread thread = answer.map(Lookup::thread).orElse(null);
 			if (answer.isEmpty()) {
 				return Mono.empty();
+			}
+			this.inClaims.remove(name);
+			if (thread != null && thread.isClaim() && thread.fleet().members().containsKey(this.instance)) {
+				// in another replica's claim: out of it, nothing to tell
+				return answer(this.store.replace(thread, thread.withFleet(thread.fleet().without(this.instance)))).then();
 			}
 			if (thread == null || thread.isClaim() || !thread.fleet().members().containsKey(this.instance)) {
 				this.joined.remove(name);
@@ -568,7 +580,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 				return;
 			}
 			if (ThreadRules.endsCycle(actual)) {
-				if (member) {
+				if (member || this.inClaims.contains(name)) {
 					leaving.add(name);
 				}
 			}
@@ -627,7 +639,8 @@ public final class FleetThreadTracker implements ThreadTracker {
 			SlackThread thread = answer.map(Lookup::thread).orElse(null);
 			if (thread != null && thread.isClaim() && !this.instance.equals(thread.fleet().claimedBy())) {
 				// a root still being posted: in its claim, stamped again at each heartbeat until it is posted
-				return joinClaim(thread, state).then();
+				return joinClaim(thread, state).doOnNext((done) -> done.filter(Boolean::booleanValue)
+					.ifPresent((ok) -> this.inClaims.add(name))).then();
 			}
 			if (thread == null || thread.isClaim() || thread.fleet().members().isEmpty()) {
 				// no thread, this replica's own claim, or a storm digest's thread, which the digest ends
@@ -716,6 +729,7 @@ public final class FleetThreadTracker implements ThreadTracker {
 
 	private void joined(String name) {
 		this.joined.put(name, this.joins.incrementAndGet());
+		this.inClaims.remove(name);
 	}
 
 	private static String lastReported(SlackThread thread) {

@@ -524,6 +524,36 @@ class FleetThreadTrackerTests {
 	}
 
 	/**
+	 * A digest replica in another replica's claim whose breaker closes before the root is posted is of this life, not
+	 * an earlier one's: its heartbeat leaves the cycle, and as its last member it ends it as recovered, not restarted.
+	 */
+	@Test
+	void aDigestReplicaInAClaimWhoseBreakerClosedEndsTheCycleAsRecovered() {
+		FleetThreadTracker a = replica("pod-a");
+		FleetThreadTracker b = replica("pod-b");
+		AtomicReference<State> onA = bind(a, "payment");
+		AtomicReference<State> onB = bind(b, "payment");
+		onA.set(State.OPEN);
+		TransitionSnapshot trip = snapshot("payment", State.CLOSED, State.OPEN);
+		Plan root = a.plan(trip, () -> "C0123456789").block();
+		onB.set(State.OPEN);
+		b.failingElsewhere("payment", State.OPEN).block();
+		assertThat(this.store.find("payment").block().fleet().members()).as("pod-b is in pod-a's claim")
+			.containsOnlyKeys("pod-b");
+		onB.set(State.CLOSED);
+		a.delivered(trip, root, "C0123456789", "1.root").block();
+		onA.set(State.CLOSED);
+		assertThat(tell(a, "payment", State.OPEN, State.CLOSED).step().broadcast()).isFalse();
+		advance(HEARTBEAT.plusMillis(200));
+
+		assertThat(this.ended).singleElement().satisfies((cycle) -> {
+			assertThat(cycle.reason()).isEqualTo(CycleEnded.Reason.LEFT);
+			assertThat(cycle.lastInstance()).isEqualTo("pod-b");
+		});
+		assertThat(this.store.find("payment").blockOptional()).isEmpty();
+	}
+
+	/**
 	 * The same when the digest's append comes before the other replica's claim: the heartbeat joins the cycle once
 	 * there is one.
 	 */
