@@ -251,10 +251,11 @@ final class FleetDigest {
 		else {
 			this.members.put(name, channel);
 		}
-		// a trip joins the thread another replica tells the breaker's outage in, if there is one, once appended
+		// a trip joins the thread another replica tells the breaker's outage in, if there is one, once appended; apart
+		// from the appends, which it does not hold up
 		Supplier<Mono<Void>> append = ThreadRules.trips(snapshot.transition())
 				? () -> this.store.append(channel, name, this.instance, state)
-					.then(Mono.defer(() -> this.tracker.failingElsewhere(name, state)))
+					.doOnSuccess((appended) -> this.tracker.failingElsewhere(name, state).subscribe())
 				: () -> this.store.append(channel, name, this.instance, state);
 		write(name, snapshot, append, () -> this.fallback.tell(snapshot, channel, templates));
 	}

@@ -154,8 +154,9 @@ class FleetStormDigestRedisTests {
 			}
 			List<Post> digest = about.stream().filter(FleetStormDigestRedisTests::isDigest).toList();
 			if (!digest.isEmpty()) {
+				// named opened, or, when it tripped and recovered between two flushes, only in the recovery
 				assertThat(digest.get(0).text()).as("%s: in the digest, in order", name)
-					.contains("more circuit breakers opened");
+					.containsAnyOf("more circuit breakers opened", "circuit breakers recovered");
 				assertThat(digest.get(digest.size() - 1).text()).as("%s: in the digest, in order", name)
 					.contains("circuit breakers recovered");
 				assertThat(digest.get(digest.size() - 1).threadTs()).isEqualTo(root);
